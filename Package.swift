@@ -1,0 +1,17 @@
+// swift-tools-version:6.0
+// The runbook compiler: a library that does the work (no I/O) and a thin command-line tool.
+import PackageDescription
+
+let package = Package(
+  name: "runbook",
+  products: [
+    .executable(name: "runbook", targets: ["runbook"]),
+    .library(name: "RunbookKit", targets: ["RunbookKit"]),
+  ],
+  targets: [
+    .target(name: "RunbookKit"),
+    .executableTarget(name: "runbook", dependencies: ["RunbookKit"]),
+    .testTarget(name: "RunbookKitTests", dependencies: ["RunbookKit"]),
+    .testTarget(name: "RunbookCLITests", dependencies: ["runbook"]),
+  ]
+)

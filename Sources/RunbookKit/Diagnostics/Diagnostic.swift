@@ -1,0 +1,75 @@
+// Diagnostics are data: a code, a severity, a range, a message, notes and help. Detecting a
+// problem (lexer, parser, checker) and rendering it (DiagnosticRenderer) are kept apart.
+
+/// How serious a diagnostic is.
+public enum Severity: String, Sendable, Comparable {
+  case error
+  case warning
+  case note
+
+  private var rank: Int {
+    switch self {
+    case .error: 0
+    case .warning: 1
+    case .note: 2
+    }
+  }
+
+  public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
+}
+
+/// A secondary message attached to a diagnostic, optionally pointing at its own location.
+public struct DiagnosticNote: Hashable, Sendable {
+  /// What the note says, lowercase, e.g. "the `{` opened here".
+  public var message: String
+  /// Where it points, if anywhere.
+  public var range: SourceRange?
+
+  /// Creates a note.
+  public init(_ message: String, at range: SourceRange? = nil) {
+    self.message = message
+    self.range = range
+  }
+}
+
+/// One problem found in a source file.
+public struct Diagnostic: Hashable, Sendable {
+  /// The stable code, e.g. `RB0102`.
+  public var code: DiagnosticCode
+  /// The severity; by default the code's own.
+  public var severity: Severity
+  /// The bytes the diagnostic is about.
+  public var range: SourceRange
+  /// A one-line, lowercase headline: "expected a string, found `{`".
+  public var message: String
+  /// Further notes, some pointing at other places in the file.
+  public var notes: [DiagnosticNote]
+  /// What to do about it, in plain words.
+  public var help: String?
+
+  /// Creates a diagnostic with the code's default severity.
+  public init(
+    _ code: DiagnosticCode, _ message: String, at range: SourceRange,
+    notes: [DiagnosticNote] = [], help: String? = nil
+  ) {
+    self.code = code
+    self.severity = code.defaultSeverity
+    self.range = range
+    self.message = message
+    self.notes = notes
+    self.help = help
+  }
+}
+
+/// Diagnostics in the order a reader expects: by position, then by code.
+public func sortedDiagnostics(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+  diagnostics.enumerated().sorted { a, b in
+    if a.element.range.start != b.element.range.start {
+      return a.element.range.start < b.element.range.start
+    }
+    if a.element.code.rawValue != b.element.code.rawValue {
+      return a.element.code.rawValue < b.element.code.rawValue
+    }
+    return a.offset < b.offset
+  }.map(\.element)
+}

@@ -1,0 +1,142 @@
+// Renders diagnostics for people, in the style of rustc and clang:
+//   path:line:col: error[RB0102]: message
+//      |
+//   12 |   stgae prep "Preparation" {
+//      |   ^^^^^
+//      = help: did you mean `stage`?
+// Source text is shown with control and bidirectional-override characters made visible, so a
+// printed line can never disguise itself, and very long lines are shown as a window around the
+// caret.
+
+/// Turns diagnostics into text.
+public struct DiagnosticRenderer: Sendable {
+  /// Whether to use ANSI colours (only when writing to a terminal).
+  public var color: Bool
+
+  /// Creates a renderer.
+  public init(color: Bool = false) {
+    self.color = color
+  }
+
+  private func paint(_ text: String, _ code: String) -> String {
+    color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+  }
+
+  private func severityColor(_ severity: Severity) -> String {
+    switch severity {
+    case .error: "1;31"
+    case .warning: "1;33"
+    case .note: "1;36"
+    }
+  }
+
+  /// Renders one diagnostic, ending with a newline.
+  public func render(_ diagnostic: Diagnostic, in source: SourceFile) -> String {
+    let position = source.lineColumn(of: diagnostic.range.start)
+    let label = "\(diagnostic.severity.rawValue)[\(diagnostic.code.rawValue)]"
+    var output = paint("\(displayPath(source.path)):\(position.line):\(position.column):", "1")
+    output += " " + paint(label, severityColor(diagnostic.severity)) + ": "
+    output += paint(visible(diagnostic.message), "1") + "\n"
+    output += snippet(diagnostic.range, in: source, marker: "^", color: severityColor(diagnostic.severity))
+    let lineDigits = String(source.lineIndex(of: diagnostic.range.start) + 1).count
+    let gutterPad = String(repeating: " ", count: lineDigits + 1)
+    for note in diagnostic.notes {
+      if let range = note.range {
+        let at = source.lineColumn(of: range.start)
+        output += paint("\(displayPath(source.path)):\(at.line):\(at.column):", "1")
+        output += " " + paint("note", "1;36") + ": " + visible(note.message) + "\n"
+        output += snippet(range, in: source, marker: "-", color: "1;36")
+      } else {
+        output += gutterPad + paint("= note:", "1") + " " + visible(note.message) + "\n"
+      }
+    }
+    if let help = diagnostic.help {
+      output += gutterPad + paint("= help:", "1") + " " + visible(help) + "\n"
+    }
+    return output
+  }
+
+  /// A path made safe to print on one line.
+  private func displayPath(_ path: String) -> String { visible(path) }
+
+  /// The gutter, the source line and the underline for a range.
+  private func snippet(_ range: SourceRange, in source: SourceFile, marker: String, color: String) -> String {
+    let lineIndex = source.lineIndex(of: min(range.start, source.bytes.count))
+    let line = source.lineRange(lineIndex)
+    let start = min(max(range.start, line.start), line.end)
+    let end = min(max(range.end, start), line.end)
+
+    // Show at most a window of the line around the range.
+    var windowStart = line.start
+    if start - windowStart > 80 { windowStart = alignedToScalar(source.bytes, start - 60) }
+    var windowEnd = line.end
+    if windowEnd - windowStart > 160 { windowEnd = alignedToScalar(source.bytes, max(end, windowStart + 160)) }
+    windowEnd = min(windowEnd, line.end)
+
+    let before = displayText(source.bytes, windowStart, start)
+    let marked = displayText(source.bytes, start, min(end, windowEnd))
+    let after = displayText(source.bytes, min(end, windowEnd), windowEnd)
+    let leading = windowStart > line.start ? "…" : ""
+    let trailing = windowEnd < line.end ? "…" : ""
+    let number = String(lineIndex + 1)
+    let pad = String(repeating: " ", count: number.count)
+    let bar = paint("|", "1;34")
+    var output = "\(pad) \(bar)\n"
+    output += paint(number, "1;34") + " \(bar) \(leading)\(before.text)\(marked.text)\(after.text)\(trailing)\n"
+    let underline = String(repeating: marker, count: max(1, marked.width))
+    output += "\(pad) \(bar) " + String(repeating: " ", count: before.width + leading.count)
+      + paint(underline, color) + "\n"
+    return output
+  }
+}
+
+/// Moves an offset back to the start of a UTF-8 scalar.
+private func alignedToScalar(_ bytes: [UInt8], _ offset: Int) -> Int {
+  var position = min(max(offset, 0), bytes.count)
+  while position > 0 && position < bytes.count && bytes[position] & 0xC0 == 0x80 { position -= 1 }
+  return position
+}
+
+/// Source bytes as printable text and its width in columns: tabs become four spaces, control
+/// characters and bidirectional overrides become `<U+XXXX>`, invalid bytes become U+FFFD.
+private func displayText(_ bytes: [UInt8], _ start: Int, _ end: Int) -> (text: String, width: Int) {
+  guard start < end else { return ("", 0) }
+  var text = ""
+  var width = 0
+  for scalar in String(decoding: bytes[start..<end], as: UTF8.self).unicodeScalars {
+    let shown = visibleScalar(scalar)
+    text += shown
+    width += shown.unicodeScalars.count
+  }
+  return (text, width)
+}
+
+private func visibleScalar(_ scalar: Unicode.Scalar) -> String {
+  let value = scalar.value
+  if value == 0x09 { return "    " }
+  if value < 0x20 || value == 0x7F || (0x80...0x9F).contains(value) || isBidiControl(value) {
+    return "<U+\(hex(Int(value), width: 4))>"
+  }
+  return String(Character(scalar))
+}
+
+/// Bidirectional formatting characters that can make text display in a different order than it
+/// is stored ("Trojan Source").
+func isBidiControl(_ value: UInt32) -> Bool {
+  (0x202A...0x202E).contains(value) || (0x2066...0x2069).contains(value) || value == 0x200E
+    || value == 0x200F || value == 0x061C
+}
+
+/// Text for one line of output: every control and bidi character shown as `<U+XXXX>`.
+public func visible(_ text: String) -> String {
+  var output = ""
+  for scalar in text.unicodeScalars {
+    let value = scalar.value
+    if value < 0x20 || value == 0x7F || (0x80...0x9F).contains(value) || isBidiControl(value) {
+      output += "<U+\(hex(Int(value), width: 4))>"
+    } else {
+      output.unicodeScalars.append(scalar)
+    }
+  }
+  return output
+}

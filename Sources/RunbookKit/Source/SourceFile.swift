@@ -1,0 +1,115 @@
+// A source file as the compiler sees it: its path, its raw UTF-8 bytes, and a table of line
+// starts from which line and column are computed on demand. Positions elsewhere are byte offsets.
+
+/// A half-open range of byte offsets `[start, end)` into one source file.
+public struct SourceRange: Hashable, Sendable {
+  /// The offset of the first byte.
+  public var start: Int
+  /// The offset one past the last byte.
+  public var end: Int
+
+  /// Creates a range; `end` is clamped so that it is never before `start`.
+  public init(_ start: Int, _ end: Int) {
+    self.start = start
+    self.end = max(start, end)
+  }
+
+  /// An empty range at `offset`.
+  public static func at(_ offset: Int) -> SourceRange { SourceRange(offset, offset) }
+
+  /// The smallest range that covers both ranges.
+  public func union(_ other: SourceRange) -> SourceRange {
+    SourceRange(min(start, other.start), max(end, other.end))
+  }
+}
+
+/// A 1-based line and column. Columns count Unicode scalars (code points) from the start of the
+/// line, so that a caret lines up with what an editor shows for UTF-8 text.
+public struct LineColumn: Hashable, Sendable, Comparable {
+  /// The 1-based line number.
+  public var line: Int
+  /// The 1-based column, in Unicode scalars.
+  public var column: Int
+
+  /// Creates a position.
+  public init(line: Int, column: Int) {
+    self.line = line
+    self.column = column
+  }
+
+  public static func < (a: LineColumn, b: LineColumn) -> Bool {
+    (a.line, a.column) < (b.line, b.column)
+  }
+}
+
+/// One input file: the path it was read from (as the user gave it) and its bytes.
+public struct SourceFile: Sendable {
+  /// The path shown in diagnostics, e.g. `Examples/clinspark.runbook` or `<stdin>`.
+  public let path: String
+  /// The file's raw bytes; they need not be valid UTF-8.
+  public let bytes: [UInt8]
+  /// The byte offset at which each line starts. Line 1 starts after a byte-order mark, if any.
+  public let lineStarts: [Int]
+
+  /// Creates a source file from raw bytes.
+  public init(path: String, bytes: [UInt8]) {
+    self.path = path
+    self.bytes = bytes
+    var starts = [SourceFile.byteOrderMarkLength(bytes)]
+    for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
+      starts.append(offset + 1)
+    }
+    self.lineStarts = starts
+  }
+
+  /// Creates a source file from a string (used by tests and tools).
+  public init(path: String, text: String) {
+    self.init(path: path, bytes: Array(text.utf8))
+  }
+
+  /// 3 if the bytes start with the UTF-8 byte-order mark, else 0.
+  public static func byteOrderMarkLength(_ bytes: [UInt8]) -> Int {
+    bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
+  }
+
+  /// The 0-based index of the line that holds `offset`.
+  public func lineIndex(of offset: Int) -> Int {
+    var low = 0
+    var high = lineStarts.count - 1
+    while low < high {
+      let mid = (low + high + 1) / 2
+      if lineStarts[mid] <= offset { low = mid } else { high = mid - 1 }
+    }
+    return low
+  }
+
+  /// The line and column of a byte offset.
+  public func lineColumn(of offset: Int) -> LineColumn {
+    let clamped = min(max(offset, 0), bytes.count)
+    let index = lineIndex(of: clamped)
+    var column = 1
+    var position = lineStarts[index]
+    while position < clamped {
+      // Count every byte that is not a UTF-8 continuation byte: one per scalar in valid text,
+      // one per stray byte in invalid text.
+      if bytes[position] & 0xC0 != 0x80 { column += 1 }
+      position += 1
+    }
+    return LineColumn(line: index + 1, column: column)
+  }
+
+  /// The byte range of a 0-based line, without its line terminator (`\n` or `\r\n`).
+  public func lineRange(_ index: Int) -> SourceRange {
+    let start = lineStarts[index]
+    var end = index + 1 < lineStarts.count ? lineStarts[index + 1] - 1 : bytes.count
+    if end > start && bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+    return SourceRange(start, end)
+  }
+
+  /// The text of a byte range, with invalid UTF-8 replaced by U+FFFD.
+  public func text(_ range: SourceRange) -> String {
+    let start = min(max(range.start, 0), bytes.count)
+    let end = min(max(range.end, start), bytes.count)
+    return String(decoding: bytes[start..<end], as: UTF8.self)
+  }
+}

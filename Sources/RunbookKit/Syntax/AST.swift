@@ -1,0 +1,225 @@
+// The typed syntax tree the parser builds. Every runbook element is a `Declaration` (keyword,
+// optional id, title, attributes, child declarations); attribute values are typed. Broken input
+// is kept as explicit `.invalid` values and `.unknown` declarations so that later phases can run
+// without cascades of follow-on errors.
+
+/// A name written in the source: an id, a role, a reference.
+public struct Identifier: Hashable, Sendable {
+  /// The name as written.
+  public var name: String
+  /// Where it was written.
+  public var range: SourceRange
+}
+
+/// A decoded string literal or text block.
+public struct TextLiteral: Hashable, Sendable {
+  /// The decoded text (escapes processed, text-block indentation removed).
+  public var value: String
+  /// The literal's range, quotes included.
+  public var range: SourceRange
+  /// True for a `"""` text block.
+  public var isBlock: Bool
+}
+
+/// A duration, or a range of durations, in whole minutes.
+public struct DurationSpec: Hashable, Sendable {
+  /// The shortest it may take, in minutes (equal to `maximum` for a fixed duration).
+  public var minimum: Int
+  /// The longest it may take, in minutes.
+  public var maximum: Int
+  /// True when written with a trailing `?`: an uncertain estimate.
+  public var uncertain: Bool
+  /// True for `tbd`: not yet known.
+  public var toBeDecided: Bool
+  /// Where the range of each end was written (for diagnostics about one end).
+  public var minimumRange: SourceRange
+  /// Where the upper end was written (equal to `minimumRange` for a fixed duration).
+  public var maximumRange: SourceRange
+  /// The whole spec.
+  public var range: SourceRange
+}
+
+/// A time relative to the anchor, e.g. `T-48h`.
+public struct TimePoint: Hashable, Sendable {
+  /// The anchor name (`T`).
+  public var anchor: Identifier
+  /// Minutes after (positive) or before (negative) the anchor.
+  public var offset: Int
+  /// Where it was written.
+  public var range: SourceRange
+}
+
+/// A window `T-4h..T+12h` in which a stage or step must happen.
+public struct TimeWindow: Hashable, Sendable {
+  /// When the window opens.
+  public var start: TimePoint
+  /// When it closes.
+  public var end: TimePoint
+  /// The whole window.
+  public var range: SourceRange
+}
+
+/// Whether every listed role must initial, or any one of them may.
+public enum OwnerMode: String, Sendable {
+  /// `owner a and b`: every role initials.
+  case all
+  /// `owner a or b`: any one role may initial.
+  case any
+}
+
+/// `owner a and b`, `owner a or b`, `decided_by a`.
+public struct OwnerExpr: Hashable, Sendable {
+  /// The roles named, in order.
+  public var roles: [Identifier]
+  /// How they combine; `.all` for a single role.
+  public var mode: OwnerMode
+  /// Where the list was written.
+  public var range: SourceRange
+}
+
+/// The kind of a field to fill in on the day.
+public enum RecordKind: String, CaseIterable, Sendable {
+  case date, time, datetime, text, number, initials
+  case yesNo = "yes_no"
+}
+
+/// `record date "Date"`, `record yes_no "Any issues?" if_yes "Describe"`.
+public struct RecordField: Hashable, Sendable {
+  /// The kind of value.
+  public var kind: RecordKind
+  /// The label printed beside the blank; nil means the kind's own name.
+  public var label: TextLiteral?
+  /// For yes/no: what to fill in when the answer is yes.
+  public var ifYes: TextLiteral?
+  /// The whole field.
+  public var range: SourceRange
+}
+
+/// A comparison operator in a measurable criterion.
+public enum Comparison: String, Sendable {
+  case less = "<"
+  case lessEqual = "<="
+  case greater = ">"
+  case greaterEqual = ">="
+  case equal = "=="
+  case notEqual = "!="
+}
+
+/// A measured value such as `99.9%`, `2s` or `4.0`.
+public struct Measure: Hashable, Sendable {
+  /// The number.
+  public var number: Double
+  /// The unit as written: `%`, `s`, `m`, `h`, … or empty for a plain number.
+  public var unit: String
+  /// The value exactly as written.
+  public var text: String
+  /// Where it was written.
+  public var range: SourceRange
+}
+
+/// A gate criterion: free text, or a measurable threshold.
+public enum CriterionForm: Hashable, Sendable {
+  /// `criterion "All validation steps performed"`.
+  case text(TextLiteral)
+  /// `criterion availability >= 99.9% "System availability"`.
+  case measure(metric: Identifier, comparison: Comparison, value: Measure, label: TextLiteral?)
+}
+
+/// A criterion with its range.
+public struct Criterion: Hashable, Sendable {
+  /// What it says.
+  public var form: CriterionForm
+  /// Where it was written.
+  public var range: SourceRange
+}
+
+/// The typed value of an attribute.
+public enum AttributeValue: Hashable, Sendable {
+  /// Text: `version`, `system`, `description`, `instructions`, `note`, contact fields, `text`.
+  case text(TextLiteral)
+  /// `anchor T "PROD MAIN upgrade starts"`.
+  case anchor(Identifier, TextLiteral)
+  /// `owner …` or `decided_by …`.
+  case owners(OwnerExpr)
+  /// `after a, b` or `covers a, b`.
+  case references([Identifier])
+  /// `verifies x`, `by role`, `go -> x`.
+  case reference(Identifier)
+  /// `no_go -> rollback within 1h`.
+  case noGo(Identifier, within: DurationSpec?)
+  /// `duration 3h..5h`.
+  case duration(DurationSpec)
+  /// `window T-4h..T+12h`.
+  case window(TimeWindow)
+  /// `deadline T-48h`.
+  case deadline(TimePoint)
+  /// A keyword on its own: `optional`, `parallel`.
+  case flag
+  /// `record date "Date"`.
+  case record(RecordField)
+  /// `criterion …` or `no_go_if …`.
+  case criterion(Criterion)
+  /// The attribute was written but its value could not be parsed; already reported.
+  case invalid
+}
+
+/// One attribute of a declaration, inline after the title or on its own line in the body.
+public struct Attribute: Hashable, Sendable {
+  /// Which attribute.
+  public var keyword: Keyword
+  /// Where the keyword was written.
+  public var keywordRange: SourceRange
+  /// Its value.
+  public var value: AttributeValue
+  /// The whole attribute.
+  public var range: SourceRange
+}
+
+/// The kinds of declaration.
+public enum DeclarationKind: String, CaseIterable, Sendable {
+  case runbook, role, stage, step, gate, rollback, signoff, template, contacts, contact
+  /// A statement with an unknown keyword whose block was parsed for errors; already reported.
+  case unknown
+}
+
+/// A runbook element: `keyword [id] "title" attributes… { body }`.
+public struct Declaration: Hashable, Sendable {
+  /// What it declares.
+  public var kind: DeclarationKind
+  /// Where its keyword was written.
+  public var keywordRange: SourceRange
+  /// The id, when one was written.
+  public var id: Identifier?
+  /// The title; nil only when it was missing (already reported).
+  public var title: TextLiteral?
+  /// Attributes in source order, inline ones first.
+  public var attributes: [Attribute]
+  /// Nested declarations in source order.
+  public var children: [Declaration]
+  /// The `{`…`}` of the body, when it has one.
+  public var body: SourceRange?
+  /// From the keyword to the end of the body or line.
+  public var range: SourceRange
+
+  /// The first attribute with this keyword.
+  public func attribute(_ keyword: Keyword) -> Attribute? {
+    attributes.first { $0.keyword == keyword }
+  }
+
+  /// Every attribute with this keyword, in order.
+  public func attributes(_ keyword: Keyword) -> [Attribute] {
+    attributes.filter { $0.keyword == keyword }
+  }
+}
+
+/// The result of parsing one file.
+public struct SyntaxTree: Sendable {
+  /// The file parsed.
+  public var source: SourceFile
+  /// The `runbook` block, if one was found.
+  public var root: Declaration?
+  /// The byte ranges of comments, for the formatter.
+  public var comments: [SourceRange]
+  /// Lexical and syntax errors, in the order found.
+  public var diagnostics: [Diagnostic]
+}

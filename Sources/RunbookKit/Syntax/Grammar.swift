@@ -1,0 +1,77 @@
+// Which attributes and child declarations each kind of declaration accepts. The parser consults
+// this table, so the grammar's shape lives in one place (and Grammar/runbook.ebnf mirrors it).
+
+/// The shape of one kind of declaration.
+struct DeclarationShape {
+  /// The attributes it accepts.
+  let attributes: [Keyword]
+  /// The declarations it may contain.
+  let children: [DeclarationKind]
+  /// Whether an id is required (it is optional otherwise).
+  let requiresID: Bool
+  /// Attributes that may be given more than once.
+  let repeatable: Set<Keyword>
+
+  /// The shape of a declaration kind.
+  static func of(_ kind: DeclarationKind) -> DeclarationShape {
+    switch kind {
+    case .runbook:
+      DeclarationShape(
+        attributes: [.version, .system, .description, .instructions, .note, .anchor],
+        children: [.role, .stage, .rollback, .signoff, .template, .contacts, .contact],
+        requiresID: false, repeatable: [.note])
+    case .role:
+      DeclarationShape(
+        attributes: [.name, .phone, .email, .chat, .location, .note],
+        children: [], requiresID: true, repeatable: [.note])
+    case .stage:
+      DeclarationShape(
+        attributes: [.owner, .after, .duration, .window, .deadline, .parallel, .optional, .note],
+        children: [.step, .gate, .stage, .signoff], requiresID: false,
+        repeatable: [.note, .after])
+    case .step:
+      DeclarationShape(
+        attributes: [
+          .owner, .after, .duration, .window, .deadline, .verifies, .optional, .note, .record,
+        ],
+        children: [], requiresID: false, repeatable: [.note, .record, .after])
+    case .gate:
+      DeclarationShape(
+        attributes: [
+          .decidedBy, .criterion, .noGoIf, .go, .noGo, .after, .duration, .window, .deadline,
+          .note,
+        ],
+        children: [], requiresID: false, repeatable: [.note, .criterion, .noGoIf, .after])
+    case .rollback:
+      DeclarationShape(
+        attributes: [.owner, .parallel, .note],
+        children: [.step, .stage], requiresID: true, repeatable: [.note])
+    case .signoff:
+      DeclarationShape(
+        attributes: [.by, .covers, .optional, .note],
+        children: [], requiresID: false, repeatable: [.note, .covers])
+    case .template:
+      DeclarationShape(
+        attributes: [.text, .note], children: [], requiresID: false, repeatable: [.note])
+    case .contacts:
+      DeclarationShape(
+        attributes: [.note], children: [.contact], requiresID: false, repeatable: [.note])
+    case .contact:
+      DeclarationShape(
+        attributes: [.name, .phone, .email, .chat, .location, .note],
+        children: [], requiresID: false, repeatable: [.note])
+    case .unknown:
+      DeclarationShape(attributes: [], children: [], requiresID: false, repeatable: [])
+    }
+  }
+
+  /// The declaration kind a keyword starts, if it starts one.
+  static func declarationKind(_ keyword: Keyword) -> DeclarationKind? {
+    DeclarationKind(rawValue: keyword.rawValue)
+  }
+
+  /// The declaration kinds whose attributes include `keyword`, for "belongs to" help.
+  static func owners(of keyword: Keyword) -> [DeclarationKind] {
+    DeclarationKind.allCases.filter { $0 != .unknown && of($0).attributes.contains(keyword) }
+  }
+}

@@ -1,0 +1,376 @@
+// The lexer: a small state machine over the file's UTF-8 bytes that produces tokens and the
+// ranges of comments. It never stops and never throws: a bad byte is reported with its location
+// and skipped, so the parser sees a clean token stream.
+
+/// The result of lexing one file.
+public struct LexedFile: Sendable {
+  /// The tokens, ending with exactly one `.endOfFile` token.
+  public var tokens: [Token]
+  /// The byte ranges of `#` comments, in source order, for the formatter.
+  public var comments: [SourceRange]
+  /// Lexical errors: bad bytes, unterminated literals.
+  public var diagnostics: [Diagnostic]
+}
+
+/// Splits source bytes into tokens.
+public struct Lexer {
+  private let bytes: [UInt8]
+  private var position: Int
+  private var atLineStart = true
+  private var tokens: [Token] = []
+  private var comments: [SourceRange] = []
+  private var diagnostics: [Diagnostic] = []
+
+  /// Lexes a whole file.
+  public static func lex(_ source: SourceFile) -> LexedFile {
+    var lexer = Lexer(bytes: source.bytes, position: SourceFile.byteOrderMarkLength(source.bytes))
+    lexer.run()
+    return LexedFile(tokens: lexer.tokens, comments: lexer.comments, diagnostics: lexer.diagnostics)
+  }
+
+  private init(bytes: [UInt8], position: Int) {
+    self.bytes = bytes
+    self.position = position
+  }
+
+  private func peek(_ ahead: Int = 0) -> UInt8 {
+    let index = position + ahead
+    return index < bytes.count ? bytes[index] : 0
+  }
+
+  private var atEnd: Bool { position >= bytes.count }
+
+  private mutating func emit(_ kind: TokenKind, from start: Int) {
+    tokens.append(Token(kind: kind, range: SourceRange(start, position), atLineStart: atLineStart))
+    atLineStart = false
+  }
+
+  private mutating func report(
+    _ code: DiagnosticCode, _ message: String, _ range: SourceRange, help: String? = nil,
+    notes: [DiagnosticNote] = []
+  ) {
+    diagnostics.append(Diagnostic(code, message, at: range, notes: notes, help: help))
+  }
+
+  // MARK: - Main loop
+
+  private mutating func run() {
+    while !atEnd {
+      let byte = peek()
+      let start = position
+      switch byte {
+      case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"):
+        position += 1
+      case UInt8(ascii: "\n"):
+        position += 1
+        atLineStart = true
+      case UInt8(ascii: "#"):
+        lexComment()
+      case UInt8(ascii: "\""):
+        if peek(1) == UInt8(ascii: "\"") && peek(2) == UInt8(ascii: "\"") {
+          lexTextBlock()
+        } else {
+          lexString()
+        }
+      case UInt8(ascii: "'"):
+        lexSingleQuotedString()
+      case UInt8(ascii: "0")...UInt8(ascii: "9"):
+        lexNumber(from: start)
+      case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+        UInt8(ascii: "_"):
+        lexWord()
+      case UInt8(ascii: "-"):
+        if peek(1) == UInt8(ascii: ">") {
+          position += 2
+          emit(.arrow, from: start)
+        } else if isDigit(peek(1)) {
+          position += 1
+          lexNumber(from: start)
+        } else {
+          invalidASCII(byte)
+        }
+      case UInt8(ascii: "."):
+        if peek(1) == UInt8(ascii: ".") {
+          position += 2
+          emit(.dotDot, from: start)
+        } else {
+          invalidASCII(byte)
+        }
+      case UInt8(ascii: ","): single(.comma)
+      case UInt8(ascii: "{"): single(.leftBrace)
+      case UInt8(ascii: "}"): single(.rightBrace)
+      case UInt8(ascii: "?"): single(.question)
+      case UInt8(ascii: "<"): operatorToken(.less, orEqual: .lessEqual)
+      case UInt8(ascii: ">"): operatorToken(.greater, orEqual: .greaterEqual)
+      case UInt8(ascii: "="):
+        if peek(1) == UInt8(ascii: "=") {
+          position += 2
+          emit(.equalEqual, from: start)
+        } else {
+          position += 1
+          report(
+            .invalidCharacter, "unexpected character `=`", SourceRange(start, position),
+            help: "attributes take their value without `=` (write `owner customer`); compare with `==`")
+        }
+      case UInt8(ascii: "!"):
+        if peek(1) == UInt8(ascii: "=") {
+          position += 2
+          emit(.notEqual, from: start)
+        } else {
+          invalidASCII(byte)
+        }
+      case 0:
+        position += 1
+        report(
+          .nulByte, "NUL byte in source", SourceRange(start, position),
+          help: "remove the NUL byte; the file may have been saved in a binary or UTF-16 format")
+      case 0x80...0xFF:
+        invalidNonASCII()
+      default:
+        invalidASCII(byte)
+      }
+    }
+    tokens.append(
+      Token(kind: .endOfFile, range: SourceRange.at(bytes.count), atLineStart: true))
+  }
+
+  private mutating func single(_ kind: TokenKind) {
+    let start = position
+    position += 1
+    emit(kind, from: start)
+  }
+
+  private mutating func operatorToken(_ kind: TokenKind, orEqual: TokenKind) {
+    let start = position
+    if peek(1) == UInt8(ascii: "=") {
+      position += 2
+      emit(orEqual, from: start)
+    } else {
+      position += 1
+      emit(kind, from: start)
+    }
+  }
+
+  // MARK: - Words, numbers, times
+
+  private func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+
+  private func isWordByte(_ byte: UInt8) -> Bool {
+    (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || isDigit(byte)
+      || byte == UInt8(ascii: "_")
+  }
+
+  private mutating func lexWord() {
+    let start = position
+    while !atEnd && isWordByte(peek()) { position += 1 }
+    // `T-48h`: an anchor name glued to a signed duration is one time token.
+    let sign = peek()
+    if (sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-")) && isDigit(peek(1)) {
+      position += 1
+      scanNumberBody()
+      emit(.time, from: start)
+      return
+    }
+    emit(.word, from: start)
+  }
+
+  /// Scans digits, an optional fraction, and any glued unit letters and further digits
+  /// (`1h30m`). A `.` is taken only when a digit follows, so `3h..5h` stops before `..`.
+  /// Returns true when the body contained letters.
+  @discardableResult
+  private mutating func scanNumberBody() -> Bool {
+    var hasLetters = false
+    while !atEnd {
+      let byte = peek()
+      if isDigit(byte) {
+        position += 1
+      } else if byte == UInt8(ascii: ".") && isDigit(peek(1)) {
+        position += 1
+      } else if isWordByte(byte) {
+        hasLetters = true
+        position += 1
+      } else {
+        break
+      }
+    }
+    return hasLetters
+  }
+
+  private mutating func lexNumber(from start: Int) {
+    let hasLetters = scanNumberBody()
+    if !hasLetters && peek() == UInt8(ascii: "%") {
+      position += 1
+      emit(.percent, from: start)
+    } else {
+      emit(hasLetters ? .quantity : .number, from: start)
+    }
+  }
+
+  // MARK: - Comments and literals
+
+  private mutating func lexComment() {
+    let start = position
+    while !atEnd && peek() != UInt8(ascii: "\n") {
+      if !skipTextByte() { position += 1 }
+    }
+    var end = position
+    if end > start && bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+    comments.append(SourceRange(start, end))
+  }
+
+  /// Inside a comment or literal: reports a NUL byte or invalid UTF-8 at `position` and skips it.
+  /// Returns false (and does not move) for an ordinary byte.
+  private mutating func skipTextByte() -> Bool {
+    let byte = peek()
+    if byte == 0 {
+      report(
+        .nulByte, "NUL byte in source", SourceRange(position, position + 1),
+        help: "remove the NUL byte; the file may have been saved in a binary or UTF-16 format")
+      position += 1
+      return true
+    }
+    if byte < 0x80 { return false }
+    let length = validUTF8Length(bytes, position)
+    if length == 0 {
+      report(
+        .invalidUTF8, "invalid UTF-8 byte 0x\(hex(byte))", SourceRange(position, position + 1),
+        help: "save the file as UTF-8")
+      position += 1
+    } else {
+      position += length
+    }
+    return true
+  }
+
+  private mutating func lexString() {
+    let start = position
+    position += 1
+    while !atEnd {
+      let byte = peek()
+      if byte == UInt8(ascii: "\"") {
+        position += 1
+        emit(.string, from: start)
+        return
+      }
+      if byte == UInt8(ascii: "\n") || (byte == UInt8(ascii: "\r") && peek(1) == UInt8(ascii: "\n")) {
+        break
+      }
+      if byte == UInt8(ascii: "\\") && peek(1) != UInt8(ascii: "\n") && peek(1) != 0 {
+        position += 1
+      }
+      if !skipTextByte() { position += 1 }
+    }
+    report(
+      .unterminatedString, "unterminated string", SourceRange(start, position),
+      help: "add the closing `\"` on the same line; for text over several lines use a `\"\"\"` block")
+    emit(.string, from: start)
+  }
+
+  /// `'like this'`: reported, then read as a string so that one mistake gives one error.
+  private mutating func lexSingleQuotedString() {
+    let start = position
+    var end = position + 1
+    while end < bytes.count && bytes[end] != UInt8(ascii: "'") && bytes[end] != UInt8(ascii: "\n") {
+      end += 1
+    }
+    guard end < bytes.count && bytes[end] == UInt8(ascii: "'") else {
+      invalidASCII(UInt8(ascii: "'"))
+      return
+    }
+    position = start + 1
+    while position < end {
+      if !skipTextByte() { position += 1 }
+    }
+    position = end + 1
+    report(
+      .invalidCharacter, "strings use double quotes, not single quotes", SourceRange(start, position),
+      help: "write \"\(String(decoding: bytes[(start + 1)..<end], as: UTF8.self))\"")
+    emit(.string, from: start)
+  }
+
+  private mutating func lexTextBlock() {
+    let start = position
+    position += 3
+    while !atEnd {
+      let byte = peek()
+      if byte == UInt8(ascii: "\"") && peek(1) == UInt8(ascii: "\"") && peek(2) == UInt8(ascii: "\"") {
+        position += 3
+        emit(.textBlock, from: start)
+        return
+      }
+      if byte == UInt8(ascii: "\\") && peek(1) == UInt8(ascii: "\"") {
+        position += 2
+        continue
+      }
+      if !skipTextByte() { position += 1 }
+    }
+    report(
+      .unterminatedTextBlock, "unterminated text block", SourceRange(start, start + 3),
+      help: "close the text block with `\"\"\"` on a line of its own")
+    emit(.textBlock, from: start)
+  }
+
+  // MARK: - Bad bytes
+
+  private mutating func invalidASCII(_ byte: UInt8) {
+    let start = position
+    position += 1
+    let shown = byte >= 0x20 && byte < 0x7F
+      ? "`\(Character(Unicode.Scalar(byte)))`" : "U+\(hex(byte, width: 4))"
+    var help = "remove it, or put the text in quotes"
+    if byte == UInt8(ascii: "'") { help = "strings use double quotes: \"like this\"" }
+    if byte == UInt8(ascii: "/") { help = "comments start with `#`" }
+    report(.invalidCharacter, "unexpected character \(shown)", SourceRange(start, position), help: help)
+  }
+
+  private mutating func invalidNonASCII() {
+    let start = position
+    let length = validUTF8Length(bytes, position)
+    if length == 0 {
+      position += 1
+      report(
+        .invalidUTF8, "invalid UTF-8 byte 0x\(hex(bytes[start]))", SourceRange(start, position),
+        help: "save the file as UTF-8")
+      return
+    }
+    position += length
+    let scalar = String(decoding: bytes[start..<position], as: UTF8.self).unicodeScalars.first
+    let code = scalar.map { "U+" + hex(Int($0.value), width: 4) } ?? "?"
+    var help = "names use letters A-Z, digits and `_`; put other text in quotes"
+    if let scalar, [0x201C, 0x201D, 0x2018, 0x2019].contains(scalar.value) {
+      help = "this is a typographic quote; use a straight `\"` instead"
+    }
+    report(.invalidCharacter, "unexpected character \(code)", SourceRange(start, position), help: help)
+  }
+}
+
+/// The length (1-4) of the valid UTF-8 sequence starting at `index`, or 0 if it is invalid
+/// (overlong forms, surrogates and values beyond U+10FFFF are invalid).
+func validUTF8Length(_ bytes: [UInt8], _ index: Int) -> Int {
+  let first = bytes[index]
+  if first < 0x80 { return 1 }
+  let length: Int
+  var lowest: UInt8 = 0x80
+  var highest: UInt8 = 0xBF
+  switch first {
+  case 0xC2...0xDF: length = 2
+  case 0xE0: length = 3; lowest = 0xA0
+  case 0xE1...0xEC, 0xEE...0xEF: length = 3
+  case 0xED: length = 3; highest = 0x9F
+  case 0xF0: length = 4; lowest = 0x90
+  case 0xF1...0xF3: length = 4
+  case 0xF4: length = 4; highest = 0x8F
+  default: return 0
+  }
+  guard index + length <= bytes.count else { return 0 }
+  let second = bytes[index + 1]
+  guard second >= lowest && second <= highest else { return 0 }
+  for offset in 2..<length where bytes[index + offset] & 0xC0 != 0x80 { return 0 }
+  return length
+}
+
+/// Upper-case hexadecimal, zero-padded to `width` digits.
+func hex<T: BinaryInteger>(_ value: T, width: Int = 2) -> String {
+  let digits = String(value, radix: 16, uppercase: true)
+  return String(repeating: "0", count: max(0, width - digits.count)) + digits
+}

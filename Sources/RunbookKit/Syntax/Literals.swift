@@ -1,0 +1,300 @@
+// Decoding of literal tokens into values: strings (escapes), text blocks (indentation removed
+// the way Swift does it), durations and times (units to minutes) and measures. Problems are
+// reported at the exact bytes concerned.
+import Foundation
+
+/// Minutes in one of each duration unit. A month is 30 days and a week 7; a plan of minutes
+/// cannot know calendar months, so the printed plan keeps the unit the author wrote.
+let minutesPerUnit: [(unit: String, minutes: Int)] = [
+  ("mo", 43_200), ("w", 10_080), ("d", 1_440), ("h", 60), ("m", 1),
+]
+
+/// The longest duration accepted: 100 years, far beyond any runbook, small enough that sums over
+/// a million steps cannot overflow.
+let maximumMinutes = 100 * 365 * 1_440
+
+extension Parser {
+  // MARK: - Text
+
+  /// Consumes a string or text block token and decodes it.
+  mutating func parseText() -> TextLiteral {
+    let token = current
+    advance()
+    if token.kind == .textBlock {
+      return TextLiteral(value: decodeTextBlock(token), range: token.range, isBlock: true)
+    }
+    let bytes = source.bytes
+    var end = token.range.end
+    if end - token.range.start >= 2 && bytes[end - 1] == bytes[token.range.start] { end -= 1 }
+    let value = decodeEscapes(from: token.range.start + 1, to: end)
+    return TextLiteral(value: value, range: token.range, isBlock: false)
+  }
+
+  /// Processes `\\`, `\"`, `\n`, `\t`, `\r` and `\u{…}` between two offsets.
+  mutating func decodeEscapes(from start: Int, to end: Int) -> String {
+    let bytes = source.bytes
+    var output: [UInt8] = []
+    output.reserveCapacity(end - start)
+    var position = start
+    while position < end {
+      let byte = bytes[position]
+      guard byte == UInt8(ascii: "\\"), position + 1 < end else {
+        output.append(byte)
+        position += 1
+        continue
+      }
+      let next = bytes[position + 1]
+      switch next {
+      case UInt8(ascii: "\\"), UInt8(ascii: "\""):
+        output.append(next)
+        position += 2
+      case UInt8(ascii: "n"):
+        output.append(UInt8(ascii: "\n"))
+        position += 2
+      case UInt8(ascii: "t"):
+        output.append(UInt8(ascii: "\t"))
+        position += 2
+      case UInt8(ascii: "r"):
+        output.append(UInt8(ascii: "\r"))
+        position += 2
+      case UInt8(ascii: "u"):
+        position = decodeUnicodeEscape(at: position, end: end, into: &output)
+      default:
+        let length = next < 0x80 ? 2 : 1 + max(1, validUTF8Length(bytes, position + 1))
+        report(
+          .invalidEscape, "unknown escape sequence `\(source.text(SourceRange(position, position + length)))`",
+          at: SourceRange(position, position + length),
+          help: "write `\\\\` for a backslash; the escapes are \\\\, \\\", \\n, \\t, \\r and \\u{…}")
+        output.append(byte)
+        position += 1
+      }
+    }
+    return String(decoding: output, as: UTF8.self)
+  }
+
+  /// `\u{1F600}`: returns the offset after the escape.
+  private mutating func decodeUnicodeEscape(at start: Int, end: Int, into output: inout [UInt8]) -> Int {
+    let bytes = source.bytes
+    var position = start + 2
+    var value: UInt32 = 0
+    var digits = 0
+    var valid = position < end && bytes[position] == UInt8(ascii: "{")
+    if valid {
+      position += 1
+      while position < end, let digit = hexDigit(bytes[position]), digits < 8 {
+        value = value &* 16 &+ UInt32(digit)
+        digits += 1
+        position += 1
+      }
+      valid = digits > 0 && position < end && bytes[position] == UInt8(ascii: "}")
+      if valid { position += 1 }
+    }
+    if valid, let scalar = Unicode.Scalar(value) {
+      output.append(contentsOf: Array(String(Character(scalar)).utf8))
+      return position
+    }
+    let range = SourceRange(start, max(position, start + 2))
+    report(
+      .invalidEscape, "invalid unicode escape `\(source.text(range))`", at: range,
+      help: "write a code point in hexadecimal: `\\u{00E9}`")
+    output.append(contentsOf: Array(source.text(range).utf8))
+    return range.end
+  }
+
+  private func hexDigit(_ byte: UInt8) -> UInt8? {
+    switch byte {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+    case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+    case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+    default: nil
+    }
+  }
+
+  /// A `"""` block: the text starts on the line after the opening delimiter; the closing
+  /// delimiter stands on a line of its own, and its indentation is removed from every line.
+  mutating func decodeTextBlock(_ token: Token) -> String {
+    let bytes = source.bytes
+    let open = token.range.start
+    let contentStart = open + 3
+    let terminated = token.range.end - contentStart >= 3
+      && bytes[token.range.end - 1] == UInt8(ascii: "\"")
+      && bytes[token.range.end - 2] == UInt8(ascii: "\"")
+      && bytes[token.range.end - 3] == UInt8(ascii: "\"")
+    let close = terminated ? token.range.end - 3 : token.range.end
+
+    // The rest of the opening line must be blank.
+    var position = contentStart
+    while position < close && (bytes[position] == UInt8(ascii: " ") || bytes[position] == UInt8(ascii: "\t") || bytes[position] == UInt8(ascii: "\r")) {
+      position += 1
+    }
+    guard position < close && bytes[position] == UInt8(ascii: "\n") else {
+      if terminated {
+        report(
+          .textBlockIndentation, "a text block's text must start on the line after `\"\"\"`",
+          at: SourceRange(open, contentStart),
+          help: "break the line after `\"\"\"`, or use a one-line string in double quotes")
+      }
+      return decodeEscapes(from: contentStart, to: close)
+    }
+    let firstLine = position + 1
+
+    // The closing line: whitespace only before `"""`; that whitespace is the indentation.
+    var indentStart = close
+    while indentStart > firstLine && (bytes[indentStart - 1] == UInt8(ascii: " ") || bytes[indentStart - 1] == UInt8(ascii: "\t")) {
+      indentStart -= 1
+    }
+    let closingOnOwnLine = indentStart == firstLine || bytes[indentStart - 1] == UInt8(ascii: "\n")
+    if terminated && !closingOnOwnLine {
+      report(
+        .textBlockIndentation, "the closing `\"\"\"` must be on a line of its own",
+        at: SourceRange(close, close + 3), help: "move `\"\"\"` to the next line")
+    }
+    let indent = closingOnOwnLine ? Array(bytes[indentStart..<close]) : []
+    let contentEnd = closingOnOwnLine ? max(firstLine, indentStart - 1) : close
+
+    var lines: [String] = []
+    var lineStart = firstLine
+    var reportedIndent = false
+    while lineStart <= contentEnd {
+      var lineEnd = lineStart
+      while lineEnd < contentEnd && bytes[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+      var visibleEnd = lineEnd
+      if visibleEnd > lineStart && bytes[visibleEnd - 1] == UInt8(ascii: "\r") { visibleEnd -= 1 }
+      let isBlank = bytes[lineStart..<visibleEnd].allSatisfy {
+        $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t")
+      }
+      if isBlank {
+        lines.append("")
+      } else if visibleEnd - lineStart >= indent.count
+        && Array(bytes[lineStart..<(lineStart + indent.count)]) == indent
+      {
+        lines.append(decodeEscapes(from: lineStart + indent.count, to: visibleEnd))
+      } else {
+        if !reportedIndent {
+          reportedIndent = true
+          report(
+            .textBlockIndentation, "this line is indented less than the closing `\"\"\"`",
+            at: SourceRange(lineStart, visibleEnd),
+            notes: [DiagnosticNote("the closing `\"\"\"` sets the indentation", at: SourceRange(close, close + 3))],
+            help: "indent every line of the text block at least as far as its closing `\"\"\"`")
+        }
+        lines.append(decodeEscapes(from: lineStart, to: visibleEnd))
+      }
+      if lineEnd >= contentEnd { break }
+      lineStart = lineEnd + 1
+    }
+    if firstLine >= contentEnd && closingOnOwnLine { return "" }
+    return lines.joined(separator: "\n")
+  }
+
+  // MARK: - Numbers
+
+  /// Splits `1h30m` into `[(1, "h"), (30, "m")]`; nil when it is not digits-then-letters pairs.
+  private func quantityParts(_ text: Substring) -> [(number: Double, unit: String, text: Substring)]? {
+    var parts: [(Double, String, Substring)] = []
+    var rest = text
+    while !rest.isEmpty {
+      let numberText = rest.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
+      guard !numberText.isEmpty, let number = Double(numberText) else { return nil }
+      rest = rest.dropFirst(numberText.count)
+      let unit = rest.prefix { $0.isASCII && $0.isLetter }
+      rest = rest.dropFirst(unit.count)
+      parts.append((number, String(unit), numberText))
+    }
+    return parts
+  }
+
+  /// The number of minutes a duration token stands for; reports and returns nil when invalid.
+  mutating func decodeDuration(_ token: Token) -> Int? {
+    let whole = text(token)
+    let negative = whole.hasPrefix("-")
+    let body = negative ? whole.dropFirst() : Substring(whole)
+    guard let parts = quantityParts(body) else {
+      report(
+        .invalidNumber, "`\(clipped(whole))` is not a duration", at: token.range,
+        help: "write a number followed by a unit: `45m`, `2h`, `1h30m`")
+      return nil
+    }
+    var total = 0.0
+    var offset = token.range.start + (negative ? 1 : 0)
+    for part in parts {
+      let partRange = SourceRange(offset, offset + part.text.count + part.unit.count)
+      offset = partRange.end
+      if part.unit.isEmpty {
+        report(
+          .missingUnit, "`\(part.text)` has no unit", at: partRange,
+          help: "add a unit: `m` minutes, `h` hours, `d` days, `w` weeks, `mo` months")
+        return nil
+      }
+      guard let factor = minutesPerUnit.first(where: { $0.unit == part.unit })?.minutes else {
+        let unitRange = SourceRange(partRange.start + part.text.count, partRange.end)
+        let suggestion = closestName(to: part.unit, among: minutesPerUnit.map(\.unit))
+        var help = "the units are `m` minutes, `h` hours, `d` days, `w` weeks and `mo` months"
+        if part.unit == "s" || part.unit == "sec" { help = "durations are whole minutes; " + help }
+        if part.unit == "min" || part.unit == "mins" { help = "write `m` for minutes" }
+        else if part.unit == "hr" || part.unit == "hrs" || part.unit == "hours" { help = "write `h` for hours" }
+        else if part.unit == "y" || part.unit == "yr" { help = "write `12mo` for a year" }
+        else if let suggestion, part.unit.count > 1 { help = "did you mean `\(suggestion)`? " + help }
+        report(.unknownUnit, "unknown duration unit `\(clipped(part.unit))`", at: unitRange, help: help)
+        return nil
+      }
+      total += part.number * Double(factor)
+    }
+    guard total <= Double(maximumMinutes) else {
+      report(
+        .durationTooLarge, "`\(clipped(whole))` is longer than 100 years", at: token.range,
+        help: "check the number and the unit")
+      return nil
+    }
+    let minutes = total.rounded()
+    if abs(total - minutes) > 1e-9 {
+      report(
+        .invalidNumber, "`\(clipped(whole))` is not a whole number of minutes", at: token.range,
+        help: "durations are counted in whole minutes; write `1h30m` rather than `1.55h`")
+      return nil
+    }
+    return negative ? -Int(minutes) : Int(minutes)
+  }
+
+  /// `T-48h` → anchor `T`, offset -2880.
+  mutating func decodeTime(_ token: Token) -> TimePoint? {
+    let whole = text(token)
+    guard let signIndex = whole.firstIndex(where: { $0 == "+" || $0 == "-" }) else { return nil }
+    let nameLength = whole.utf8.distance(from: whole.startIndex, to: signIndex)
+    let anchor = Identifier(
+      name: String(whole[..<signIndex]),
+      range: SourceRange(token.range.start, token.range.start + nameLength))
+    let durationToken = Token(
+      kind: .quantity, range: SourceRange(token.range.start + nameLength + 1, token.range.end),
+      atLineStart: false)
+    guard let minutes = decodeDuration(durationToken) else { return nil }
+    let sign = whole[signIndex] == "-" ? -1 : 1
+    return TimePoint(anchor: anchor, offset: sign * minutes, range: token.range)
+  }
+
+  /// `99.9%`, `2s`, `4.0`, `500ms` as a measure.
+  mutating func decodeMeasure(_ token: Token) -> Measure? {
+    let whole = text(token)
+    var numberText = Substring(whole)
+    var unit = ""
+    if token.kind == .percent {
+      numberText = numberText.dropLast()
+      unit = "%"
+    } else if token.kind == .quantity {
+      let digits = whole.prefix { $0.isNumber || $0 == "." || $0 == "-" }
+      unit = String(whole.dropFirst(digits.count))
+      numberText = digits
+      guard unit.allSatisfy({ $0.isASCII && $0.isLetter }) else {
+        report(
+          .invalidNumber, "`\(clipped(whole))` is not a value", at: token.range,
+          help: "write a number with at most one unit: `2s`, `99.9%`, `4.0`")
+        return nil
+      }
+    }
+    guard let number = Double(numberText), number.isFinite else {
+      report(.invalidNumber, "`\(clipped(whole))` is not a number", at: token.range, help: nil)
+      return nil
+    }
+    return Measure(number: number, unit: unit, text: whole, range: token.range)
+  }
+}

@@ -1,0 +1,306 @@
+// The attribute productions: owners, references, durations, windows, records, criteria and the
+// gate outcomes. Each parses the value after its keyword and returns `.invalid` (reported) when
+// the value is broken, so the attribute still counts as written.
+
+extension Parser {
+  /// attribute = keyword value ; the value's shape depends on the keyword.
+  mutating func parseAttribute(of kind: DeclarationKind, inline: Bool) -> Attribute? {
+    let shape = DeclarationShape.of(kind)
+    guard at(.word), let keyword = currentKeyword, shape.attributes.contains(keyword) else {
+      reportBadInlineAttribute(of: kind, shape: shape)
+      return nil
+    }
+    let keywordToken = current
+    advance()
+    let value = parseAttributeValue(keyword)
+    // A broken value has been reported; the rest of its line would only repeat the problem.
+    if value == .invalid { skipToBlockOrLineEnd() }
+    return Attribute(
+      keyword: keyword, keywordRange: keywordToken.range, value: value,
+      range: keywordToken.range.union(SourceRange.at(previousEnd)))
+  }
+
+  private mutating func reportBadInlineAttribute(of kind: DeclarationKind, shape: DeclarationShape) {
+    let word = at(.word) ? text(current) : nil
+    let keyword = word.flatMap(Keyword.init(rawValue:))
+    if let keyword, let child = DeclarationShape.declarationKind(keyword),
+      shape.children.contains(child)
+    {
+      report(
+        .expectedToken, "`\(keyword.rawValue)` must start on a new line", at: current.range,
+        help: "put each \(keyword.rawValue) on a line of its own inside the block")
+    } else if let word {
+      reportUnknownStatement(word, keyword: keyword, in: kind, shape: DeclarationShape(
+        attributes: shape.attributes, children: [], requiresID: false, repeatable: []))
+    } else {
+      let examples = shape.attributes.prefix(3).map { "`\($0.rawValue)`" }
+      reportExpected(
+        "an attribute such as \(listPhrase(examples, conjunction: "or"))",
+        help: at(.string) ? "a \(kind.rawValue) has one title; put further text in a `note`" : nil)
+    }
+    skipToBlockOrLineEnd()
+  }
+
+  private mutating func parseAttributeValue(_ keyword: Keyword) -> AttributeValue {
+    switch keyword {
+    case .version, .system, .description, .instructions, .note, .name, .phone, .email, .chat,
+      .location, .text:
+      guard at(.string) || at(.textBlock), !current.atLineStart else {
+        reportExpected("text in quotes after `\(keyword.rawValue)`")
+        return .invalid
+      }
+      return .text(parseText())
+    case .anchor:
+      guard let name = parseIdentifier("the anchor's name, such as `T`") else { return .invalid }
+      guard at(.string) || at(.textBlock), !current.atLineStart else {
+        reportExpected("what the anchor stands for, in quotes", help: "`anchor T \"Upgrade starts\"`")
+        return .invalid
+      }
+      return .anchor(name, parseText())
+    case .owner, .decidedBy:
+      return parseOwners(keyword).map(AttributeValue.owners) ?? .invalid
+    case .after, .covers:
+      return parseReferenceList(keyword).map(AttributeValue.references) ?? .invalid
+    case .verifies, .by:
+      let what = keyword == .by ? "the role that signs" : "the id of the step it verifies"
+      return parseIdentifier(what).map(AttributeValue.reference) ?? .invalid
+    case .go:
+      guard expect(.arrow, "`->` after `go`", help: "`go -> next_step`") != nil,
+        let target = parseIdentifier("the step or stage to continue with")
+      else { return .invalid }
+      return .reference(target)
+    case .noGo:
+      guard expect(.arrow, "`->` after `no_go`", help: "`no_go -> rollback restore within 1h`") != nil
+      else { return .invalid }
+      // `no_go -> rollback restore`: the word `rollback` before the id is optional.
+      if currentKeyword == .rollback && peek().kind == .word && !peek().atLineStart { advance() }
+      guard let target = parseIdentifier("the rollback to run")
+      else { return .invalid }
+      var within: DurationSpec?
+      if onSameLine && currentKeyword == .within {
+        advance()
+        guard let bound = parseDurationSpec(after: "within") else { return .invalid }
+        within = bound
+      }
+      return .noGo(target, within: within)
+    case .duration:
+      return parseDurationSpec(after: "duration").map(AttributeValue.duration) ?? .invalid
+    case .window:
+      return parseWindow().map(AttributeValue.window) ?? .invalid
+    case .deadline:
+      return parseTimePoint().map(AttributeValue.deadline) ?? .invalid
+    case .optional, .parallel:
+      return .flag
+    case .record:
+      return parseRecord().map(AttributeValue.record) ?? .invalid
+    case .criterion, .noGoIf:
+      return parseCriterion().map(AttributeValue.criterion) ?? .invalid
+    default:
+      return .invalid
+    }
+  }
+
+  // MARK: - Names
+
+  /// identifier = word ; keywords are accepted where a name is expected.
+  mutating func parseIdentifier(_ what: String) -> Identifier? {
+    guard at(.word), !current.atLineStart else {
+      reportExpected(what)
+      return nil
+    }
+    let identifier = Identifier(name: text(current), range: current.range)
+    advance()
+    return identifier
+  }
+
+  /// owners = identifier { ("and" | "or") identifier } ;
+  mutating func parseOwners(_ keyword: Keyword) -> OwnerExpr? {
+    guard let first = parseIdentifier("a role after `\(keyword.rawValue)`") else { return nil }
+    var roles = [first]
+    var mode: OwnerMode?
+    var mixed = false
+    while onSameLine {
+      let connective = currentKeyword
+      if at(.comma) || (connective != .and && connective != .or) {
+        if at(.comma) {
+          report(
+            .expectedToken, "expected `and` or `or` between roles, found `,`", at: current.range,
+            help: "write `\(keyword.rawValue) a and b` when all must initial, `\(keyword.rawValue) a or b` when any one may")
+          advance()
+          if let next = parseIdentifier("a role") { roles.append(next) }
+          continue
+        }
+        break
+      }
+      let connectiveRange = current.range
+      let thisMode: OwnerMode = connective == .and ? .all : .any
+      if let mode, mode != thisMode, !mixed {
+        mixed = true
+        report(
+          .mixedOwnerOperators, "`and` and `or` are mixed in one owner list", at: connectiveRange,
+          help: "use `and` when every role must initial, `or` when any one may; not both")
+      }
+      mode = mode ?? thisMode
+      advance()
+      guard let next = parseIdentifier("a role after `\(connective?.rawValue ?? "")`") else { break }
+      roles.append(next)
+    }
+    return OwnerExpr(
+      roles: roles, mode: mode ?? .all, range: first.range.union(roles[roles.count - 1].range))
+  }
+
+  /// references = identifier { "," identifier } ; a line may break after a comma.
+  mutating func parseReferenceList(_ keyword: Keyword) -> [Identifier]? {
+    guard let first = parseIdentifier("an id after `\(keyword.rawValue)`") else { return nil }
+    var list = [first]
+    while !current.atLineStart, eat(.comma) != nil {
+      guard at(.word) else {
+        reportExpected("an id after `,`")
+        break
+      }
+      list.append(Identifier(name: text(current), range: current.range))
+      advance()
+    }
+    if onSameLine && at(.word) && currentKeyword == .and {
+      report(
+        .expectedToken, "expected `,` between ids, found `and`", at: current.range,
+        help: "separate the ids with commas: `\(keyword.rawValue) a, b`")
+      advance()
+      if let next = parseIdentifier("an id") { list.append(next) }
+    }
+    return list
+  }
+
+  // MARK: - Time
+
+  /// duration_spec = "tbd" | duration [ ".." duration ] [ "?" ] ;
+  mutating func parseDurationSpec(after keyword: String) -> DurationSpec? {
+    if currentKeyword == .tbd && !current.atLineStart {
+      let range = current.range
+      advance()
+      return DurationSpec(
+        minimum: 0, maximum: 0, uncertain: true, toBeDecided: true, minimumRange: range,
+        maximumRange: range, range: range)
+    }
+    guard let low = parseDuration(after: keyword) else { return nil }
+    var high = low
+    if !current.atLineStart, eat(.dotDot) != nil {
+      guard let upper = parseDuration(after: "`..`") else { return nil }
+      high = upper
+    }
+    var uncertain = false
+    if !current.atLineStart, eat(.question) != nil { uncertain = true }
+    return DurationSpec(
+      minimum: low.minutes, maximum: high.minutes, uncertain: uncertain, toBeDecided: false,
+      minimumRange: low.range, maximumRange: high.range,
+      range: low.range.union(SourceRange.at(previousEnd)))
+  }
+
+  /// duration = quantity ; e.g. `45m`, `1h30m`, `3mo`.
+  mutating func parseDuration(after what: String) -> (minutes: Int, range: SourceRange)? {
+    guard (at(.quantity) || at(.number)) && !current.atLineStart else {
+      reportExpected("a duration such as `45m`, `2h` or `1w` after \(what)")
+      return nil
+    }
+    let token = current
+    advance()
+    guard let minutes = decodeDuration(token) else { return nil }
+    return (minutes, token.range)
+  }
+
+  /// window = time ".." time ;
+  mutating func parseWindow() -> TimeWindow? {
+    guard let start = parseTimePoint() else { return nil }
+    guard expect(.dotDot, "`..` between the window's start and end", help: "`window T-4h..T+12h`") != nil,
+      let end = parseTimePoint()
+    else { return nil }
+    return TimeWindow(start: start, end: end, range: start.range.union(end.range))
+  }
+
+  /// time = anchor_name | anchor_name ("+" | "-") duration ;
+  mutating func parseTimePoint() -> TimePoint? {
+    guard !current.atLineStart, at(.time) || at(.word) else {
+      reportExpected("a time such as `T-4h` or `T+2h`")
+      return nil
+    }
+    let token = current
+    advance()
+    if token.kind == .word {
+      return TimePoint(
+        anchor: Identifier(name: text(token), range: token.range), offset: 0, range: token.range)
+    }
+    return decodeTime(token)
+  }
+
+  // MARK: - Records and criteria
+
+  /// record = "record" record_kind [ string ] [ "if_yes" string ] ;
+  mutating func parseRecord() -> RecordField? {
+    guard at(.word), !current.atLineStart else {
+      reportExpected("the kind of record, such as `date`, `time`, `text` or `yes_no`")
+      return nil
+    }
+    let kindToken = current
+    let word = text(kindToken)
+    guard let kind = RecordKind(rawValue: word) else {
+      let names = RecordKind.allCases.map(\.rawValue)
+      let suggestion = closestName(to: word, among: names)
+      report(
+        .unknownKeyword, "unknown record kind `\(clipped(word))`", at: kindToken.range,
+        help: suggestion.map { "did you mean `\($0)`?" }
+          ?? "use one of \(listPhrase(names.map { "`\($0)`" }, conjunction: "or"))")
+      advance()
+      skipToBlockOrLineEnd()
+      return nil
+    }
+    advance()
+    var field = RecordField(kind: kind, label: nil, ifYes: nil, range: kindToken.range)
+    if (at(.string) || at(.textBlock)) && !current.atLineStart { field.label = parseText() }
+    if onSameLine && currentKeyword == .ifYes {
+      let ifYesRange = current.range
+      advance()
+      if kind != .yesNo {
+        report(
+          .misplacedStatement, "`if_yes` only applies to a `yes_no` record", at: ifYesRange,
+          help: "remove `if_yes`, or make the record `yes_no`")
+      }
+      guard at(.string) && !current.atLineStart else {
+        reportExpected("what to write when the answer is yes, in quotes")
+        return nil
+      }
+      field.ifYes = parseText()
+    }
+    field.range = kindToken.range.union(SourceRange.at(previousEnd))
+    return field
+  }
+
+  /// criterion = string | identifier comparison measure [ string ] ;
+  mutating func parseCriterion() -> Criterion? {
+    if (at(.string) || at(.textBlock)) && !current.atLineStart {
+      let literal = parseText()
+      return Criterion(form: .text(literal), range: literal.range)
+    }
+    guard let metric = parseIdentifier("a criterion: text in quotes, or a measure such as `availability >= 99.9%`") else {
+      return nil
+    }
+    guard current.kind.isComparison, !current.atLineStart,
+      let comparison = Comparison(rawValue: text(current))
+    else {
+      reportExpected("a comparison such as `>=` after `\(metric.name)`")
+      return nil
+    }
+    advance()
+    guard [.number, .percent, .quantity].contains(current.kind), !current.atLineStart else {
+      reportExpected("a value such as `99.9%`, `2s` or `4.0`")
+      return nil
+    }
+    let valueToken = current
+    advance()
+    guard let value = decodeMeasure(valueToken) else { return nil }
+    var label: TextLiteral?
+    if at(.string) && !current.atLineStart { label = parseText() }
+    return Criterion(
+      form: .measure(metric: metric, comparison: comparison, value: value, label: label),
+      range: metric.range.union(SourceRange.at(previousEnd)))
+  }
+}

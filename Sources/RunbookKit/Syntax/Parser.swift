@@ -1,0 +1,402 @@
+// The parser: hand-written recursive descent, one function per production, building the typed
+// AST of AST.swift. Statements end at the end of a line. It never gives up: `expect` reports and
+// carries on, broken statements are skipped to the next line (their blocks still parsed for
+// errors), and nesting is limited so that no input can overflow the stack.
+
+/// Parses one source file into a syntax tree.
+public struct Parser {
+  /// The deepest nesting of `{ }` blocks accepted.
+  public static let maximumDepth = 32
+
+  let source: SourceFile
+  var tokens: [Token]
+  var index = 0
+  var diagnostics: [Diagnostic] = []
+  var depth = 0
+
+  /// Lexes and parses a file.
+  public static func parse(_ source: SourceFile) -> SyntaxTree {
+    let lexed = Lexer.lex(source)
+    var parser = Parser(source: source, tokens: lexed.tokens)
+    parser.diagnostics = lexed.diagnostics
+    let root = parser.parseFile()
+    return SyntaxTree(
+      source: source, root: root, comments: lexed.comments, diagnostics: parser.diagnostics)
+  }
+
+  init(source: SourceFile, tokens: [Token]) {
+    self.source = source
+    self.tokens = tokens
+  }
+
+  // MARK: - Vocabulary
+
+  var current: Token { tokens[index] }
+
+  var previousEnd: Int { index > 0 ? tokens[index - 1].range.end : 0 }
+
+  func peek(_ ahead: Int = 1) -> Token { tokens[min(index + ahead, tokens.count - 1)] }
+
+  func at(_ kind: TokenKind) -> Bool { current.kind == kind }
+
+  /// True when the current token continues the statement being parsed: it is on the same line
+  /// and is not a brace or the end of the file.
+  var onSameLine: Bool {
+    !current.atLineStart && current.kind != .leftBrace && current.kind != .rightBrace
+      && current.kind != .endOfFile
+  }
+
+  mutating func advance() {
+    if index < tokens.count - 1 { index += 1 }
+  }
+
+  mutating func eat(_ kind: TokenKind) -> Token? {
+    guard at(kind) else { return nil }
+    let token = current
+    advance()
+    return token
+  }
+
+  func text(_ token: Token) -> String { source.text(token.range) }
+
+  /// The keyword the current token spells, if it is a word.
+  var currentKeyword: Keyword? {
+    at(.word) ? Keyword(rawValue: text(current)) : nil
+  }
+
+  /// How the current token reads in a message: "`owner`", "a string", "end of line".
+  func describeCurrent(sameLineExpected: Bool = true) -> String {
+    if current.kind == .endOfFile { return "end of file" }
+    if sameLineExpected && current.atLineStart { return "end of line" }
+    switch current.kind {
+    case .word, .quantity, .number, .percent, .time:
+      return "`\(clipped(text(current)))`"
+    default:
+      return current.kind.phrase
+    }
+  }
+
+  mutating func report(
+    _ code: DiagnosticCode, _ message: String, at range: SourceRange,
+    notes: [DiagnosticNote] = [], help: String? = nil
+  ) {
+    diagnostics.append(Diagnostic(code, message, at: range, notes: notes, help: help))
+  }
+
+  /// Reports "expected X, found Y" at the current token (or just after the previous token when
+  /// the line ended), without consuming anything.
+  mutating func reportExpected(_ what: String, help: String? = nil) {
+    let range = current.atLineStart || at(.endOfFile)
+      ? SourceRange.at(previousEnd) : current.range
+    report(.expectedToken, "expected \(what), found \(describeCurrent())", at: range, help: help)
+  }
+
+  /// Consumes a token of `kind` on the current line, or reports and returns nil.
+  mutating func expect(_ kind: TokenKind, _ what: String? = nil, help: String? = nil) -> Token? {
+    if at(kind) && !current.atLineStart { return eat(kind) }
+    reportExpected(what ?? kind.phrase, help: help)
+    return nil
+  }
+
+  // MARK: - File
+
+  mutating func parseFile() -> Declaration? {
+    var root: Declaration?
+    if at(.endOfFile) {
+      report(
+        .missingRunbook, "the file has no runbook", at: SourceRange.at(current.range.start),
+        help: "start the file with `runbook \"Title\" {` and close it with `}`")
+      return nil
+    }
+    while !at(.endOfFile) {
+      let start = index
+      let keyword = currentKeyword
+      if keyword == .runbook {
+        let keywordRange = current.range
+        let declaration = parseDeclaration(.runbook)
+        if let first = root {
+          report(
+            .extraRunbook, "a file holds one runbook; this is a second one", at: keywordRange,
+            notes: [DiagnosticNote("the first runbook starts here", at: first.keywordRange)],
+            help: "move this runbook into a file of its own")
+        } else {
+          root = declaration
+        }
+      } else if let keyword, let kind = DeclarationShape.declarationKind(keyword) {
+        report(
+          .misplacedStatement, "`\(keyword.rawValue)` must be inside the runbook block",
+          at: current.range,
+          help: "put it between `runbook \"Title\" {` and the closing `}`")
+        _ = parseDeclaration(kind)
+      } else if at(.rightBrace) {
+        report(
+          .expectedToken, "unexpected `}` with no block open", at: current.range,
+          help: "remove this `}` or the matching `{` is missing")
+        advance()
+      } else {
+        reportExpected("`runbook`", help: "a file starts with `runbook \"Title\" {`")
+        skipStatement(bodyKind: .runbook)
+      }
+      if index == start { advance() }
+    }
+    if root == nil && !diagnostics.contains(where: { $0.code == .missingRunbook }) {
+      report(
+        .missingRunbook, "the file has no runbook block", at: SourceRange.at(0),
+        help: "start the file with `runbook \"Title\" {` and close it with `}`")
+    }
+    return root
+  }
+
+  // MARK: - Declarations
+
+  /// declaration = keyword [ identifier ] string { attribute } [ block ] ;
+  mutating func parseDeclaration(_ kind: DeclarationKind) -> Declaration {
+    let keywordToken = current
+    advance()
+    let shape = DeclarationShape.of(kind)
+    var declaration = Declaration(
+      kind: kind, keywordRange: keywordToken.range, id: nil, title: nil, attributes: [],
+      children: [], body: nil, range: keywordToken.range)
+
+    if at(.word) && !current.atLineStart
+      && (peek().kind == .string || peek().kind == .textBlock || kind != .step
+        || currentKeyword == nil)
+    {
+      declaration.id = Identifier(name: text(current), range: current.range)
+      advance()
+    }
+    if shape.requiresID && declaration.id == nil {
+      report(
+        .missingID, "a \(kind.rawValue) needs an id", at: SourceRange.at(keywordToken.range.end),
+        help: "write an id after `\(kind.rawValue)`, e.g. `\(kind.rawValue) \(exampleID(kind)) \"Title\"`")
+    }
+    if (at(.string) || at(.textBlock)) && !current.atLineStart {
+      declaration.title = parseText()
+    } else {
+      var help = "write the title in double quotes: `\(kind.rawValue) \(declaration.id?.name ?? exampleID(kind)) \"Title\"`"
+      if at(.word) && currentKeyword == nil && !current.atLineStart {
+        help = "put the title in double quotes"
+      }
+      if !(shape.requiresID && declaration.id == nil) {
+        reportExpected("the \(kind.rawValue)'s title in quotes", help: help)
+      }
+      if at(.word) && currentKeyword == nil && !current.atLineStart {
+        skipToBlockOrLineEnd()
+      }
+    }
+
+    while onSameLine {
+      if let attribute = parseAttribute(of: kind, inline: true) {
+        declaration.attributes.append(attribute)
+      }
+    }
+    if at(.leftBrace) {
+      if current.atLineStart {
+        report(
+          .expectedToken, "`{` must be on the same line as the \(kind.rawValue)",
+          at: current.range, help: "move `{` up to the end of the line above")
+      }
+      parseBody(into: &declaration, shape: shape)
+    }
+    declaration.range = keywordToken.range.union(SourceRange.at(previousEnd))
+    checkDuplicateAttributes(declaration, shape: shape)
+    return declaration
+  }
+
+  func exampleID(_ kind: DeclarationKind) -> String {
+    switch kind {
+    case .role: "customer"
+    case .rollback: "restore"
+    case .stage: "preparation"
+    case .gate: "go_no_go"
+    default: "my_\(kind.rawValue)"
+    }
+  }
+
+  /// block = "{" { attribute | declaration } "}" ;
+  mutating func parseBody(into declaration: inout Declaration, shape: DeclarationShape) {
+    guard let open = eat(.leftBrace) else { return }
+    depth += 1
+    defer { depth -= 1 }
+    if depth > Parser.maximumDepth {
+      report(
+        .nestingTooDeep, "blocks are nested more than \(Parser.maximumDepth) deep",
+        at: open.range, help: "flatten the runbook: stages nest a few levels, not hundreds")
+      skipBalancedBlock(openedAt: open)
+      declaration.body = open.range.union(SourceRange.at(previousEnd))
+      return
+    }
+    while true {
+      if at(.rightBrace) {
+        advance()
+        break
+      }
+      if at(.endOfFile) {
+        let what = declaration.kind == .unknown ? "block" : "\(declaration.kind.rawValue) block"
+        report(
+          .unclosedBlock, "expected `}` to close the \(what), found end of file",
+          at: current.range,
+          notes: [DiagnosticNote("the `{` opened here", at: open.range)],
+          help: "add `}` after the last line of the \(what)")
+        break
+      }
+      let start = index
+      parseStatement(into: &declaration, shape: shape)
+      if index == start { advance() }
+    }
+    declaration.body = open.range.union(SourceRange.at(previousEnd))
+  }
+
+  /// One line of a block: a child declaration or an attribute.
+  mutating func parseStatement(into declaration: inout Declaration, shape: DeclarationShape) {
+    guard at(.word) else {
+      reportExpected(
+        statementPhrase(declaration.kind), help: nil)
+      skipStatement(bodyKind: declaration.kind)
+      return
+    }
+    let word = text(current)
+    let keyword = Keyword(rawValue: word)
+    if let keyword, let kind = DeclarationShape.declarationKind(keyword),
+      shape.children.contains(kind)
+    {
+      declaration.children.append(parseDeclaration(kind))
+      return
+    }
+    if let keyword, shape.attributes.contains(keyword) {
+      if let attribute = parseAttribute(of: declaration.kind, inline: false) {
+        declaration.attributes.append(attribute)
+      }
+      expectEndOfStatement(after: keyword.rawValue, bodyKind: declaration.kind)
+      return
+    }
+    let suggestion = reportUnknownStatement(word, keyword: keyword, in: declaration.kind, shape: shape)
+    var unknown = Declaration(
+      kind: .unknown, keywordRange: current.range, id: nil, title: nil, attributes: [],
+      children: [], body: nil, range: current.range)
+    // The block of a misspelt statement is still parsed, as the kind the user most likely
+    // meant, so the errors inside it are reported too.
+    let meant = (keyword ?? suggestion.flatMap(Keyword.init(rawValue:)))
+    let guess = meant.flatMap(DeclarationShape.declarationKind) ?? declaration.kind
+    unknown.children = skipStatement(bodyKind: guess)
+    if !unknown.children.isEmpty { declaration.children.append(unknown) }
+  }
+
+  func statementPhrase(_ kind: DeclarationKind) -> String {
+    switch kind {
+    case .runbook: "a statement such as `stage` or `role`"
+    case .stage, .rollback: "a statement such as `step`"
+    case .contacts: "`contact`"
+    default: "an attribute such as `note`"
+    }
+  }
+
+  /// Reports a statement word that is unknown or misplaced; returns the suggested word, if any.
+  @discardableResult
+  mutating func reportUnknownStatement(
+    _ word: String, keyword: Keyword?, in kind: DeclarationKind, shape: DeclarationShape
+  ) -> String? {
+    let place = kind == .unknown ? "here" : "in a \(kind.rawValue)"
+    if let keyword {
+      let homes = DeclarationShape.owners(of: keyword).map { "`\($0.rawValue)`" }
+        + DeclarationKind.allCases.filter { DeclarationShape.of($0).children.contains { $0.rawValue == keyword.rawValue } }
+          .map { "`\($0.rawValue)`" }
+      let help = homes.isEmpty
+        ? "`\(word)` cannot start a line" : "`\(word)` belongs in \(listPhrase(homes, conjunction: "or"))"
+      report(.misplacedStatement, "`\(word)` is not allowed \(place)", at: current.range, help: help)
+      return nil
+    }
+    let candidates = shape.attributes.map(\.rawValue) + shape.children.map(\.rawValue)
+    var help = "expected one of \(listPhrase(candidates.map { "`\($0)`" }, conjunction: "or"))"
+    let suggestion = closestName(to: word, among: candidates)
+    if let suggestion {
+      help = "did you mean `\(suggestion)`?"
+    }
+    report(.unknownKeyword, "unknown keyword `\(clipped(word))` \(place)", at: current.range, help: help)
+    return suggestion
+  }
+
+  /// Reports anything left on the line after a complete statement, and skips it.
+  mutating func expectEndOfStatement(after what: String, bodyKind: DeclarationKind) {
+    guard onSameLine else { return }
+    report(
+      .expectedToken, "expected end of line after `\(what)`, found \(describeCurrent())",
+      at: current.range, help: "start each statement on a new line")
+    skipStatement(bodyKind: bodyKind)
+  }
+
+  // MARK: - Recovery
+
+  /// Skips the rest of the current statement: tokens up to the next line or closing brace. A
+  /// block opened on the skipped line is parsed as a body of `bodyKind`, so that errors inside it
+  /// are still found; its declarations are returned.
+  @discardableResult
+  mutating func skipStatement(bodyKind: DeclarationKind) -> [Declaration] {
+    if !onSameLine && !at(.leftBrace) { advance() }
+    while onSameLine { advance() }
+    guard at(.leftBrace) && !current.atLineStart else { return [] }
+    var holder = Declaration(
+      kind: .unknown, keywordRange: current.range, id: nil, title: nil, attributes: [],
+      children: [], body: nil, range: current.range)
+    parseBody(into: &holder, shape: DeclarationShape.of(bodyKind))
+    return holder.children
+  }
+
+  /// Skips to the end of the line or to a `{` on it, without consuming the `{`.
+  mutating func skipToBlockOrLineEnd() {
+    while onSameLine { advance() }
+  }
+
+  /// Skips a block whose `{` has been consumed, to its matching `}`, without recursion.
+  mutating func skipBalancedBlock(openedAt open: Token) {
+    var level = 1
+    while level > 0 {
+      switch current.kind {
+      case .leftBrace: level += 1
+      case .rightBrace: level -= 1
+      case .endOfFile:
+        report(
+          .unclosedBlock, "expected `}` to close the block, found end of file", at: current.range,
+          notes: [DiagnosticNote("the `{` opened here", at: open.range)],
+          help: "add the missing `}`")
+        return
+      default: break
+      }
+      advance()
+    }
+  }
+
+  mutating func checkDuplicateAttributes(_ declaration: Declaration, shape: DeclarationShape) {
+    var seen: [Keyword: Attribute] = [:]
+    for attribute in declaration.attributes where !shape.repeatable.contains(attribute.keyword) {
+      if let first = seen[attribute.keyword] {
+        report(
+          .duplicateAttribute,
+          "`\(attribute.keyword.rawValue)` is given twice for this \(declaration.kind.rawValue)",
+          at: attribute.keywordRange,
+          notes: [DiagnosticNote("first given here", at: first.keywordRange)],
+          help: attribute.keyword == .owner
+            ? "list every owner in one `owner` attribute: `owner a and b`"
+            : "keep one of them")
+      } else {
+        seen[attribute.keyword] = attribute
+      }
+    }
+  }
+}
+
+// MARK: - Helpers shared with the checker
+
+/// `a`, `a or b`, `a, b or c`.
+func listPhrase(_ items: [String], conjunction: String) -> String {
+  switch items.count {
+  case 0: return ""
+  case 1: return items[0]
+  default: return items.dropLast().joined(separator: ", ") + " \(conjunction) " + items[items.count - 1]
+  }
+}
+
+/// Shortens text quoted in a message to a readable length.
+func clipped(_ text: String, limit: Int = 40) -> String {
+  text.count <= limit ? text : String(text.prefix(limit)) + "…"
+}

@@ -1,0 +1,110 @@
+// The command line: what each command accepts, parsed into a `Command` value. Errors of the
+// command line are a `UsageError`; they print with the usage and exit with status 2.
+
+/// The exit statuses of the contract: 0 clean, 1 the input has errors, 2 usage or I/O error.
+enum ExitStatus: Int32 {
+  case success = 0
+  case inputErrors = 1
+  case usageOrIO = 2
+}
+
+/// A mistake on the command line.
+struct UsageError: Error {
+  let message: String
+}
+
+/// Output formats of `runbook check`.
+enum CheckFormat: String, CaseIterable {
+  case human
+}
+
+/// Options of `runbook check`.
+struct CheckOptions {
+  var paths: [String] = []
+  var format: CheckFormat = .human
+  var warningsAreErrors = false
+  var quiet = false
+  var stdinFilename: String?
+}
+
+/// One parsed invocation.
+enum Command {
+  case help
+  case version
+  case check(CheckOptions)
+}
+
+let usage = """
+  usage: runbook <command> [options]
+
+  commands:
+    check [--werror] [--quiet] [--stdin-filename NAME] PATH...
+                          check runbooks for errors; folders are searched for *.runbook,
+                          '-' reads standard input
+    --help                show this help
+    --version             show the version
+
+  exit status: 0 no errors, 1 the input has errors, 2 usage or I/O error
+  """
+
+/// Parses the arguments after the program name.
+func parseArguments(_ arguments: [String]) throws(UsageError) -> Command {
+  guard let first = arguments.first else { throw UsageError(message: "no command given") }
+  let rest = Array(arguments.dropFirst())
+  switch first {
+  case "--help", "-h", "help":
+    return .help
+  case "--version", "-V", "version":
+    return .version
+  case "check":
+    return .check(try parseCheck(rest))
+  default:
+    let commands = ["check", "--help", "--version"]
+    var message = "unknown command '\(first)'"
+    if let suggestion = closestCommand(first, among: commands) { message += "; did you mean '\(suggestion)'?" }
+    throw UsageError(message: message)
+  }
+}
+
+private func parseCheck(_ arguments: [String]) throws(UsageError) -> CheckOptions {
+  var options = CheckOptions()
+  var index = 0
+  var onlyPaths = false
+  while index < arguments.count {
+    let argument = arguments[index]
+    index += 1
+    if onlyPaths || argument == "-" || !argument.hasPrefix("-") {
+      options.paths.append(argument)
+      continue
+    }
+    switch argument {
+    case "--":
+      onlyPaths = true
+    case "--werror":
+      options.warningsAreErrors = true
+    case "--quiet", "-q":
+      options.quiet = true
+    case "--format":
+      guard index < arguments.count else { throw UsageError(message: "--format needs a value") }
+      let value = arguments[index]
+      index += 1
+      guard let format = CheckFormat(rawValue: value) else {
+        let names = CheckFormat.allCases.map(\.rawValue).joined(separator: ", ")
+        throw UsageError(message: "unknown format '\(value)'; the formats are \(names)")
+      }
+      options.format = format
+    case "--stdin-filename":
+      guard index < arguments.count else { throw UsageError(message: "--stdin-filename needs a value") }
+      options.stdinFilename = arguments[index]
+      index += 1
+    default:
+      throw UsageError(message: "unknown option '\(argument)' for 'check'")
+    }
+  }
+  if options.paths.isEmpty { throw UsageError(message: "check needs at least one PATH (a file, a folder, or '-')") }
+  return options
+}
+
+private func closestCommand(_ word: String, among commands: [String]) -> String? {
+  commands.first { $0.hasPrefix(word) || word.hasPrefix($0) }
+}

@@ -1,0 +1,25 @@
+// Runs a parsed command: reads inputs, calls the compiler, prints results, picks the exit status.
+import Foundation
+import RunbookKit
+
+enum Tool {
+  static func run(_ arguments: [String]) -> ExitStatus {
+    let command: Command
+    do {
+      command = try parseArguments(arguments)
+    } catch {
+      Output.error("runbook: \(error.message)\n\n\(usage)\n")
+      return .usageOrIO
+    }
+    switch command {
+    case .help:
+      Output.standard(usage + "\n")
+      return .success
+    case .version:
+      Output.standard("runbook \(RunbookInfo.version)\n")
+      return .success
+    case .check(let options):
+      return CheckCommand(options: options).run()
+    }
+  }
+}
