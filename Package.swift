@@ -11,7 +11,8 @@ let package = Package(
   targets: [
     .target(name: "RunbookKit"),
     .executableTarget(name: "runbook", dependencies: ["RunbookKit"]),
-    .testTarget(name: "RunbookKitTests", dependencies: ["RunbookKit"]),
+    .testTarget(
+      name: "RunbookKitTests", dependencies: ["RunbookKit"], exclude: ["Fixtures", "Golden"]),
     .testTarget(name: "RunbookCLITests", dependencies: ["runbook"]),
   ]
 )

@@ -145,8 +145,10 @@ public enum AttributeValue: Hashable, Sendable {
   case references([Identifier])
   /// `verifies x`, `by role`, `go -> x`.
   case reference(Identifier)
-  /// `no_go -> rollback within 1h`.
+  /// `no_go -> rollback restore within 1h`.
   case noGo(Identifier, within: DurationSpec?)
+  /// `no_go -> stop`: a no-go ends the runbook; nothing has changed that needs rolling back.
+  case stop
   /// `duration 3h..5h`.
   case duration(DurationSpec)
   /// `window T-4h..T+12h`.

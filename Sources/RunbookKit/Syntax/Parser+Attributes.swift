@@ -72,9 +72,13 @@ extension Parser {
     case .noGo:
       guard expect(.arrow, "`->` after `no_go`", help: "`no_go -> rollback restore within 1h`") != nil
       else { return .invalid }
+      if currentKeyword == .stop && !current.atLineStart {
+        advance()
+        return .stop
+      }
       // `no_go -> rollback restore`: the word `rollback` before the id is optional.
       if currentKeyword == .rollback && peek().kind == .word && !peek().atLineStart { advance() }
-      guard let target = parseIdentifier("the rollback to run")
+      guard let target = parseIdentifier("the rollback to run, or `stop`")
       else { return .invalid }
       var within: DurationSpec?
       if onSameLine && currentKeyword == .within {

@@ -104,5 +104,5 @@ public enum Keyword: String, CaseIterable, Sendable {
   case within, by, covers
   case name, phone, email, chat, location, text
   case ifYes = "if_yes"
-  case and, or, tbd
+  case and, or, tbd, stop
 }

@@ -1,0 +1,123 @@
+// End-to-end tests of the `runbook` executable through its real command line: arguments, exit
+// statuses, standard output and standard error.
+import XCTest
+
+/// Runs the built `runbook` executable.
+func runTool(_ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:], in directory: URL? = nil)
+  throws -> (status: Int32, stdout: String, stderr: String)
+{
+  let process = Process()
+  process.executableURL = toolURL
+  process.arguments = arguments
+  var env = ProcessInfo.processInfo.environment
+  env["NO_COLOR"] = "1"
+  for (key, value) in environment { env[key] = value }
+  process.environment = env
+  if let directory { process.currentDirectoryURL = directory }
+  let output = Pipe()
+  let error = Pipe()
+  let input = Pipe()
+  process.standardOutput = output
+  process.standardError = error
+  process.standardInput = input
+  try process.run()
+  if let stdin { input.fileHandleForWriting.write(stdin) }
+  try input.fileHandleForWriting.close()
+  // Read both pipes before waiting, so a large output cannot fill a pipe and stall the child.
+  let group = DispatchGroup()
+  nonisolated(unsafe) var errorData = Data()
+  group.enter()
+  DispatchQueue.global().async {
+    errorData = error.fileHandleForReading.readDataToEndOfFile()
+    group.leave()
+  }
+  let outputData = output.fileHandleForReading.readDataToEndOfFile()
+  group.wait()
+  process.waitUntilExit()
+  return (process.terminationStatus, String(decoding: outputData, as: UTF8.self), String(decoding: errorData, as: UTF8.self))
+}
+
+/// The `runbook` executable built beside the test bundle.
+let toolURL: URL = {
+  let testBinary = URL(fileURLWithPath: CommandLine.arguments[0])
+  var folder = testBinary.deletingLastPathComponent()
+  while folder.path != "/" {
+    let candidate = folder.appendingPathComponent("runbook")
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+      return candidate
+    }
+    folder = folder.deletingLastPathComponent()
+  }
+  return URL(fileURLWithPath: ".build/debug/runbook")
+}()
+
+let repositoryRoot = URL(fileURLWithPath: #filePath)
+  .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// A fresh temporary folder for one test.
+func temporaryFolder() throws -> URL {
+  let url = FileManager.default.temporaryDirectory.appendingPathComponent("runbook-cli-\(UUID().uuidString)")
+  try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+  return url
+}
+
+final class CheckCommandTests: XCTestCase {
+  func testExamplesCheckClean() throws {
+    let result = try runTool(["check", "Examples"], in: repositoryRoot)
+    XCTAssertEqual(result.status, 0, result.stdout)
+    XCTAssertTrue(result.stdout.hasSuffix("checked 4 files, 0 errors, 0 warnings\n"), result.stdout)
+  }
+
+  func testErrorsExitOneWithLocatedDiagnostics() throws {
+    let folder = try temporaryFolder()
+    let file = folder.appendingPathComponent("bad.runbook")
+    try Data("runbook \"R\" {\n  stgae s \"S\" {\n  }\n}\n".utf8).write(to: file)
+    let result = try runTool(["check", file.path])
+    XCTAssertEqual(result.status, 1)
+    XCTAssertTrue(result.stdout.contains("bad.runbook:2:3: error[RB0102]: unknown keyword `stgae` in a runbook"), result.stdout)
+    XCTAssertTrue(result.stdout.contains("= help: did you mean `stage`?"), result.stdout)
+    XCTAssertTrue(result.stdout.hasSuffix("checked 1 file, 1 error, 0 warnings\n"), result.stdout)
+  }
+
+  func testStandardInputWithAName() throws {
+    let result = try runTool(["check", "--stdin-filename", "piped.runbook", "-"], stdin: Data("runbook \"R\" {\n  x\n}\n".utf8))
+    XCTAssertEqual(result.status, 1)
+    XCTAssertTrue(result.stdout.hasPrefix("piped.runbook:2:3: error[RB0102]"), result.stdout)
+  }
+
+  func testMissingFileIsAnIOError() throws {
+    let result = try runTool(["check", "no/such/file.runbook"])
+    XCTAssertEqual(result.status, 2)
+    XCTAssertTrue(result.stdout.contains("no/such/file.runbook: error: no such file or folder"), result.stdout)
+  }
+
+  func testFolderWithoutRunbooksIsAnError() throws {
+    let folder = try temporaryFolder()
+    let result = try runTool(["check", folder.path])
+    XCTAssertEqual(result.status, 2)
+    XCTAssertTrue(result.stdout.contains("no *.runbook files found"), result.stdout)
+  }
+
+  func testUsageErrorsExitTwo() throws {
+    let noCommand = try runTool([])
+    XCTAssertEqual(noCommand.status, 2)
+    XCTAssertTrue(noCommand.stderr.contains("usage: runbook"))
+    let unknown = try runTool(["chek", "x"])
+    XCTAssertEqual(unknown.status, 2)
+    XCTAssertTrue(unknown.stderr.contains("unknown command 'chek'"), unknown.stderr)
+    let badOption = try runTool(["check", "--frobnicate", "x"])
+    XCTAssertEqual(badOption.status, 2)
+    let noPaths = try runTool(["check"])
+    XCTAssertEqual(noPaths.status, 2)
+  }
+
+  func testHelpAndVersion() throws {
+    let help = try runTool(["--help"])
+    XCTAssertEqual(help.status, 0)
+    XCTAssertTrue(help.stdout.contains("check"))
+    let version = try runTool(["--version"])
+    XCTAssertEqual(version.status, 0)
+    XCTAssertTrue(version.stdout.hasPrefix("runbook "), version.stdout)
+  }
+}

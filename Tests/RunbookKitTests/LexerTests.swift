@@ -1,0 +1,90 @@
+// Table-driven tests of the lexer: input text, the token kinds it must produce, and the codes of
+// the lexical diagnostics it must report.
+import XCTest
+@testable import RunbookKit
+
+final class LexerTests: XCTestCase {
+  private func kinds(_ text: String) -> (kinds: [TokenKind], texts: [String], codes: [String]) {
+    let source = SourceFile(path: "t", text: text)
+    let lexed = Lexer.lex(source)
+    let tokens = lexed.tokens.dropLast()
+    return (
+      tokens.map(\.kind), tokens.map { source.text($0.range) },
+      lexed.diagnostics.map(\.code.rawValue)
+    )
+  }
+
+  func testTokenTable() {
+    let table: [(String, [TokenKind], [String])] = [
+      ("step", [.word], ["step"]),
+      ("decided_by x_1", [.word, .word], ["decided_by", "x_1"]),
+      ("\"a \\\" b\"", [.string], ["\"a \\\" b\""]),
+      ("45m 2h 3d 1w 3mo", [.quantity, .quantity, .quantity, .quantity, .quantity], ["45m", "2h", "3d", "1w", "3mo"]),
+      ("1h30m", [.quantity], ["1h30m"]),
+      ("3h..5h", [.quantity, .dotDot, .quantity], ["3h", "..", "5h"]),
+      ("45m..1h15m?", [.quantity, .dotDot, .quantity, .question], ["45m", "..", "1h15m", "?"]),
+      ("T-48h", [.time], ["T-48h"]),
+      ("T+2h30m", [.time], ["T+2h30m"]),
+      ("T-4h..T+12h", [.time, .dotDot, .time], ["T-4h", "..", "T+12h"]),
+      ("T..T+1h", [.word, .dotDot, .time], ["T", "..", "T+1h"]),
+      ("99.9%", [.percent], ["99.9%"]),
+      ("4.0", [.number], ["4.0"]),
+      ("-2h", [.quantity], ["-2h"]),
+      (">= <= < > == !=", [.greaterEqual, .lessEqual, .less, .greater, .equalEqual, .notEqual], [">=", "<=", "<", ">", "==", "!="]),
+      ("go -> x", [.word, .arrow, .word], ["go", "->", "x"]),
+      ("a, b", [.word, .comma, .word], ["a", ",", "b"]),
+      ("{ }", [.leftBrace, .rightBrace], ["{", "}"]),
+      ("x # comment \"not a string\"", [.word], ["x"]),
+      ("\"\"\"\n  text\n  \"\"\"", [.textBlock], ["\"\"\"\n  text\n  \"\"\""]),
+      ("\u{FEFF}step", [.word], ["step"]),
+      ("a\r\nb", [.word, .word], ["a", "b"]),
+      ("\ta\tb", [.word, .word], ["a", "b"]),
+      ("\"caf\u{E9} \u{1F600}\"", [.string], ["\"caf\u{E9} \u{1F600}\""]),
+    ]
+    for (input, expectedKinds, expectedTexts) in table {
+      let result = kinds(input)
+      XCTAssertEqual(result.kinds, expectedKinds, "kinds of \(input.debugDescription)")
+      XCTAssertEqual(result.texts, expectedTexts, "texts of \(input.debugDescription)")
+      XCTAssertEqual(result.codes, [], "diagnostics of \(input.debugDescription)")
+    }
+  }
+
+  func testErrorTable() {
+    let table: [(String, [String], [TokenKind])] = [
+      ("a \u{0} b", ["RB0003"], [.word, .word]),
+      ("a \u{201C}b\u{201D}", ["RB0001", "RB0001"], [.word, .word]),
+      ("\"open", ["RB0004"], [.string]),
+      ("\"\"\"\nnever closed", ["RB0005"], [.textBlock]),
+      ("'single'", ["RB0001"], [.string]),
+      ("a = b", ["RB0001"], [.word, .word]),
+      ("a . b", ["RB0001"], [.word, .word]),
+      ("x // y", ["RB0001", "RB0001"], [.word, .word]),
+    ]
+    for (input, codes, expectedKinds) in table {
+      let result = kinds(input)
+      XCTAssertEqual(result.codes, codes, "diagnostics of \(input.debugDescription)")
+      XCTAssertEqual(result.kinds, expectedKinds, "kinds of \(input.debugDescription)")
+    }
+  }
+
+  func testInvalidUTF8IsReportedAtItsByte() {
+    var bytes = Array("step \"ok".utf8)
+    bytes += [0xFF, 0xC0, 0xAF]
+    bytes += Array("\" x \u{0}".utf8)
+    bytes += [0xED, 0xA0, 0x80]  // an encoded surrogate
+    let source = SourceFile(path: "t", bytes: bytes)
+    let lexed = Lexer.lex(source)
+    let found = lexed.diagnostics.map { "\($0.code.rawValue)@\($0.range.start)" }
+    XCTAssertEqual(found, ["RB0002@8", "RB0002@9", "RB0002@10", "RB0003@15", "RB0002@16", "RB0002@17", "RB0002@18"])
+  }
+
+  func testLineAndColumnCountScalars() {
+    let source = SourceFile(path: "t", text: "ab\n\u{E9}\u{E9}x\r\nlast")
+    XCTAssertEqual(source.lineColumn(of: 0), LineColumn(line: 1, column: 1))
+    XCTAssertEqual(source.lineColumn(of: 7), LineColumn(line: 2, column: 3))
+    XCTAssertEqual(source.lineColumn(of: 10), LineColumn(line: 3, column: 1))
+    XCTAssertEqual(source.text(source.lineRange(1)), "\u{E9}\u{E9}x")
+    let withBOM = SourceFile(path: "t", bytes: [0xEF, 0xBB, 0xBF] + Array("ab".utf8))
+    XCTAssertEqual(withBOM.lineColumn(of: 4), LineColumn(line: 1, column: 2))
+  }
+}

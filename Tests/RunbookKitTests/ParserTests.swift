@@ -1,0 +1,122 @@
+// Parser tests: each source marks with ⟨CODE⟩ exactly where each diagnostic must start; the test
+// fails on a missing diagnostic, an extra one, or one at another place.
+import XCTest
+@testable import RunbookKit
+
+final class ParserTests: XCTestCase {
+  func testTheBriefSketchParsesWithoutDiagnostics() throws {
+    let text = try String(contentsOf: repositoryRoot.appendingPathComponent("Tests/RunbookKitTests/Fixtures/sketch.runbook"), encoding: .utf8)
+    let compilation = compile(text)
+    XCTAssertEqual(compilation.diagnostics.map(\.message), [])
+    let root = try XCTUnwrap(compilation.tree.root)
+    XCTAssertEqual(root.title?.value, "ClinSpark Upgrade")
+    XCTAssertEqual(root.children.filter { $0.kind == .stage }.map { $0.id?.name }, ["preparation", "readiness", "day_of"])
+    let dayOf = root.children.first { $0.id?.name == "day_of" }
+    let gate = try XCTUnwrap(dayOf?.children.first { $0.kind == .gate })
+    XCTAssertEqual(gate.attributes.map(\.keyword), [.decidedBy, .criterion, .criterion, .go, .noGo])
+    guard case .noGo(let target, let within) = gate.attribute(.noGo)?.value else {
+      return XCTFail("no_go not parsed")
+    }
+    XCTAssertEqual(target.name, "restore")
+    XCTAssertEqual(within?.maximum, 60)
+    let access = root.children.first { $0.id?.name == "readiness" }?.children.first
+    guard case .owners(let owners) = access?.attribute(.owner)?.value else { return XCTFail("owner") }
+    XCTAssertEqual(owners.roles.map(\.name), ["customer", "engineer"])
+    XCTAssertEqual(owners.mode, .all)
+  }
+
+  func testValuesAreDecoded() throws {
+    let compilation = compile("""
+      runbook "R" {
+        anchor T "zero"
+        stage s "S" {
+          step a "Tab\\there \\u{E9}" duration 1h30m..2h? window T-2h30m..T+1d
+          step b "B" owner x or y deadline T-48h
+          gate g "G" {
+            criterion availability >= 99.9% "Availability"
+            criterion response_time < 2s
+          }
+        }
+      }
+      """)
+    XCTAssertEqual(compilation.diagnostics.map(\.message), [])
+    let stage = try XCTUnwrap(compilation.tree.root?.children.first)
+    let a = stage.children[0]
+    XCTAssertEqual(a.title?.value, "Tab\there \u{E9}")
+    guard case .duration(let duration) = a.attribute(.duration)?.value,
+      case .window(let window) = a.attribute(.window)?.value
+    else { return XCTFail("duration/window") }
+    XCTAssertEqual([duration.minimum, duration.maximum], [90, 120])
+    XCTAssertTrue(duration.uncertain)
+    XCTAssertEqual([window.start.offset, window.end.offset], [-150, 1440])
+    guard case .owners(let owners) = stage.children[1].attribute(.owner)?.value,
+      case .deadline(let deadline) = stage.children[1].attribute(.deadline)?.value
+    else { return XCTFail("owners/deadline") }
+    XCTAssertEqual(owners.mode, .any)
+    XCTAssertEqual(deadline.offset, -2880)
+    guard case .criterion(let criterion) = stage.children[2].attribute(.criterion)?.value,
+      case .measure(let metric, let comparison, let value, let label) = criterion.form
+    else { return XCTFail("criterion") }
+    XCTAssertEqual([metric.name, comparison.rawValue, value.unit, label?.value], ["availability", ">=", "%", "Availability"])
+    XCTAssertEqual(value.number, 99.9)
+  }
+
+  func testTextBlocksStripTheClosingIndentation() throws {
+    let compilation = compile("runbook \"R\" {\n  description \"\"\"\n    First line\n      indented\n\n    last\n    \"\"\"\n}\n")
+    XCTAssertEqual(compilation.diagnostics.map(\.message), [])
+    guard case .text(let text) = compilation.tree.root?.attribute(.description)?.value else {
+      return XCTFail("description")
+    }
+    XCTAssertEqual(text.value, "First line\n  indented\n\nlast")
+  }
+
+  func testFiveIndependentSyntaxErrorsAreAllReported() {
+    assertDiagnostics("""
+      runbook "Five mistakes" {
+        role customer "Customer"
+        ⟨RB0102⟩stgae prep "Preparation" {
+          step a "A" ⟨RB0102⟩ownr customer
+        }
+        stage s2 "Two" {
+          step b "B" owner customer⟨RB0101⟩, customer
+          step c "C" duration 5⟨RB0008⟩x
+        }
+        stage s3 "Three" {
+          step d "D" window T-4h ⟨RB0101⟩T+2h
+        }
+      }
+      """)
+  }
+
+  func testSyntaxErrorTable() {
+    assertDiagnostics("runbook \"R\" {\n  stage s \"S\" {\n    step \"x\" ⟨RB0101⟩\"y\"\n  }\n}\n")
+    assertDiagnostics("runbook \"R\" {\n  stage s ⟨RB0101⟩{\n  }\n}\n")
+    assertDiagnostics("runbook \"R\" {\n  role⟨RB0110⟩ \"Customer\"\n}\n")
+    assertDiagnostics("runbook \"R\" {\n  stage s \"S\" {\n    step x \"X\" owner a and b ⟨RB0109⟩or c\n  }\n}\n")
+    assertDiagnostics("runbook \"R\" {\n  stage s \"S\" {\n    ⟨RB0105⟩anchor T \"x\"\n  }\n}\n")
+    assertDiagnostics("runbook \"R\" {\n  stage s \"S\" {\n    step x \"X\" owner a ⟨RB0108⟩owner b\n  }\n}\n")
+    assertDiagnostics("runbook \"R\" {\n  stage s \"S\" {\n    step x \"X\" duration ⟨RB0604⟩5\n  }\n}\n")
+    assertDiagnostics("runbook \"R\" {\n  stage s \"S\" {\n    step x \"X\" duration 3⟨RB0008⟩hours\n  }\n}\n")
+    assertDiagnostics("runbook \"R\" {\n  stage s \"S\" {\n    step x \"X\" {\n      record ⟨RB0102⟩datee \"D\"\n    }\n  }\n}\n")
+    assertDiagnostics("runbook \"R\" {\n  stage s \"S\" {\n    step x \"X\"\n    ⟨RB0101⟩{\n    }\n  }\n}\n")
+    assertDiagnostics("runbook \"R\" {\n  note \"bad ⟨RB0006⟩\\q escape\"\n}\n")
+    assertDiagnostics("runbook \"R\" {\n  note ⟨RB0007⟩\"\"\"inline\"\"\"\n}\n")
+    assertDiagnostics("runbook \"R\" {\n  note \"\"\"\n⟨RB0007⟩less\n    \"\"\"\n}\n")
+    assertDiagnostics("⟨RB0105⟩stage s \"S\" {\n}\nrunbook \"R\" {\n}\n")
+    assertDiagnostics("runbook \"A\" {\n}\n⟨RB0107⟩runbook \"B\" {\n}\n")
+    assertDiagnostics("runbook \"R\" {\n  stage s \"S\" {\n    step \"x\" ⟨RB0102⟩verifes y\n  }\n}\n")
+  }
+
+  func testUnclosedBlockPointsAtItsOpeningBrace() throws {
+    let compilation = compile("runbook \"R\" {\n  stage s \"S\" {\n    step \"x\"\n}\n")
+    let unclosed = try XCTUnwrap(compilation.diagnostics.first { $0.code == .unclosedBlock })
+    XCTAssertEqual(describe(compilation.source, unclosed.range.start), "5:1")
+    let note = try XCTUnwrap(unclosed.notes.first?.range)
+    XCTAssertEqual(describe(compilation.source, note.start), "1:13")
+  }
+
+  func testUnknownKeywordSuggestsTheClosestOne() throws {
+    let compilation = compile("runbook \"R\" {\n  stage s \"S\" {\n    step \"x\" durration 1h\n  }\n}\n")
+    XCTAssertEqual(compilation.diagnostics.map(\.help), ["did you mean `duration`?"])
+  }
+}
