@@ -1,4 +1,4 @@
-// The pipeline in one place: source → syntax tree → (later phases) → diagnostics. The library
+// The pipeline in one place: source → syntax tree → validated graph → diagnostics. The library
 // does no I/O; the command-line tool reads files, calls this, and prints.
 
 /// The result of compiling one file as far as it will go.
@@ -7,6 +7,9 @@ public struct Compilation: Sendable {
   public var source: SourceFile
   /// The syntax tree (always present; possibly with error nodes).
   public var tree: SyntaxTree
+  /// The validated graph; nil only when the file has no runbook block at all. When the file has
+  /// errors the graph is built as far as it can be, for tools that show problems in context.
+  public var graph: RunbookGraph?
   /// Every diagnostic from every phase, sorted by position.
   public var diagnostics: [Diagnostic]
 
@@ -19,6 +22,13 @@ public enum Compiler {
   /// Lexes, parses and checks one file.
   public static func compile(_ source: SourceFile) -> Compilation {
     let tree = Parser.parse(source)
-    return Compilation(source: source, tree: tree, diagnostics: sortedDiagnostics(tree.diagnostics))
+    var diagnostics = tree.diagnostics
+    var graph: RunbookGraph?
+    if let root = tree.root {
+      let (built, semantic) = GraphBuilder.build(root)
+      graph = built
+      diagnostics += semantic
+    }
+    return Compilation(source: source, tree: tree, graph: graph, diagnostics: sortedDiagnostics(diagnostics))
   }
 }

@@ -1,0 +1,106 @@
+// Adjacency of the dependency graph in compact arrays, a topological order, and a worst-case
+// forward pass. Every algorithm here is iterative and linear in nodes plus edges, so a chain of a
+// hundred thousand steps costs no stack and no quadratic time.
+
+/// Successor and predecessor lists of a graph's nodes, stored flat.
+struct Adjacency {
+  /// `successors[successorStart[n]..<successorStart[n + 1]]` are the edge indices leaving `n`.
+  private(set) var successorStart: [Int]
+  private(set) var successorEdges: [Int]
+  private(set) var predecessorStart: [Int]
+  private(set) var predecessorEdges: [Int]
+
+  init(nodeCount: Int, edges: [Edge]) {
+    var outCount = [Int](repeating: 0, count: nodeCount + 1)
+    var inCount = [Int](repeating: 0, count: nodeCount + 1)
+    for edge in edges {
+      outCount[edge.from + 1] += 1
+      inCount[edge.to + 1] += 1
+    }
+    for index in 0..<nodeCount {
+      outCount[index + 1] += outCount[index]
+      inCount[index + 1] += inCount[index]
+    }
+    var outFill = outCount
+    var inFill = inCount
+    var outEdges = [Int](repeating: 0, count: edges.count)
+    var inEdges = [Int](repeating: 0, count: edges.count)
+    for (index, edge) in edges.enumerated() {
+      outEdges[outFill[edge.from]] = index
+      outFill[edge.from] += 1
+      inEdges[inFill[edge.to]] = index
+      inFill[edge.to] += 1
+    }
+    successorStart = outCount
+    successorEdges = outEdges
+    predecessorStart = inCount
+    predecessorEdges = inEdges
+  }
+
+  /// The indices of the edges leaving `node`.
+  func outgoing(_ node: Int) -> ArraySlice<Int> {
+    successorEdges[successorStart[node]..<successorStart[node + 1]]
+  }
+
+  /// The indices of the edges entering `node`.
+  func incoming(_ node: Int) -> ArraySlice<Int> {
+    predecessorEdges[predecessorStart[node]..<predecessorStart[node + 1]]
+  }
+}
+
+/// A topological order by Kahn's algorithm. Ties go to the lower node index, which is the order
+/// in which the source declares things, so the order is deterministic. Nodes on or behind a
+/// cycle are left out.
+func topologicalOrder(nodeCount: Int, edges: [Edge], adjacency: Adjacency) -> [Int] {
+  var remaining = [Int](repeating: 0, count: nodeCount)
+  for edge in edges { remaining[edge.to] += 1 }
+  var ready = Heap()
+  for node in 0..<nodeCount where remaining[node] == 0 { ready.push(node) }
+  var order: [Int] = []
+  order.reserveCapacity(nodeCount)
+  while let node = ready.pop() {
+    order.append(node)
+    for edge in adjacency.outgoing(node) {
+      let next = edges[edge].to
+      remaining[next] -= 1
+      if remaining[next] == 0 { ready.push(next) }
+    }
+  }
+  return order
+}
+
+/// A binary min-heap of node indices.
+struct Heap {
+  private var items: [Int] = []
+
+  mutating func push(_ value: Int) {
+    items.append(value)
+    var child = items.count - 1
+    while child > 0 {
+      let parent = (child - 1) / 2
+      if items[parent] <= items[child] { break }
+      items.swapAt(parent, child)
+      child = parent
+    }
+  }
+
+  mutating func pop() -> Int? {
+    guard let first = items.first else { return nil }
+    let last = items.removeLast()
+    if !items.isEmpty {
+      items[0] = last
+      var parent = 0
+      while true {
+        let left = 2 * parent + 1
+        let right = left + 1
+        var smallest = parent
+        if left < items.count && items[left] < items[smallest] { smallest = left }
+        if right < items.count && items[right] < items[smallest] { smallest = right }
+        if smallest == parent { break }
+        items.swapAt(parent, smallest)
+        parent = smallest
+      }
+    }
+    return first
+  }
+}

@@ -1,0 +1,234 @@
+// The dependency edges: containers in written order, explicit `after` and `verifies`, and gate
+// branches. A reference that points the wrong way (forward in a sequential stage, into a later
+// stage, into or out of a rollback) is reported here and gets no edge, so that it is not
+// reported a second time as a cycle.
+
+extension GraphBuilder {
+  mutating func makeEdges() {
+    for index in graph.stages.indices { linkContainer(index) }
+    for index in graph.steps.indices {
+      let declaration = stepDeclarations[index]
+      linkAfter(declaration, item: .step(index))
+      if let verified = graph.steps[index].verifies,
+        case .reference(let target) = declaration.attribute(.verifies)?.value,
+        dependencyAllowed(of: .step(index), on: .step(verified), range: target.range, keyword: "verifies")
+      {
+        addEdge(graph.steps[verified].node, graph.steps[index].node, .verifies, target.range)
+      }
+    }
+    for index in graph.stages.indices {
+      if let declaration = stageDeclarations[index] { linkAfter(declaration, item: .stage(index)) }
+    }
+    for index in graph.gates.indices {
+      linkAfter(gateDeclarations[index], item: .gate(index))
+      linkOutcomes(index)
+    }
+  }
+
+  mutating func addEdge(_ from: Int, _ to: Int, _ origin: EdgeOrigin, _ range: SourceRange?) {
+    graph.edges.append(Edge(from: from, to: to, origin: origin, range: range))
+  }
+
+  /// Start → contents → end, in written order unless the stage is parallel. After a gate with a
+  /// `go` outcome, the flow continues only where `go` leads: the gate's go edge replaces the
+  /// edge to the next element.
+  private mutating func linkContainer(_ index: Int) {
+    let stage = graph.stages[index]
+    if stage.parallel {
+      for item in stage.items {
+        addEdge(stage.startNode, graph.entryNode(item), .contains, nil)
+        if !leadsElsewhere(item) { addEdge(graph.exitNode(item), stage.endNode, .contains, nil) }
+      }
+      if stage.items.isEmpty { addEdge(stage.startNode, stage.endNode, .contains, nil) }
+      return
+    }
+    var previous: Item?
+    for item in stage.items {
+      if let previous {
+        if !leadsElsewhere(previous) {
+          let origin: EdgeOrigin = isStage(previous) || isStage(item) ? .stageOrder : .sequence
+          addEdge(graph.exitNode(previous), graph.entryNode(item), origin, nil)
+        }
+      } else {
+        addEdge(stage.startNode, graph.entryNode(item), .contains, nil)
+      }
+      previous = item
+    }
+    if let previous {
+      if !leadsElsewhere(previous) { addEdge(graph.exitNode(previous), stage.endNode, .contains, nil) }
+    } else {
+      addEdge(stage.startNode, stage.endNode, .contains, nil)
+    }
+  }
+
+  private func isStage(_ item: Item) -> Bool {
+    if case .stage = item { return true }
+    return false
+  }
+
+  /// A gate whose `go` names where the flow continues.
+  private func leadsElsewhere(_ item: Item) -> Bool {
+    if case .gate(let index) = item { return graph.gates[index].go != nil }
+    return false
+  }
+
+  private mutating func linkAfter(_ declaration: Declaration, item: Item) {
+    for attribute in declaration.attributes(.after) {
+      guard case .references(let targets) = attribute.value else { continue }
+      for target in targets {
+        guard let dependency = resolveItem(target, expecting: "the work this must come after") else { continue }
+        if dependencyAllowed(of: item, on: dependency, range: target.range, keyword: "after") {
+          addEdge(graph.exitNode(dependency), graph.entryNode(item), .after, target.range)
+        }
+      }
+    }
+  }
+
+  private mutating func linkOutcomes(_ index: Int) {
+    let gate = graph.gates[index]
+    let declaration = gateDeclarations[index]
+    if let go = gate.go, case .reference(let target) = declaration.attribute(.go)?.value {
+      if region(of: go) != region(of: .gate(index)) {
+        report(
+          .rollbackRejoinsFlow,
+          region(of: go) == nil
+            ? "the go branch of a gate inside a rollback cannot lead back into the normal flow"
+            : "the go branch cannot lead into a rollback",
+          at: target.range,
+          help: "a rollback is entered only through a gate's `no_go`, and its steps stay inside it")
+        // Keep the flow going as written so that the rest of the runbook is still checked.
+        graph.gates[index].go = nil
+        linkFallThrough(index)
+      } else {
+        addEdge(gate.node, graph.entryNode(go), .go, target.range)
+      }
+    }
+    if case .rollback(let rollback, _) = gate.noGo, case .noGo(let target, _) = declaration.attribute(.noGo)?.value {
+      addEdge(gate.node, graph.stages[rollback].startNode, .noGo, target.range)
+    }
+  }
+
+  /// Restores the written-order edge after a gate whose go branch was rejected.
+  private mutating func linkFallThrough(_ gateIndex: Int) {
+    let stage = graph.stages[graph.gates[gateIndex].stage]
+    guard let position = positions[.gate(gateIndex)] else { return }
+    let next = position + 1 < stage.items.count && !stage.parallel
+      ? graph.entryNode(stage.items[position + 1]) : stage.endNode
+    addEdge(graph.gates[gateIndex].node, next, .sequence, nil)
+  }
+
+  // MARK: - Direction of references
+
+  /// The rollback an item belongs to, or nil for the normal flow.
+  func region(of item: Item) -> Int? {
+    var stage = container(of: item)
+    while let parent = graph.stages[stage].parent { stage = parent }
+    return graph.stages[stage].kind == .rollback ? stage : nil
+  }
+
+  /// The container an item is written in.
+  func container(of item: Item) -> Int {
+    switch item {
+    case .step(let index): graph.steps[index].stage
+    case .gate(let index): graph.gates[index].stage
+    case .signoff(let index): graph.signoffs[index].stage
+    case .stage(let index): graph.stages[index].parent ?? index
+    }
+  }
+
+  /// The chain from an item up to its outermost container: each container with the position in
+  /// it of the branch that holds the item.
+  func ancestry(of item: Item) -> [(stage: Int, position: Int)] {
+    var chain: [(Int, Int)] = []
+    var current = item
+    while true {
+      if case .stage(let index) = current, graph.stages[index].parent == nil { break }
+      let parent = container(of: current)
+      chain.append((parent, positions[current] ?? 0))
+      current = .stage(parent)
+    }
+    return chain
+  }
+
+  /// Whether `item` may depend on `dependency`; reports and returns false when the dependency
+  /// points the wrong way.
+  mutating func dependencyAllowed(of item: Item, on dependency: Item, range: SourceRange, keyword: String) -> Bool {
+    let itemRegion = region(of: item)
+    let dependencyRegion = region(of: dependency)
+    let itemName = describeItem(item)
+    let dependencyName = describeItem(dependency)
+    if itemRegion != dependencyRegion {
+      if let dependencyRegion {
+        report(
+          .rollbackRejoinsFlow,
+          "\(itemName) depends on \(dependencyName), which is part of rollback `\(graph.stages[dependencyRegion].id ?? "")`",
+          at: range,
+          help: "work in a rollback runs only after a no-go decision; the normal flow cannot wait for it")
+      }
+      // A rollback may name work of the normal flow it relies on (the backup it restores); the
+      // gate that enters it already comes later, so no edge is needed.
+      return false
+    }
+    if item == dependency {
+      report(.dependencyCycle, "\(itemName) cannot come after itself", at: range, help: "remove this reference")
+      return false
+    }
+    let itemChain = ancestry(of: item)
+    let dependencyChain = ancestry(of: dependency)
+    // Containment: a stage and something inside it.
+    if case .stage(let stage) = dependency, itemChain.contains(where: { $0.stage == stage }) {
+      report(
+        .dependencyCycle, "\(itemName) is inside \(dependencyName), so it cannot come after it",
+        at: range, help: "a stage ends after everything in it; name a step of the stage instead")
+      return false
+    }
+    if case .stage(let stage) = item, dependencyChain.contains(where: { $0.stage == stage }) {
+      report(
+        .dependencyCycle, "\(dependencyName) is inside \(itemName), which cannot start after it",
+        at: range, help: "a stage starts before everything in it; remove this reference")
+      return false
+    }
+    // The innermost container holding both, and which branch of it holds each.
+    let dependencyPositions = Dictionary(dependencyChain.map { ($0.stage, $0.position) }, uniquingKeysWith: { a, _ in a })
+    guard let common = itemChain.first(where: { dependencyPositions[$0.stage] != nil }),
+      let dependencyPosition = dependencyPositions[common.stage]
+    else { return true }
+    let shared = graph.stages[common.stage]
+    guard !shared.parallel && dependencyPosition > common.position else { return true }
+    let sameStage = container(of: item) == common.stage && container(of: dependency) == common.stage
+      && shared.kind == .stage
+    if sameStage {
+      report(
+        .forwardAfter,
+        "\(itemName) comes after \(dependencyName) (`\(keyword)`), but is written before it in a sequential stage",
+        at: range,
+        help: "move \(itemName) below \(dependencyName), or mark stage `\(shared.id ?? clipped(shared.title))` `parallel` if its steps have no fixed order")
+    } else {
+      report(
+        .dependsOnLaterStage,
+        "\(itemName) comes after \(dependencyName) (`\(keyword)`), which is in a later stage",
+        at: range,
+        notes: [DiagnosticNote("\(dependencyName) is declared here", at: rangeOf(dependency))],
+        help: "stages run in the order written: move the work, or reorder the stages")
+    }
+    return false
+  }
+
+  func describeItem(_ item: Item) -> String {
+    switch item {
+    case .step(let index): "step " + graph.describe(graph.steps[index].node)
+    case .stage(let index): graph.describe(graph.stages[index].startNode)
+    case .gate(let index): graph.describe(graph.gates[index].node)
+    case .signoff(let index): graph.describe(graph.signoffs[index].node)
+    }
+  }
+
+  func rangeOf(_ item: Item) -> SourceRange {
+    switch item {
+    case .step(let index): graph.steps[index].range
+    case .stage(let index): graph.stages[index].range
+    case .gate(let index): graph.gates[index].range
+    case .signoff(let index): graph.signoffs[index].range
+    }
+  }
+}

@@ -1,0 +1,303 @@
+// The resolving pass: owners (inherited from stages), deciders, signers, references between
+// steps, gates and stages, durations and times. Each unresolved or ill-formed fact is reported
+// where it was written, with a suggestion when a declared name is close.
+
+extension GraphBuilder {
+  mutating func resolve() {
+    for index in graph.stages.indices {
+      guard let declaration = stageDeclarations[index] else { continue }
+      resolveStage(index, declaration)
+    }
+    for index in graph.steps.indices { resolveStep(index, stepDeclarations[index]) }
+    for index in graph.gates.indices { resolveGate(index, gateDeclarations[index]) }
+    for index in graph.signoffs.indices { resolveSignoff(index, signoffDeclarations[index]) }
+  }
+
+  // MARK: - Stages, steps, gates, sign-offs
+
+  private mutating func resolveStage(_ index: Int, _ declaration: Declaration) {
+    let inherited = graph.stages[index].parent.flatMap { graph.stages[$0].defaultOwners }
+    graph.stages[index].defaultOwners = owners(declaration.attribute(.owner)) ?? inherited
+    graph.stages[index].duration = minutes(declaration.attribute(.duration))
+    graph.stages[index].window = window(declaration.attribute(.window))
+    graph.stages[index].deadline = deadline(declaration.attribute(.deadline))
+  }
+
+  private mutating func resolveStep(_ index: Int, _ declaration: Declaration) {
+    let ownerAttribute = declaration.attribute(.owner)
+    let stageDefault = graph.stages[graph.steps[index].stage].defaultOwners
+    if let own = owners(ownerAttribute) {
+      graph.steps[index].owners = own
+    } else if ownerAttribute == nil, let stageDefault {
+      graph.steps[index].owners = stageDefault
+      graph.steps[index].ownersInherited = true
+      usedRoles.formUnion(stageDefault.roles)
+    } else if ownerAttribute == nil {
+      let stage = graph.stages[graph.steps[index].stage]
+      let place = stage.kind == .rollback ? "rollback" : "stage"
+      report(
+        .missingOwner, "step \(graph.describe(graph.steps[index].node)) has no owner",
+        at: declaration.title?.range ?? declaration.keywordRange,
+        help: "add `owner <role>` to the step, or a default `owner <role>` to its \(place) `\(stage.id ?? clipped(stage.title))`")
+    }
+    graph.steps[index].duration = minutes(declaration.attribute(.duration))
+    graph.steps[index].window = window(declaration.attribute(.window))
+    graph.steps[index].deadline = deadline(declaration.attribute(.deadline))
+    if case .reference(let target) = declaration.attribute(.verifies)?.value,
+      let item = resolveItem(target, expecting: "the step it verifies")
+    {
+      if case .step(let verified) = item {
+        graph.steps[index].verifies = verified
+      } else {
+        report(
+          .wrongReferenceKind, "`verifies` must name a step; `\(target.name)` is a \(kindName(item))",
+          at: target.range, help: "name the step whose work this step checks")
+      }
+    }
+  }
+
+  private mutating func resolveGate(_ index: Int, _ declaration: Declaration) {
+    let gate = graph.gates[index]
+    let name = graph.describe(gate.node)
+    let deciderAttribute = declaration.attribute(.decidedBy)
+    graph.gates[index].deciders = owners(deciderAttribute)
+    if deciderAttribute == nil {
+      report(
+        .missingDecider, "\(name) has no decider", at: declaration.title?.range ?? declaration.keywordRange,
+        help: "add `decided_by <role>`: someone must own the go/no-go decision")
+    }
+    graph.gates[index].criteria = declaration.attributes(.criterion).compactMap(criterion)
+    graph.gates[index].noGoConditions = declaration.attributes(.noGoIf).compactMap(criterion)
+    graph.gates[index].duration = minutes(declaration.attribute(.duration))
+    graph.gates[index].window = window(declaration.attribute(.window))
+    graph.gates[index].deadline = deadline(declaration.attribute(.deadline))
+
+    let goAttribute = declaration.attribute(.go)
+    let noGoAttribute = declaration.attribute(.noGo)
+    if case .reference(let target) = goAttribute?.value {
+      graph.gates[index].go = resolveItem(target, expecting: "the step or stage the go branch continues with")
+    }
+    switch noGoAttribute?.value {
+    case .noGo(let target, let within):
+      if let rollback = resolveRollback(target) {
+        let bound = within.map { checkedMinutes($0) }
+        graph.gates[index].noGo = .rollback(rollback, within: bound)
+      }
+    case .stop:
+      graph.gates[index].noGo = .stop
+    default:
+      break
+    }
+    let missing = [goAttribute == nil ? "`go -> <step>`" : nil, noGoAttribute == nil ? "`no_go -> rollback <id>` (or `no_go -> stop`)" : nil].compactMap { $0 }
+    if !missing.isEmpty {
+      report(
+        .missingOutcome, "\(name) has no \(missing.count == 2 ? "outcomes" : missing[0] == "`go -> <step>`" ? "go outcome" : "no-go outcome")",
+        at: declaration.title?.range ?? declaration.keywordRange,
+        help: "add \(listPhrase(missing, conjunction: "and")): a gate says where each decision leads")
+    }
+    if declaration.attribute(.criterion) == nil && declaration.attribute(.noGoIf) == nil {
+      report(
+        .gateWithoutCriteria, "\(name) has no criteria", at: declaration.title?.range ?? declaration.keywordRange,
+        help: "add `criterion \"…\"` lines (or a measure such as `criterion availability >= 99.9%`) so the decider knows what go means")
+    }
+  }
+
+  private mutating func resolveSignoff(_ index: Int, _ declaration: Declaration) {
+    let byAttribute = declaration.attribute(.by)
+    if case .reference(let role) = byAttribute?.value {
+      graph.signoffs[index].role = resolveRole(role)
+    } else if byAttribute == nil {
+      report(
+        .missingOwner, "sign-off `\(clipped(graph.signoffs[index].title))` has no signer",
+        at: declaration.title?.range ?? declaration.keywordRange,
+        help: "add `by <role>`: the role whose representative signs")
+    }
+    for attribute in declaration.attributes(.covers) {
+      guard case .references(let targets) = attribute.value else { continue }
+      for target in targets {
+        if let item = resolveItem(target, expecting: "the work this sign-off covers") {
+          graph.signoffs[index].covers.append(item)
+        }
+      }
+    }
+  }
+
+  // MARK: - Names
+
+  /// The role an id names, or nil (reported).
+  mutating func resolveRole(_ id: Identifier) -> Int? {
+    if let index = roleIndex[id.name] {
+      usedRoles.insert(index)
+      return index
+    }
+    if brokenNames.contains(id.name) { return nil }
+    var help = "declare it in the runbook: `role \(id.name) \"Display name\"`"
+    if let suggestion = suggest(id.name, among: roleIndex.keys) {
+      help = "did you mean `\(suggestion)`? or declare it: `role \(id.name) \"Display name\"`"
+    }
+    report(.undefinedRole, "the role `\(clipped(id.name))` is not declared", at: id.range, help: help)
+    return nil
+  }
+
+  /// The owners an `owner` or `decided_by` attribute names; nil when absent or nothing resolved.
+  mutating func owners(_ attribute: Attribute?) -> Owners? {
+    guard case .owners(let expression) = attribute?.value else { return nil }
+    var roles: [Int] = []
+    for role in expression.roles {
+      guard let index = resolveRole(role) else { continue }
+      if !roles.contains(index) { roles.append(index) }
+    }
+    return roles.isEmpty ? nil : Owners(roles: roles, mode: expression.mode)
+  }
+
+  /// The stage, step, gate or sign-off an id names, or nil (reported).
+  mutating func resolveItem(_ id: Identifier, expecting what: String) -> Item? {
+    if let entry = names[id.name] {
+      if let item = entry.item { return item }
+      report(
+        .wrongReferenceKind, "`\(clipped(id.name))` is not a stage, step or gate", at: id.range,
+        notes: [DiagnosticNote("`\(clipped(id.name))` is declared here", at: entry.range)],
+        help: "name \(what)")
+      return nil
+    }
+    if brokenNames.contains(id.name) { return nil }
+    let candidates = names.compactMap { $0.value.item == nil ? nil : $0.key }
+    var help = "name \(what) by its id; an id is written after the keyword: `step \(id.name) \"Title\"`"
+    if let suggestion = suggest(id.name, among: candidates) { help = "did you mean `\(suggestion)`?" }
+    report(.undefinedReference, "no stage, step or gate has the id `\(clipped(id.name))`", at: id.range, help: help)
+    return nil
+  }
+
+  /// The rollback an id names, or nil (reported).
+  mutating func resolveRollback(_ id: Identifier) -> Int? {
+    let rollbacks = graph.stages.indices.filter { graph.stages[$0].kind == .rollback }
+    if let entry = names[id.name] {
+      if case .stage(let index) = entry.item, graph.stages[index].kind == .rollback { return index }
+      report(
+        .wrongReferenceKind, "`no_go` must lead to a rollback; `\(clipped(id.name))` is \(entry.item.map { "a " + kindName($0) } ?? "not one")",
+        at: id.range, notes: [DiagnosticNote("`\(clipped(id.name))` is declared here", at: entry.range)],
+        help: "declare the procedure as `rollback \(id.name) \"Title\" { … }`, or write `no_go -> stop` when nothing needs undoing")
+      return nil
+    }
+    if brokenNames.contains(id.name) { return nil }
+    var help = "declare it: `rollback \(id.name) \"Title\" { … }`"
+    if let suggestion = suggest(id.name, among: rollbacks.compactMap { graph.stages[$0].id }) {
+      help = "did you mean `\(suggestion)`?"
+    }
+    report(.undefinedRollback, "no rollback has the id `\(clipped(id.name))`", at: id.range, help: help)
+    return nil
+  }
+
+  /// A "did you mean" suggestion. Only the first 100 misses of a file get one, so that a file of
+  /// many broken references stays linear in its size.
+  mutating func suggest(_ name: String, among candidates: some Collection<String>) -> String? {
+    guard suggestionsMade < 100 else { return nil }
+    suggestionsMade += 1
+    return closestName(to: name, among: candidates.sorted())
+  }
+
+  func kindName(_ item: Item) -> String {
+    switch item {
+    case .step: "step"
+    case .gate: "gate"
+    case .signoff: "sign-off"
+    case .stage(let index): graph.stages[index].kind == .rollback ? "rollback" : "stage"
+    }
+  }
+
+  // MARK: - Time
+
+  /// The minutes of a `duration` attribute, checked; nil when absent or broken.
+  mutating func minutes(_ attribute: Attribute?) -> Minutes? {
+    guard case .duration(let spec) = attribute?.value else { return nil }
+    return checkedMinutes(spec)
+  }
+
+  /// Checks a duration spec: no inverted ranges, nothing zero or negative.
+  mutating func checkedMinutes(_ spec: DurationSpec) -> Minutes {
+    var value = Minutes(
+      minimum: spec.minimum, maximum: spec.maximum, uncertain: spec.uncertain,
+      toBeDecided: spec.toBeDecided)
+    if spec.toBeDecided { return value }
+    if spec.minimum < 0 || spec.maximum < 0 {
+      report(
+        .zeroDuration, "a duration cannot be negative", at: spec.minimum < 0 ? spec.minimumRange : spec.maximumRange,
+        help: "write how long the work takes, e.g. `30m`")
+      value.minimum = max(0, value.minimum)
+      value.maximum = max(value.minimum, value.maximum)
+    } else if spec.maximum == 0 {
+      report(
+        .zeroDuration, "a duration of zero", at: spec.range,
+        help: "leave `duration` out when it is not known, or write `duration tbd`")
+    } else if spec.minimum > spec.maximum {
+      report(
+        .invertedRange,
+        "the range runs backwards: \(formatDuration(spec.minimum)) is longer than \(formatDuration(spec.maximum))",
+        at: spec.range, help: "write the shorter duration first: `\(formatDuration(spec.maximum))..\(formatDuration(spec.minimum))`")
+      swap(&value.minimum, &value.maximum)
+    }
+    return value
+  }
+
+  /// The window of a `window` attribute, checked; nil when absent or broken.
+  mutating func window(_ attribute: Attribute?) -> Window? {
+    guard case .window(let window) = attribute?.value else { return nil }
+    guard let start = offset(window.start), let end = offset(window.end) else { return nil }
+    if end < start {
+      report(
+        .windowEndsBeforeStart,
+        "the window ends (\(formatTime(end, anchor: graph.anchorName))) before it starts (\(formatTime(start, anchor: graph.anchorName)))",
+        at: window.range, help: "write the earlier time first")
+      return nil
+    }
+    return Window(start: start, end: end)
+  }
+
+  /// The offset of a `deadline` attribute; nil when absent or broken.
+  mutating func deadline(_ attribute: Attribute?) -> Int? {
+    guard case .deadline(let point) = attribute?.value else { return nil }
+    return offset(point)
+  }
+
+  /// The minutes from the anchor of a time such as `T-4h`, once its anchor is checked.
+  mutating func offset(_ point: TimePoint) -> Int? {
+    guard let anchor = graph.anchorName else {
+      report(
+        .undefinedAnchor, "`\(clipped(point.anchor.name))` refers to an anchor, but the runbook declares none",
+        at: point.anchor.range,
+        help: "declare the moment times are counted from: `anchor \(point.anchor.name) \"Upgrade starts\"`")
+      return nil
+    }
+    guard point.anchor.name == anchor else {
+      report(
+        .undefinedAnchor, "the anchor is `\(anchor)`, not `\(clipped(point.anchor.name))`", at: point.anchor.range,
+        notes: anchorRange.map { [DiagnosticNote("the anchor is declared here", at: $0)] } ?? [],
+        help: "write times relative to the anchor, e.g. `\(anchor)-4h`")
+      return nil
+    }
+    return point.offset
+  }
+
+  /// A gate criterion as the graph keeps it.
+  func criterion(_ attribute: Attribute) -> GateCriterion? {
+    guard case .criterion(let criterion) = attribute.value else { return nil }
+    switch criterion.form {
+    case .text(let text):
+      return GateCriterion(text: text.value, metric: nil, comparison: nil, value: nil, unit: nil, label: nil)
+    case .measure(let metric, let comparison, let value, let label):
+      return GateCriterion(
+        text: "\(metric.name) \(comparison.rawValue) \(value.text)", metric: metric.name,
+        comparison: comparison, value: value.number, unit: value.unit, label: label?.value)
+    }
+  }
+
+  // MARK: - Unused roles
+
+  mutating func reportUnusedRoles() {
+    for (index, role) in graph.roles.enumerated() where !usedRoles.contains(index) {
+      report(
+        .unusedRole, "the role `\(role.id)` is declared but never owns, decides or signs anything",
+        at: role.range, help: "remove the role, or make it the owner of the steps it does")
+    }
+  }
+}

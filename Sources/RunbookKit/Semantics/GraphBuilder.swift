@@ -1,0 +1,363 @@
+// Builds the validated graph from a syntax tree: declares every name, resolves references (with
+// "did you mean" suggestions), inherits owners from stages, normalises durations and times, and
+// makes the dependency edges. Name, ownership, gate and time checks are made here as each fact
+// is resolved; checks over the whole graph (cycles, reachability, windows) are in GraphChecks.
+
+/// Turns a syntax tree into a validated graph.
+struct GraphBuilder {
+  var graph: RunbookGraph
+  var diagnostics: [Diagnostic] = []
+
+  /// The declaration each step, gate, sign-off and stage came from, for the resolving pass.
+  var stepDeclarations: [Declaration] = []
+  var gateDeclarations: [Declaration] = []
+  var signoffDeclarations: [Declaration] = []
+  var stageDeclarations: [Int: Declaration] = [:]
+  /// Where each item sits in its container's `items`.
+  var positions: [Item: Int] = [:]
+
+  /// Ids of work: stages, steps, gates, rollbacks, sign-offs, templates, contacts.
+  var names: [String: (item: Item?, range: SourceRange)] = [:]
+  var roleIndex: [String: Int] = [:]
+  /// Ids declared inside statements that could not be parsed: references to them are not
+  /// reported, since the real mistake has been.
+  var brokenNames: Set<String> = []
+  var usedRoles: Set<Int> = []
+  var suggestionsMade = 0
+  let anchorRange: SourceRange?
+
+  // MARK: - Entry
+
+  /// Builds the graph of a parsed runbook.
+  static func build(_ root: Declaration) -> (RunbookGraph, [Diagnostic]) {
+    var builder = GraphBuilder(root: root)
+    builder.declare(root)
+    builder.deriveIDs()
+    builder.resolve()
+    builder.makeEdges()
+    builder.checkGraph()
+    builder.reportUnusedRoles()
+    return (builder.graph, builder.diagnostics)
+  }
+
+  init(root: Declaration) {
+    var anchor: (String, String, SourceRange)?
+    var graph = RunbookGraph(
+      title: root.title?.value ?? "", version: nil, system: nil, description: nil,
+      instructions: nil, notes: [], anchorName: nil, anchorDescription: nil, roles: [],
+      stages: [], steps: [], gates: [], signoffs: [], templates: [], contactGroups: [],
+      nodes: [], edges: [])
+    for attribute in root.attributes {
+      switch (attribute.keyword, attribute.value) {
+      case (.version, .text(let text)): graph.version = text.value
+      case (.system, .text(let text)): graph.system = text.value
+      case (.description, .text(let text)): graph.description = text.value
+      case (.instructions, .text(let text)): graph.instructions = text.value
+      case (.note, .text(let text)): graph.notes.append(text.value)
+      case (.anchor, .anchor(let name, let text)): anchor = (name.name, text.value, name.range)
+      default: break
+      }
+    }
+    graph.anchorName = anchor?.0
+    graph.anchorDescription = anchor?.1
+    self.anchorRange = anchor?.2
+    self.graph = graph
+  }
+
+  mutating func report(
+    _ code: DiagnosticCode, _ message: String, at range: SourceRange,
+    notes: [DiagnosticNote] = [], help: String? = nil
+  ) {
+    diagnostics.append(Diagnostic(code, message, at: range, notes: notes, help: help))
+  }
+
+  mutating func addNode(_ node: Node) -> Int {
+    graph.nodes.append(node)
+    return graph.nodes.count - 1
+  }
+
+  // MARK: - Declaring
+
+  mutating func declare(_ root: Declaration) {
+    let rootIndex = addStage(root, kind: .runbook, parent: nil, depth: 0)
+    for child in root.children {
+      switch child.kind {
+      case .role: declareRole(child)
+      case .rollback:
+        let index = addStage(child, kind: .rollback, parent: nil, depth: 0)
+        declareName(child.id, item: .stage(index))
+        declareContents(of: child, in: index)
+      case .stage, .signoff: declareItem(child, in: rootIndex)
+      case .template: declareTemplate(child)
+      case .contacts: declareContactGroup(child)
+      case .contact:
+        declareName(child.id, item: nil)
+        graph.contactGroups.append(ContactGroup(
+          id: nil, title: nil, contacts: [contact(child)], notes: [], range: child.range))
+      case .unknown: collectBrokenNames(child)
+      default: break
+      }
+    }
+  }
+
+  mutating func addStage(_ declaration: Declaration, kind: StageKind, parent: Int?, depth: Int) -> Int {
+    let index = graph.stages.count
+    let start = addNode(.stageStart(index))
+    let end = addNode(.stageEnd(index))
+    graph.stages.append(Stage(
+      id: declaration.id?.name, title: declaration.title?.value ?? "", kind: kind, parent: parent,
+      items: [], parallel: declaration.attribute(.parallel) != nil, defaultOwners: nil,
+      duration: nil, window: nil, deadline: nil, optional: declaration.attribute(.optional) != nil,
+      notes: notes(declaration), startNode: start, endNode: end, depth: depth,
+      range: declaration.range))
+    stageDeclarations[index] = declaration
+    return index
+  }
+
+  mutating func declareContents(of declaration: Declaration, in stage: Int) {
+    for child in declaration.children {
+      if child.kind == .unknown {
+        collectBrokenNames(child)
+      } else {
+        declareItem(child, in: stage)
+      }
+    }
+  }
+
+  mutating func declareItem(_ declaration: Declaration, in stage: Int) {
+    let item: Item
+    switch declaration.kind {
+    case .stage:
+      let index = addStage(declaration, kind: .stage, parent: stage, depth: graph.stages[stage].depth + 1)
+      item = .stage(index)
+      declareName(declaration.id, item: item)
+      append(item, to: stage)
+      declareContents(of: declaration, in: index)
+      return
+    case .step:
+      let index = graph.steps.count
+      let node = addNode(.step(index))
+      graph.steps.append(Step(
+        id: declaration.id?.name ?? "", idWritten: declaration.id != nil, number: 0,
+        title: declaration.title?.value ?? "", stage: stage, owners: nil, ownersInherited: false,
+        duration: nil, window: nil, deadline: nil, verifies: nil,
+        optional: declaration.attribute(.optional) != nil, notes: notes(declaration),
+        records: records(declaration), node: node, range: declaration.range))
+      stepDeclarations.append(declaration)
+      item = .step(index)
+    case .gate:
+      let index = graph.gates.count
+      let node = addNode(.gate(index))
+      graph.gates.append(Gate(
+        id: declaration.id?.name ?? "", idWritten: declaration.id != nil, number: 0,
+        title: declaration.title?.value ?? "", stage: stage, deciders: nil, criteria: [],
+        noGoConditions: [], go: nil, noGo: nil, duration: nil, window: nil, deadline: nil,
+        notes: notes(declaration), node: node, range: declaration.range))
+      gateDeclarations.append(declaration)
+      item = .gate(index)
+    case .signoff:
+      let index = graph.signoffs.count
+      let node = addNode(.signoff(index))
+      graph.signoffs.append(Signoff(
+        id: declaration.id?.name, title: declaration.title?.value ?? "", role: nil, covers: [],
+        stage: stage, optional: declaration.attribute(.optional) != nil,
+        notes: notes(declaration), node: node, range: declaration.range))
+      signoffDeclarations.append(declaration)
+      item = .signoff(index)
+    default:
+      return
+    }
+    declareName(declaration.id, item: item)
+    append(item, to: stage)
+  }
+
+  mutating func append(_ item: Item, to stage: Int) {
+    positions[item] = graph.stages[stage].items.count
+    graph.stages[stage].items.append(item)
+  }
+
+  mutating func declareName(_ id: Identifier?, item: Item?) {
+    guard let id else { return }
+    if let first = names[id.name] {
+      report(
+        .duplicateID, "the id `\(clipped(id.name))` is already used", at: id.range,
+        notes: [DiagnosticNote("first used here", at: first.range)],
+        help: "give each stage, step, gate, rollback and sign-off its own id")
+      return
+    }
+    names[id.name] = (item, id.range)
+  }
+
+  mutating func declareRole(_ declaration: Declaration) {
+    guard let id = declaration.id else { return }
+    if let first = roleIndex[id.name] {
+      report(
+        .duplicateID, "the role `\(clipped(id.name))` is already declared", at: id.range,
+        notes: [DiagnosticNote("first declared here", at: graph.roles[first].range)],
+        help: "declare each role once")
+      return
+    }
+    roleIndex[id.name] = graph.roles.count
+    graph.roles.append(Role(
+      id: id.name, name: declaration.title?.value ?? id.name, contact: contactDetails(declaration),
+      range: id.range))
+  }
+
+  mutating func declareTemplate(_ declaration: Declaration) {
+    declareName(declaration.id, item: nil)
+    var text = ""
+    if case .text(let literal) = declaration.attribute(.text)?.value { text = literal.value }
+    graph.templates.append(Template(
+      id: declaration.id?.name, title: declaration.title?.value ?? "", text: text,
+      placeholders: placeholders(in: text), notes: notes(declaration), range: declaration.range))
+  }
+
+  mutating func declareContactGroup(_ declaration: Declaration) {
+    declareName(declaration.id, item: nil)
+    var contacts: [Contact] = []
+    for child in declaration.children where child.kind == .contact {
+      declareName(child.id, item: nil)
+      contacts.append(contact(child))
+    }
+    graph.contactGroups.append(ContactGroup(
+      id: declaration.id?.name, title: declaration.title?.value, contacts: contacts,
+      notes: notes(declaration), range: declaration.range))
+  }
+
+  func contact(_ declaration: Declaration) -> Contact {
+    Contact(
+      id: declaration.id?.name, label: declaration.title?.value ?? "",
+      details: contactDetails(declaration), range: declaration.range)
+  }
+
+  mutating func collectBrokenNames(_ declaration: Declaration) {
+    var stack = [declaration]
+    while let next = stack.popLast() {
+      if let id = next.id { brokenNames.insert(id.name) }
+      stack += next.children
+    }
+  }
+
+  /// Numbers steps and gates in written order, and gives those without an id one derived from
+  /// the title, unique in the runbook.
+  mutating func deriveIDs() {
+    var number = 0
+    var taken = IDAllocator(taken: Set(names.keys))
+    for stage in graph.stages.indices where graph.stages[stage].parent == nil {
+      numberItems(of: stage, number: &number, taken: &taken)
+    }
+  }
+
+  /// Nesting is bounded by the parser's depth limit, so this recursion is too.
+  mutating func numberItems(of stage: Int, number: inout Int, taken: inout IDAllocator) {
+    for item in graph.stages[stage].items {
+      switch item {
+      case .step(let index):
+        number += 1
+        graph.steps[index].number = number
+        if !graph.steps[index].idWritten {
+          graph.steps[index].id = taken.derive(from: graph.steps[index].title)
+        }
+      case .gate(let index):
+        number += 1
+        graph.gates[index].number = number
+        if !graph.gates[index].idWritten {
+          graph.gates[index].id = taken.derive(from: graph.gates[index].title)
+        }
+      case .stage(let index):
+        numberItems(of: index, number: &number, taken: &taken)
+      case .signoff:
+        break
+      }
+    }
+  }
+}
+
+/// Makes ids from titles: lowercase ASCII letters and digits joined by `_`, at most about 40
+/// characters, made unique with a `_2`, `_3` … suffix.
+struct IDAllocator {
+  var taken: Set<String>
+  /// The next suffix to try for each slug, so that many equal titles cost linear time.
+  var nextSuffix: [String: Int] = [:]
+
+  init(taken: Set<String>) {
+    self.taken = taken
+  }
+
+  mutating func derive(from title: String) -> String {
+    var slug = ""
+    var pendingUnderscore = false
+    for scalar in title.lowercased().unicodeScalars {
+      if scalar.isASCII && (("a"..."z").contains(scalar) || ("0"..."9").contains(scalar)) {
+        if pendingUnderscore && !slug.isEmpty { slug += "_" }
+        pendingUnderscore = false
+        slug.unicodeScalars.append(scalar)
+        if slug.utf8.count >= 40 { break }
+      } else {
+        pendingUnderscore = true
+      }
+    }
+    if slug.isEmpty || slug.first?.isNumber == true { slug = "step_" + slug }
+    var candidate = slug
+    var suffix = nextSuffix[slug] ?? 2
+    while taken.contains(candidate) {
+      candidate = "\(slug)_\(suffix)"
+      suffix += 1
+    }
+    nextSuffix[slug] = suffix
+    taken.insert(candidate)
+    return candidate
+  }
+}
+
+// MARK: - Small readers of declarations
+
+func notes(_ declaration: Declaration) -> [String] {
+  declaration.attributes(.note).compactMap {
+    if case .text(let text) = $0.value { return text.value }
+    return nil
+  }
+}
+
+func records(_ declaration: Declaration) -> [Record] {
+  declaration.attributes(.record).compactMap {
+    guard case .record(let field) = $0.value else { return nil }
+    return Record(kind: field.kind, label: field.label?.value, ifYes: field.ifYes?.value)
+  }
+}
+
+func contactDetails(_ declaration: Declaration) -> ContactDetails {
+  var details = ContactDetails()
+  for attribute in declaration.attributes {
+    guard case .text(let text) = attribute.value else { continue }
+    switch attribute.keyword {
+    case .name: details.name = text.value
+    case .phone: details.phone = text.value
+    case .email: details.email = text.value
+    case .chat: details.chat = text.value
+    case .location: details.location = text.value
+    case .note: details.notes.append(text.value)
+    default: break
+    }
+  }
+  return details
+}
+
+/// The `[placeholders]` of a text, each once, in order of first use.
+func placeholders(in text: String) -> [String] {
+  var found: [String] = []
+  var seen: Set<String> = []
+  var rest = Substring(text)
+  while let open = rest.firstIndex(of: "[") {
+    let after = rest[rest.index(after: open)...]
+    guard let close = after.firstIndex(where: { $0 == "]" || $0 == "[" || $0 == "\n" }) else { break }
+    if after[close] == "]" {
+      let name = String(after[..<close])
+      if !name.isEmpty && seen.insert(name).inserted { found.append(name) }
+      rest = after[after.index(after: close)...]
+    } else {
+      rest = after[close...]
+    }
+  }
+  return found
+}

@@ -1,0 +1,426 @@
+// Checks over the whole graph once it is built: dependency cycles (printed in full), work that
+// can never be reached, windows and deadlines that cannot hold, rollbacks longer than their
+// promised bound, sign-offs placed before the work they sign, and four-eyes verification.
+
+extension GraphBuilder {
+  mutating func checkGraph() {
+    let adjacency = Adjacency(nodeCount: graph.nodes.count, edges: graph.edges)
+    let order = topologicalOrder(nodeCount: graph.nodes.count, edges: graph.edges, adjacency: adjacency)
+    if order.count < graph.nodes.count {
+      reportCycles(order: order, adjacency: adjacency)
+    }
+    checkReachability(adjacency: adjacency)
+    checkWindows(order: order, adjacency: adjacency)
+    checkRollbackBounds(order: order, adjacency: adjacency)
+    checkSignoffPlacement()
+    checkFourEyes()
+  }
+
+  // MARK: - Cycles
+
+  /// Every node left out of the topological order has a predecessor also left out; walking
+  /// predecessors from one must therefore come back to a node already seen, which closes a
+  /// cycle. Each cycle is reported once, at the `after` that closes it where there is one.
+  private mutating func reportCycles(order: [Int], adjacency: Adjacency) {
+    var ordered = [Bool](repeating: false, count: graph.nodes.count)
+    for node in order { ordered[node] = true }
+    var visited = [Int](repeating: -1, count: graph.nodes.count)  // walk number that saw it
+    var walk = 0
+    for start in 0..<graph.nodes.count where !ordered[start] && visited[start] < 0 {
+      walk += 1
+      var path: [Int] = []  // edge indices, walked backwards
+      var node = start
+      while visited[node] < 0 {
+        visited[node] = walk
+        guard let edge = adjacency.incoming(node).first(where: { !ordered[graph.edges[$0].from] }) else { break }
+        path.append(edge)
+        node = graph.edges[edge].from
+      }
+      // The walk went n0 ← n1 ← … ← nk with nk already seen in this walk: the cycle is the part
+      // of the walk from the first arrival at nk. A walk that meets an earlier walk's nodes ran
+      // into a cycle already reported.
+      guard visited[node] == walk, let first = path.firstIndex(where: { graph.edges[$0].to == node }) else {
+        continue
+      }
+      let cycle = Array(path[first...].reversed())
+      reportCycle(cycle)
+    }
+  }
+
+  private mutating func reportCycle(_ cycle: [Int]) {
+    var names: [String] = []
+    for edge in cycle {
+      let from = graph.edges[edge].from
+      if case .stageEnd = graph.nodes[from] { continue }
+      let name = graph.describe(from)
+      if names.last != name { names.append(name) }
+    }
+    if let first = names.first { names.append(first) }
+    let written = cycle.filter { graph.edges[$0].range != nil }
+    let anchorEdge = written.first(where: { graph.edges[$0].origin == .after }) ?? written.first ?? cycle[0]
+    let range = graph.edges[anchorEdge].range ?? nodeRange(graph.edges[anchorEdge].to)
+    var notes: [DiagnosticNote] = []
+    for edge in cycle where edge != anchorEdge {
+      let item = graph.edges[edge]
+      guard let range = item.range else { continue }
+      notes.append(DiagnosticNote("\(graph.describe(item.to)) waits for \(graph.describe(item.from)) (`\(item.origin == .noGo ? "no_go" : item.origin.rawValue)`)", at: range))
+      if notes.count == 8 { break }
+    }
+    let implicit = cycle.contains { graph.edges[$0].range == nil }
+    if implicit {
+      notes.append(DiagnosticNote("steps of a stage follow one another in the order written, and stages follow one another"))
+    }
+    report(
+      .dependencyCycle, "dependency cycle: \(names.joined(separator: " → "))", at: range, notes: notes,
+      help: "remove one of these dependencies so that the work has an order")
+  }
+
+  func nodeRange(_ node: Int) -> SourceRange {
+    switch graph.nodes[node] {
+    case .step(let index): graph.steps[index].range
+    case .gate(let index): graph.gates[index].range
+    case .signoff(let index): graph.signoffs[index].range
+    case .stageStart(let index), .stageEnd(let index): graph.stages[index].range
+    }
+  }
+
+  /// The title's range of a node, for a precise caret.
+  func titleRange(_ node: Int) -> SourceRange {
+    let declaration: Declaration?
+    switch graph.nodes[node] {
+    case .step(let index): declaration = stepDeclarations[index]
+    case .gate(let index): declaration = gateDeclarations[index]
+    case .signoff(let index): declaration = signoffDeclarations[index]
+    case .stageStart(let index), .stageEnd(let index): declaration = stageDeclarations[index]
+    }
+    return declaration?.title?.range ?? declaration?.keywordRange ?? nodeRange(node)
+  }
+
+  // MARK: - Reachability
+
+  /// The normal flow starts at the runbook's start; a rollback starts where a gate's no-go
+  /// enters it. Work that no path reaches is reported; a rollback no gate enters is a warning.
+  private mutating func checkReachability(adjacency: Adjacency) {
+    var reached = [Bool](repeating: false, count: graph.nodes.count)
+    var entered = Set<Int>()
+    for edge in graph.edges where edge.origin == .noGo {
+      if case .stageStart(let rollback) = graph.nodes[edge.to] { entered.insert(rollback) }
+    }
+    var starts = [graph.stages[RunbookGraph.rootStage].startNode]
+    for rollback in graph.rollbacks where entered.contains(rollback) { starts.append(graph.stages[rollback].startNode) }
+    var stack = starts
+    for node in starts { reached[node] = true }
+    while let node = stack.popLast() {
+      for edge in adjacency.outgoing(node) where graph.edges[edge].origin != .noGo {
+        let next = graph.edges[edge].to
+        if !reached[next] {
+          reached[next] = true
+          stack.append(next)
+        }
+      }
+    }
+    for rollback in graph.rollbacks where !entered.contains(rollback) {
+      let stage = graph.stages[rollback]
+      report(
+        .rollbackNeverEntered, "rollback `\(stage.id ?? clipped(stage.title))` is never entered",
+        at: titleRange(stage.startNode),
+        help: "enter it from a gate: `no_go -> rollback \(stage.id ?? "<id>")`, or remove it")
+    }
+    for (node, kind) in graph.nodes.enumerated() where !reached[node] {
+      let stageIndex: Int
+      switch kind {
+      case .step(let index): stageIndex = graph.steps[index].stage
+      case .gate(let index): stageIndex = graph.gates[index].stage
+      case .signoff(let index): stageIndex = graph.signoffs[index].stage
+      default: continue
+      }
+      guard let item = item(of: node), region(of: item).map({ entered.contains($0) }) ?? true else { continue }
+      var notes: [DiagnosticNote] = []
+      var help = "connect it to the flow, or remove it"
+      if let gate = skippingGate(before: item, in: stageIndex),
+        case .reference(let target) = gateDeclarations[gate].attribute(.go)?.value
+      {
+        notes.append(DiagnosticNote("gate `\(graph.gates[gate].id)` continues with `\(target.name)`, skipping it", at: target.range))
+        help = "move it before the gate, or after `\(target.name)`, or point the gate's `go` at it"
+      }
+      report(
+        .unreachableStep, "\(graph.describe(node)) can never be reached", at: titleRange(node),
+        notes: notes, help: help)
+    }
+  }
+
+  func item(of node: Int) -> Item? {
+    switch graph.nodes[node] {
+    case .step(let index): .step(index)
+    case .gate(let index): .gate(index)
+    case .signoff(let index): .signoff(index)
+    default: nil
+    }
+  }
+
+  /// The nearest gate written before `item` in its container (or an enclosing one) whose `go`
+  /// leads elsewhere.
+  private func skippingGate(before item: Item, in stage: Int) -> Int? {
+    var current = item
+    var container = stage
+    while true {
+      let items = graph.stages[container].items
+      let position = items.firstIndex(of: current) ?? 0
+      for candidate in items[..<position].reversed() {
+        if case .gate(let gate) = candidate, graph.gates[gate].go != nil { return gate }
+      }
+      guard let parent = graph.stages[container].parent else { return nil }
+      current = .stage(container)
+      container = parent
+    }
+  }
+
+  // MARK: - Windows and deadlines
+
+  /// A worst-case forward pass in minutes from the anchor. Work that nothing ties to the anchor
+  /// has no fixed time (it is planned backwards from what follows it), so only anchored work can
+  /// make a window fail: a window that opens too late for the windowed work before it, or work
+  /// inside it that cannot finish before it closes.
+  private mutating func checkWindows(order: [Int], adjacency: Adjacency) {
+    var start = [Int?](repeating: nil, count: graph.nodes.count)
+    var finish = [Int?](repeating: nil, count: graph.nodes.count)
+    var cause = [Int](repeating: -1, count: graph.nodes.count)  // the edge that set the start
+    for node in order {
+      var earliest: Int?
+      for edge in adjacency.incoming(node) where graph.edges[edge].origin != .noGo {
+        if let value = finish[graph.edges[edge].from], value > (earliest ?? Int.min) {
+          earliest = value
+          cause[node] = edge
+        }
+      }
+      let (open, close, closeRange, what) = limits(of: node)
+      if let open, open > (earliest ?? Int.min) {
+        earliest = open
+        cause[node] = -1
+      }
+      if case .stageEnd(let stage) = graph.nodes[node], let duration = graph.stages[stage].duration,
+        let stageStart = start[graph.stages[stage].startNode], !duration.toBeDecided
+      {
+        let byDuration = stageStart + duration.maximum
+        if byDuration > (earliest ?? Int.min) {
+          earliest = byDuration
+          cause[node] = -2
+        }
+      }
+      start[node] = earliest
+      var end = earliest.map { $0 + (graph.duration(of: node)?.maximum ?? 0) }
+      if let close, let value = end, value > close, let closeRange {
+        reportLate(node: node, finish: value, close: close, at: closeRange, what: what, cause: cause, start: start)
+        end = close  // so that one late step is not reported again at every later window
+      }
+      finish[node] = end
+    }
+  }
+
+  /// When a node may start, when it must be done by, where that limit was written, and a phrase
+  /// for the limit.
+  private func limits(of node: Int) -> (open: Int?, close: Int?, range: SourceRange?, what: String) {
+    func limit(_ declaration: Declaration?, window: Window?, deadline: Int?) -> (Int?, Int?, SourceRange?, String) {
+      let windowRange = declaration?.attribute(.window)?.range
+      let deadlineRange = declaration?.attribute(.deadline)?.range
+      var close = window?.end
+      var range = windowRange
+      var what = "its window"
+      if let deadline, deadline < (close ?? Int.max) {
+        close = deadline
+        range = deadlineRange
+        what = "its deadline"
+      }
+      return (window?.start, close, range, what)
+    }
+    switch graph.nodes[node] {
+    case .step(let index):
+      return limit(stepDeclarations[index], window: graph.steps[index].window, deadline: graph.steps[index].deadline)
+    case .gate(let index):
+      return limit(gateDeclarations[index], window: graph.gates[index].window, deadline: graph.gates[index].deadline)
+    case .stageStart(let index):
+      return (graph.stages[index].window?.start, nil, nil, "")
+    case .stageEnd(let index):
+      let (_, close, range, what) = limit(stageDeclarations[index], window: graph.stages[index].window, deadline: graph.stages[index].deadline)
+      return (nil, close, range, what)
+    case .signoff:
+      return (nil, nil, nil, "")
+    }
+  }
+
+  private mutating func reportLate(
+    node: Int, finish: Int, close: Int, at range: SourceRange, what: String, cause: [Int], start: [Int?]
+  ) {
+    let anchor = graph.anchorName
+    // The chain of work that makes it late, back to where it is tied to the anchor.
+    var chain: [String] = []
+    var current = node
+    var origin = ""
+    var guardCount = 0
+    while guardCount < graph.nodes.count {
+      guardCount += 1
+      if let duration = graph.duration(of: current), duration.maximum > 0 {
+        chain.append("\(graph.describe(current)) (up to \(formatDuration(duration.maximum)))")
+      }
+      let edge = cause[current]
+      if edge == -1 {
+        origin = "\(graph.describe(current)) cannot start before \(formatTime(start[current] ?? 0, anchor: anchor))"
+        break
+      }
+      if edge == -2, case .stageEnd(let stage) = graph.nodes[current] {
+        chain.append("\(graph.describe(current)) (takes up to \(formatDuration(graph.stages[stage].duration?.maximum ?? 0)))")
+        current = graph.stages[stage].startNode
+        continue
+      }
+      if edge < 0 { break }
+      current = graph.edges[edge].from
+    }
+    var notes: [DiagnosticNote] = []
+    if !origin.isEmpty { notes.append(DiagnosticNote(origin)) }
+    if !chain.isEmpty {
+      let shown = chain.reversed().prefix(6)
+      notes.append(DiagnosticNote("in the worst case it waits for " + shown.joined(separator: ", then ") + (chain.count > 6 ? ", …" : "")))
+    }
+    let subject: String
+    if case .stageEnd = graph.nodes[node] { subject = "the work of \(graph.describe(node))" } else { subject = graph.describe(node) }
+    report(
+      .windowCannotHold,
+      "\(subject) must be done by \(formatTime(close, anchor: anchor)) (\(what)), but can finish as late as \(formatTime(finish, anchor: anchor))",
+      at: range, notes: notes,
+      help: "widen \(what), shorten the work before it, or start that work earlier")
+  }
+
+  // MARK: - Rollback bounds
+
+  /// For each gate with `no_go -> rollback X within D`: the longest worst-case path through X
+  /// must fit in D. The message shows the sum.
+  private mutating func checkRollbackBounds(order: [Int], adjacency: Adjacency) {
+    var checks: [(gate: Int, rollback: Int, bound: Minutes)] = []
+    for (index, gate) in graph.gates.enumerated() {
+      if case .rollback(let rollback, let within?) = gate.noGo { checks.append((index, rollback, within)) }
+    }
+    guard !checks.isEmpty else { return }
+    var nodeRegion = [Int](repeating: -1, count: graph.nodes.count)
+    for rollback in graph.rollbacks {
+      nodeRegion[graph.stages[rollback].startNode] = rollback
+      nodeRegion[graph.stages[rollback].endNode] = rollback
+    }
+    for (node, kind) in graph.nodes.enumerated() {
+      if let item = item(of: node) { nodeRegion[node] = region(of: item) ?? -1 }
+      if case .stageStart(let stage) = kind, graph.stages[stage].kind == .stage, let region = region(of: .stage(stage)) {
+        nodeRegion[node] = region
+        nodeRegion[graph.stages[stage].endNode] = region
+      }
+    }
+    var longest = [Int](repeating: 0, count: graph.nodes.count)
+    var via = [Int](repeating: -1, count: graph.nodes.count)
+    for node in order where nodeRegion[node] >= 0 {
+      var best = 0
+      for edge in adjacency.incoming(node) where nodeRegion[graph.edges[edge].from] == nodeRegion[node] {
+        let value = longest[graph.edges[edge].from]
+        if value > best || via[node] < 0 {
+          best = max(best, value)
+          if value >= best { via[node] = graph.edges[edge].from }
+        }
+      }
+      longest[node] = best + (graph.duration(of: node)?.maximum ?? 0)
+    }
+    for (gateIndex, rollback, bound) in checks {
+      let total = longest[graph.stages[rollback].endNode]
+      guard total > bound.maximum else { continue }
+      var parts: [String] = []
+      var node = graph.stages[rollback].endNode
+      var steps = 0
+      while node >= 0 && steps < graph.nodes.count {
+        steps += 1
+        if let duration = graph.duration(of: node), duration.maximum > 0 {
+          parts.append("`\(nodeID(node))` \(formatDuration(duration.maximum))")
+        }
+        node = via[node]
+      }
+      let sum = parts.reversed().joined(separator: " + ")
+      guard case .noGo(_, let within?) = gateDeclarations[gateIndex].attribute(.noGo)?.value else { continue }
+      let stage = graph.stages[rollback]
+      report(
+        .rollbackTooLong,
+        "rollback `\(stage.id ?? "")` can take \(formatDuration(total)) in the worst case, more than the \(formatDuration(bound.maximum)) promised",
+        at: within.range,
+        notes: [DiagnosticNote("worst case: \(sum) = \(formatDuration(total))", at: titleRange(stage.startNode))],
+        help: "shorten the rollback's steps, or promise a bound it can keep")
+    }
+  }
+
+  private func nodeID(_ node: Int) -> String {
+    switch graph.nodes[node] {
+    case .step(let index): graph.steps[index].id
+    case .gate(let index): graph.gates[index].id
+    default: graph.describe(node)
+    }
+  }
+
+  // MARK: - Sign-offs and verification
+
+  /// A sign-off comes after the work it signs: a top-level sign-off after every stage, and one
+  /// that `covers` some work after that work, in an order the runbook fixes.
+  private mutating func checkSignoffPlacement() {
+    let root = graph.stages[RunbookGraph.rootStage]
+    for (index, signoff) in graph.signoffs.enumerated() {
+      let item = Item.signoff(index)
+      if signoff.covers.isEmpty {
+        guard signoff.stage == RunbookGraph.rootStage, let position = positions[item] else { continue }
+        if let later = root.items[(position + 1)...].first(where: { if case .stage = $0 { return true }; return false }) {
+          report(
+            .signoffBeforeWork,
+            "sign-off `\(clipped(signoff.title))` is written before \(describeItem(later)), so it would be signed before that work is done",
+            at: titleRange(signoff.node),
+            notes: [DiagnosticNote("\(describeItem(later)) starts here", at: rangeOf(later))],
+            help: "move the sign-off after the last stage, or say what it covers with `covers <stage>`")
+        }
+        continue
+      }
+      for covered in signoff.covers where !comesBefore(covered, item) {
+        report(
+          .signoffBeforeWork,
+          "sign-off `\(clipped(signoff.title))` covers \(describeItem(covered)), which is not finished before it",
+          at: titleRange(signoff.node),
+          notes: [DiagnosticNote("\(describeItem(covered)) is declared here", at: rangeOf(covered))],
+          help: "place the sign-off after the work it covers, in a sequential stage")
+      }
+    }
+  }
+
+  /// Whether the structure of the runbook finishes `first` before `second` starts.
+  private func comesBefore(_ first: Item, _ second: Item) -> Bool {
+    let secondChain = ancestry(of: second)
+    if case .stage(let stage) = first, let level = secondChain.firstIndex(where: { $0.stage == stage }) {
+      // The sign-off is inside the stage it covers: it must be the last thing at every level.
+      for (container, position) in secondChain[...level] {
+        let shared = graph.stages[container]
+        if shared.parallel || position != shared.items.count - 1 { return false }
+      }
+      return true
+    }
+    let firstChain = ancestry(of: first)
+    let firstPositions = Dictionary(firstChain.map { ($0.stage, $0.position) }, uniquingKeysWith: { a, _ in a })
+    guard let common = secondChain.first(where: { firstPositions[$0.stage] != nil }),
+      let firstPosition = firstPositions[common.stage]
+    else { return false }
+    return !graph.stages[common.stage].parallel && firstPosition < common.position
+  }
+
+  /// `verifies x`: the verifying step must be owned by none of the roles that own `x`.
+  private mutating func checkFourEyes() {
+    for (index, step) in graph.steps.enumerated() {
+      guard let verified = step.verifies, let checker = step.owners, let worker = graph.steps[verified].owners else { continue }
+      let shared = checker.roles.filter { worker.roles.contains($0) }
+      guard let role = shared.first else { continue }
+      let target = stepDeclarations[index].attribute(.verifies)?.range ?? step.range
+      report(
+        .sameRoleVerifies,
+        "step \(graph.describe(step.node)) verifies \(graph.describe(graph.steps[verified].node)), but both are owned by `\(graph.roles[role].id)`",
+        at: target,
+        notes: [DiagnosticNote("the verified step is declared here", at: titleRange(graph.steps[verified].node))],
+        help: "a verification needs a second pair of eyes: give it to a role that did not do the work")
+    }
+  }
+}
