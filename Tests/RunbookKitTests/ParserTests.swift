@@ -26,7 +26,7 @@ final class ParserTests: XCTestCase {
   }
 
   func testValuesAreDecoded() throws {
-    let compilation = compile("""
+    let compilation = parse("""
       runbook "R" {
         anchor T "zero"
         stage s "S" {
@@ -40,7 +40,7 @@ final class ParserTests: XCTestCase {
       }
       """)
     XCTAssertEqual(compilation.diagnostics.map(\.message), [])
-    let stage = try XCTUnwrap(compilation.tree.root?.children.first)
+    let stage = try XCTUnwrap(compilation.root?.children.first)
     let a = stage.children[0]
     XCTAssertEqual(a.title?.value, "Tab\there \u{E9}")
     guard case .duration(let duration) = a.attribute(.duration)?.value,
@@ -71,7 +71,7 @@ final class ParserTests: XCTestCase {
   }
 
   func testFiveIndependentSyntaxErrorsAreAllReported() {
-    assertDiagnostics("""
+    assertSyntaxDiagnostics("""
       runbook "Five mistakes" {
         role customer "Customer"
         ⟨RB0102⟩stgae prep "Preparation" {
@@ -89,26 +89,26 @@ final class ParserTests: XCTestCase {
   }
 
   func testSyntaxErrorTable() {
-    assertDiagnostics("runbook \"R\" {\n  stage s \"S\" {\n    step \"x\" ⟨RB0101⟩\"y\"\n  }\n}\n")
-    assertDiagnostics("runbook \"R\" {\n  stage s ⟨RB0101⟩{\n  }\n}\n")
-    assertDiagnostics("runbook \"R\" {\n  role⟨RB0110⟩ \"Customer\"\n}\n")
-    assertDiagnostics("runbook \"R\" {\n  stage s \"S\" {\n    step x \"X\" owner a and b ⟨RB0109⟩or c\n  }\n}\n")
-    assertDiagnostics("runbook \"R\" {\n  stage s \"S\" {\n    ⟨RB0105⟩anchor T \"x\"\n  }\n}\n")
-    assertDiagnostics("runbook \"R\" {\n  stage s \"S\" {\n    step x \"X\" owner a ⟨RB0108⟩owner b\n  }\n}\n")
-    assertDiagnostics("runbook \"R\" {\n  stage s \"S\" {\n    step x \"X\" duration ⟨RB0604⟩5\n  }\n}\n")
-    assertDiagnostics("runbook \"R\" {\n  stage s \"S\" {\n    step x \"X\" duration 3⟨RB0008⟩hours\n  }\n}\n")
-    assertDiagnostics("runbook \"R\" {\n  stage s \"S\" {\n    step x \"X\" {\n      record ⟨RB0102⟩datee \"D\"\n    }\n  }\n}\n")
-    assertDiagnostics("runbook \"R\" {\n  stage s \"S\" {\n    step x \"X\"\n    ⟨RB0101⟩{\n    }\n  }\n}\n")
-    assertDiagnostics("runbook \"R\" {\n  note \"bad ⟨RB0006⟩\\q escape\"\n}\n")
-    assertDiagnostics("runbook \"R\" {\n  note ⟨RB0007⟩\"\"\"inline\"\"\"\n}\n")
-    assertDiagnostics("runbook \"R\" {\n  note \"\"\"\n⟨RB0007⟩less\n    \"\"\"\n}\n")
-    assertDiagnostics("⟨RB0105⟩stage s \"S\" {\n}\nrunbook \"R\" {\n}\n")
-    assertDiagnostics("runbook \"A\" {\n}\n⟨RB0107⟩runbook \"B\" {\n}\n")
-    assertDiagnostics("runbook \"R\" {\n  stage s \"S\" {\n    step \"x\" ⟨RB0102⟩verifes y\n  }\n}\n")
+    assertSyntaxDiagnostics("runbook \"R\" {\n  stage s \"S\" {\n    step \"x\" ⟨RB0101⟩\"y\"\n  }\n}\n")
+    assertSyntaxDiagnostics("runbook \"R\" {\n  stage s ⟨RB0101⟩{\n  }\n}\n")
+    assertSyntaxDiagnostics("runbook \"R\" {\n  role⟨RB0110⟩ \"Customer\"\n}\n")
+    assertSyntaxDiagnostics("runbook \"R\" {\n  stage s \"S\" {\n    step x \"X\" owner a and b ⟨RB0109⟩or c\n  }\n}\n")
+    assertSyntaxDiagnostics("runbook \"R\" {\n  stage s \"S\" {\n    ⟨RB0105⟩anchor T \"x\"\n  }\n}\n")
+    assertSyntaxDiagnostics("runbook \"R\" {\n  stage s \"S\" {\n    step x \"X\" owner a ⟨RB0108⟩owner b\n  }\n}\n")
+    assertSyntaxDiagnostics("runbook \"R\" {\n  stage s \"S\" {\n    step x \"X\" duration ⟨RB0604⟩5\n  }\n}\n")
+    assertSyntaxDiagnostics("runbook \"R\" {\n  stage s \"S\" {\n    step x \"X\" duration 3⟨RB0008⟩hours\n  }\n}\n")
+    assertSyntaxDiagnostics("runbook \"R\" {\n  stage s \"S\" {\n    step x \"X\" {\n      record ⟨RB0102⟩datee \"D\"\n    }\n  }\n}\n")
+    assertSyntaxDiagnostics("runbook \"R\" {\n  stage s \"S\" {\n    step x \"X\"\n    ⟨RB0101⟩{\n    }\n  }\n}\n")
+    assertSyntaxDiagnostics("runbook \"R\" {\n  note \"bad ⟨RB0006⟩\\q escape\"\n}\n")
+    assertSyntaxDiagnostics("runbook \"R\" {\n  note ⟨RB0007⟩\"\"\"inline\"\"\"\n}\n")
+    assertSyntaxDiagnostics("runbook \"R\" {\n  note \"\"\"\n⟨RB0007⟩less\n    \"\"\"\n}\n")
+    assertSyntaxDiagnostics("⟨RB0105⟩stage s \"S\" {\n}\nrunbook \"R\" {\n}\n")
+    assertSyntaxDiagnostics("runbook \"A\" {\n}\n⟨RB0107⟩runbook \"B\" {\n}\n")
+    assertSyntaxDiagnostics("runbook \"R\" {\n  stage s \"S\" {\n    step \"x\" ⟨RB0102⟩verifes y\n  }\n}\n")
   }
 
   func testUnclosedBlockPointsAtItsOpeningBrace() throws {
-    let compilation = compile("runbook \"R\" {\n  stage s \"S\" {\n    step \"x\"\n}\n")
+    let compilation = parse("runbook \"R\" {\n  stage s \"S\" {\n    step \"x\"\n}\n")
     let unclosed = try XCTUnwrap(compilation.diagnostics.first { $0.code == .unclosedBlock })
     XCTAssertEqual(describe(compilation.source, unclosed.range.start), "5:1")
     let note = try XCTUnwrap(unclosed.notes.first?.range)
@@ -116,7 +116,7 @@ final class ParserTests: XCTestCase {
   }
 
   func testUnknownKeywordSuggestsTheClosestOne() throws {
-    let compilation = compile("runbook \"R\" {\n  stage s \"S\" {\n    step \"x\" durration 1h\n  }\n}\n")
+    let compilation = parse("runbook \"R\" {\n  stage s \"S\" {\n    step \"x\" durration 1h\n  }\n}\n")
     XCTAssertEqual(compilation.diagnostics.map(\.help), ["did you mean `duration`?"])
   }
 }

@@ -27,7 +27,9 @@ final class RobustnessTests: XCTestCase {
     let depth = 100_000
     let text = String(repeating: "stage s \"S\" {\n", count: depth) + String(repeating: "}\n", count: depth)
     let compilation = compile("runbook \"R\" {\n" + text + "}\n")
-    XCTAssertEqual(compilation.diagnostics.map(\.code), [.nestingTooDeep])
+    XCTAssertEqual(compilation.tree.diagnostics.map(\.code), [.nestingTooDeep])
+    // Every nested stage reuses the id `s`: the checker reports each, and nothing else.
+    XCTAssertEqual(Set(compilation.diagnostics.map(\.code)), [.nestingTooDeep, .duplicateID])
     let bare = String(repeating: "{", count: depth)
     let unbalanced = compile("runbook \"R\" {\n" + bare)
     XCTAssertTrue(unbalanced.diagnostics.contains { $0.code == .nestingTooDeep || $0.code == .unclosedBlock })

@@ -8,6 +8,11 @@ func compile(_ text: String) -> Compilation {
   Compiler.compile(SourceFile(path: "test.runbook", text: text))
 }
 
+/// Only lexes and parses `text`.
+func parse(_ text: String) -> SyntaxTree {
+  Parser.parse(SourceFile(path: "test.runbook", text: text))
+}
+
 /// A source with its markers removed, and where each marker stood.
 struct MarkedSource {
   var text: String
@@ -31,13 +36,15 @@ struct MarkedSource {
 }
 
 /// Asserts that compiling the marked source gives exactly the marked diagnostics (code and start
-/// offset), no more and no fewer; `ignoring` codes are left out of the comparison.
+/// offset), no more and no fewer; `ignoring` codes are left out of the comparison, and
+/// `syntaxOnly` compares only the lexer's and parser's diagnostics.
 func assertDiagnostics(
-  _ marked: String, ignoring: Set<DiagnosticCode> = [], file: StaticString = #filePath,
-  line: UInt = #line
+  _ marked: String, syntaxOnly: Bool = false, ignoring: Set<DiagnosticCode> = [],
+  file: StaticString = #filePath, line: UInt = #line
 ) {
   let source = MarkedSource(marked)
-  let compilation = compile(source.text)
+  var compilation = compile(source.text)
+  if syntaxOnly { compilation.diagnostics = sortedDiagnostics(compilation.tree.diagnostics) }
   let actual = compilation.diagnostics.filter { !ignoring.contains($0.code) }
     .map { "\($0.code.rawValue)@\(describe(compilation.source, $0.range.start))" }.sorted()
   let wanted = source.expected
@@ -67,4 +74,9 @@ func runbookFiles(in folder: String) -> [URL] {
     if url.pathExtension == "runbook" { files.append(url) }
   }
   return files.sorted { $0.path < $1.path }
+}
+
+/// Like `assertDiagnostics`, for the lexer's and parser's diagnostics alone.
+func assertSyntaxDiagnostics(_ marked: String, file: StaticString = #filePath, line: UInt = #line) {
+  assertDiagnostics(marked, syntaxOnly: true, file: file, line: line)
 }

@@ -7,8 +7,9 @@ extension Parser {
   mutating func parseAttribute(of kind: DeclarationKind, inline: Bool) -> Attribute? {
     let shape = DeclarationShape.of(kind)
     guard at(.word), let keyword = currentKeyword, shape.attributes.contains(keyword) else {
-      reportBadInlineAttribute(of: kind, shape: shape)
-      return nil
+      let start = current.range
+      let meant = reportBadInlineAttribute(of: kind, shape: shape)
+      return meant.map { misspelt($0, at: start) }
     }
     let keywordToken = current
     advance()
@@ -20,7 +21,15 @@ extension Parser {
       range: keywordToken.range.union(SourceRange.at(previousEnd)))
   }
 
-  private mutating func reportBadInlineAttribute(of kind: DeclarationKind, shape: DeclarationShape) {
+  /// A misspelt attribute kept as the attribute it most likely was, with an invalid value, so
+  /// that later phases do not also report it as missing.
+  func misspelt(_ keyword: Keyword, at range: SourceRange) -> Attribute {
+    Attribute(keyword: keyword, keywordRange: range, value: .invalid, range: range.union(SourceRange.at(previousEnd)))
+  }
+
+  /// Reports a word that is not an attribute of this declaration and skips the rest of the line;
+  /// returns the attribute it was most likely meant to be.
+  private mutating func reportBadInlineAttribute(of kind: DeclarationKind, shape: DeclarationShape) -> Keyword? {
     let word = at(.word) ? text(current) : nil
     let keyword = word.flatMap(Keyword.init(rawValue:))
     if let keyword, let child = DeclarationShape.declarationKind(keyword),
@@ -30,8 +39,10 @@ extension Parser {
         .expectedToken, "`\(keyword.rawValue)` must start on a new line", at: current.range,
         help: "put each \(keyword.rawValue) on a line of its own inside the block")
     } else if let word {
-      reportUnknownStatement(word, keyword: keyword, in: kind, shape: DeclarationShape(
+      let suggestion = reportUnknownStatement(word, keyword: keyword, in: kind, shape: DeclarationShape(
         attributes: shape.attributes, children: [], requiresID: false, repeatable: []))
+      skipToBlockOrLineEnd()
+      return suggestion.flatMap(Keyword.init(rawValue:)).flatMap { shape.attributes.contains($0) ? $0 : nil }
     } else {
       let examples = shape.attributes.prefix(3).map { "`\($0.rawValue)`" }
       reportExpected(
@@ -39,6 +50,7 @@ extension Parser {
         help: at(.string) ? "a \(kind.rawValue) has one title; put further text in a `note`" : nil)
     }
     skipToBlockOrLineEnd()
+    return nil
   }
 
   private mutating func parseAttributeValue(_ keyword: Keyword) -> AttributeValue {

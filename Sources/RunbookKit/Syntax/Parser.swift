@@ -271,6 +271,12 @@ public struct Parser {
       return
     }
     let suggestion = reportUnknownStatement(word, keyword: keyword, in: declaration.kind, shape: shape)
+    if let meant = suggestion.flatMap(Keyword.init(rawValue:)), shape.attributes.contains(meant) {
+      let start = current.range
+      skipStatement(bodyKind: declaration.kind)
+      declaration.attributes.append(misspelt(meant, at: start))
+      return
+    }
     var unknown = Declaration(
       kind: .unknown, keywordRange: current.range, id: nil, title: nil, attributes: [],
       children: [], body: nil, range: current.range)
