@@ -32,6 +32,8 @@ enum Command {
   case help
   case version
   case check(CheckOptions)
+  case explain(code: String)
+  case explainList
 }
 
 let usage = """
@@ -41,6 +43,8 @@ let usage = """
     check [--werror] [--quiet] [--stdin-filename NAME] PATH...
                           check runbooks for errors; folders are searched for *.runbook,
                           '-' reads standard input
+    explain CODE          explain a diagnostic code, with a wrong and a fixed example
+    explain --list        list every diagnostic code
     --help                show this help
     --version             show the version
 
@@ -58,8 +62,11 @@ func parseArguments(_ arguments: [String]) throws(UsageError) -> Command {
     return .version
   case "check":
     return .check(try parseCheck(rest))
+  case "explain":
+    guard rest.count == 1 else { throw UsageError(message: "explain needs one CODE, e.g. 'runbook explain RB0102', or --list") }
+    return rest[0] == "--list" ? .explainList : .explain(code: rest[0])
   default:
-    let commands = ["check", "--help", "--version"]
+    let commands = ["check", "explain", "--help", "--version"]
     var message = "unknown command '\(first)'"
     if let suggestion = closestCommand(first, among: commands) { message += "; did you mean '\(suggestion)'?" }
     throw UsageError(message: message)

@@ -20,6 +20,11 @@ enum Tool {
       return .success
     case .check(let options):
       return CheckCommand(options: options).run()
+    case .explain(let code):
+      return explain(code)
+    case .explainList:
+      Output.standard(explanationList())
+      return .success
     }
   }
 }

@@ -121,3 +121,37 @@ final class CheckCommandTests: XCTestCase {
     XCTAssertTrue(version.stdout.hasPrefix("runbook "), version.stdout)
   }
 }
+
+final class ExplainAndWarningTests: XCTestCase {
+  func testExplainPrintsTheExamples() throws {
+    let result = try runTool(["explain", "rb0303"])
+    XCTAssertEqual(result.status, 0)
+    XCTAssertTrue(result.stdout.hasPrefix("RB0303: `after` points forward in a sequential stage (error)"), result.stdout)
+    XCTAssertTrue(result.stdout.contains("This runbook produces RB0303:"))
+    XCTAssertTrue(result.stdout.contains("Fixed:"))
+    let unknown = try runTool(["explain", "RB0399"])
+    XCTAssertEqual(unknown.status, 2)
+    XCTAssertTrue(unknown.stderr.contains("unknown diagnostic code 'RB0399'"), unknown.stderr)
+  }
+
+  func testExplainListNamesEveryCode() throws {
+    let result = try runTool(["explain", "--list"])
+    XCTAssertEqual(result.status, 0)
+    XCTAssertTrue(result.stdout.contains("RB0404  warning  role never used"), result.stdout)
+    XCTAssertGreaterThan(result.stdout.split(separator: "\n").count, 40)
+  }
+
+  func testWarningsPassUnlessWerror() throws {
+    let text = Data("runbook \"R\" {\n  role a \"A\"\n  role unused \"Unused\"\n  stage s \"S\" owner a {\n    step \"x\"\n  }\n}\n".utf8)
+    let plain = try runTool(["check", "-"], stdin: text)
+    XCTAssertEqual(plain.status, 0, plain.stdout)
+    XCTAssertTrue(plain.stdout.contains("<stdin>:3:8: warning[RB0404]"), plain.stdout)
+    XCTAssertTrue(plain.stdout.hasSuffix("checked 1 file, 0 errors, 1 warning\n"), plain.stdout)
+    let strict = try runTool(["check", "--werror", "-"], stdin: text)
+    XCTAssertEqual(strict.status, 1)
+    XCTAssertTrue(strict.stdout.contains("<stdin>:3:8: error[RB0404]"), strict.stdout)
+    let quiet = try runTool(["check", "--quiet", "-"], stdin: text)
+    XCTAssertEqual(quiet.status, 0)
+    XCTAssertFalse(quiet.stdout.contains("RB0404"), quiet.stdout)
+  }
+}

@@ -65,12 +65,11 @@ public enum DiagnosticCode: String, CaseIterable, Sendable, Comparable {
 
   // MARK: - Limits (RB07xx)
   case fileTooLarge = "RB0701"
-  case tooManyDiagnostics = "RB0702"
 
   /// The severity a diagnostic of this code has unless a caller changes it.
   public var defaultSeverity: Severity {
     switch self {
-    case .unusedRole, .gateWithoutCriteria, .rollbackNeverEntered, .tooManyDiagnostics: .warning
+    case .unusedRole, .gateWithoutCriteria, .rollbackNeverEntered: .warning
     default: .error
     }
   }
@@ -124,7 +123,6 @@ public enum DiagnosticCode: String, CaseIterable, Sendable, Comparable {
     case .missingUnit: "number without a unit"
     case .durationTooLarge: "duration too large"
     case .fileTooLarge: "file too large"
-    case .tooManyDiagnostics: "too many diagnostics"
     }
   }
 

@@ -177,8 +177,10 @@ extension GraphBuilder {
         .wrongReferenceKind, "`no_go` must lead to a rollback; `\(clipped(id.name))` is \(entry.item.map { "a " + kindName($0) } ?? "not one")",
         at: id.range, notes: [DiagnosticNote("`\(clipped(id.name))` is declared here", at: entry.range)],
         help: "declare the procedure as `rollback \(id.name) \"Title\" { … }`, or write `no_go -> stop` when nothing needs undoing")
+      unresolvedRollbackReference = true
       return nil
     }
+    unresolvedRollbackReference = true
     if brokenNames.contains(id.name) { return nil }
     var help = "declare it: `rollback \(id.name) \"Title\" { … }`"
     if let suggestion = suggest(id.name, among: rollbacks.compactMap { graph.stages[$0].id }) {

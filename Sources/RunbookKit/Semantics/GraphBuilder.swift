@@ -24,6 +24,8 @@ struct GraphBuilder {
   var brokenNames: Set<String> = []
   var usedRoles: Set<Int> = []
   var suggestionsMade = 0
+  /// Set when a `no_go` names no rollback: then "rollback never entered" would only repeat it.
+  var unresolvedRollbackReference = false
   let anchorRange: SourceRange?
 
   // MARK: - Entry

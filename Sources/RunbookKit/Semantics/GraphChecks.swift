@@ -119,7 +119,7 @@ extension GraphBuilder {
         }
       }
     }
-    for rollback in graph.rollbacks where !entered.contains(rollback) {
+    for rollback in graph.rollbacks where !entered.contains(rollback) && !unresolvedRollbackReference {
       let stage = graph.stages[rollback]
       report(
         .rollbackNeverEntered, "rollback `\(stage.id ?? clipped(stage.title))` is never entered",

@@ -56,8 +56,10 @@ public struct SourceFile: Sendable {
     self.path = path
     self.bytes = bytes
     var starts = [SourceFile.byteOrderMarkLength(bytes)]
-    for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
-      starts.append(offset + 1)
+    bytes.withUnsafeBufferPointer { buffer in
+      for offset in 0..<buffer.count where buffer[offset] == UInt8(ascii: "\n") {
+        starts.append(offset + 1)
+      }
     }
     self.lineStarts = starts
   }

@@ -1,0 +1,333 @@
+// The long help behind every diagnostic code, printed by `runbook explain CODE`: what it means,
+// a runbook that produces it, and the same runbook fixed. The test suite compiles every example:
+// the wrong one must produce the code and the fixed one must not.
+
+/// The long explanation of one diagnostic code.
+public struct Explanation: Sendable {
+  /// What the diagnostic means and why it matters.
+  public var summary: String
+  /// A runbook that produces the code; nil when it cannot be shown as text (bad bytes, size).
+  public var wrong: String?
+  /// The same runbook, fixed.
+  public var fixed: String?
+}
+
+extension DiagnosticCode {
+  /// The long explanation of this code.
+  public var explanation: Explanation {
+    switch self {
+    // MARK: Lexical
+    case .invalidCharacter:
+      return Explanation(
+        summary: "A character that the language does not use appeared outside a string or comment. Names use letters, digits and `_`; text goes in double quotes; comments start with `#`. Typographic quotes pasted from a word processor are a common cause.",
+        wrong: work("step \u{201C}Users notified\u{201D}"),
+        fixed: work("step \"Users notified\""))
+    case .invalidUTF8:
+      return Explanation(
+        summary: "The file contains bytes that are not valid UTF-8, the only encoding runbook reads. The byte is reported where it stands. Re-save the file as UTF-8 (most editors offer this under \"Save with encoding\").",
+        wrong: nil, fixed: nil)
+    case .nulByte:
+      return Explanation(
+        summary: "The file contains a NUL byte (0x00). Text files never do; the file was probably saved as UTF-16 or is not a text file at all. Re-save it as UTF-8.",
+        wrong: nil, fixed: nil)
+    case .unterminatedString:
+      return Explanation(
+        summary: "A string was opened with `\"` but not closed on the same line. Strings are one line long; use a `\"\"\"` text block for text over several lines.",
+        wrong: work("step \"Users notified"),
+        fixed: work("step \"Users notified\""))
+    case .unterminatedTextBlock:
+      return Explanation(
+        summary: "A `\"\"\"` text block was opened but never closed. Close it with `\"\"\"` on a line of its own.",
+        wrong: "runbook \"Example\" {\n  description \"\"\"\n    Text that never ends.\n}\n",
+        fixed: "runbook \"Example\" {\n  description \"\"\"\n    Text that ends.\n    \"\"\"\n}\n")
+    case .invalidEscape:
+      return Explanation(
+        summary: "A backslash in a string starts an escape; only `\\\\`, `\\\"`, `\\n`, `\\t`, `\\r` and `\\u{…}` are known. Write `\\\\` for a backslash itself, for example in a Windows path.",
+        wrong: work("step \"Copy files to C:\\Install\""),
+        fixed: work("step \"Copy files to C:\\\\Install\""))
+    case .textBlockIndentation:
+      return Explanation(
+        summary: "In a `\"\"\"` text block the text starts on the line after the opening delimiter, the closing delimiter stands on a line of its own, and every line is indented at least as far as the closing delimiter (that indentation is removed, as in Swift).",
+        wrong: "runbook \"Example\" {\n  description \"\"\"\n    First line\n  Second line\n    \"\"\"\n}\n",
+        fixed: "runbook \"Example\" {\n  description \"\"\"\n    First line\n    Second line\n    \"\"\"\n}\n")
+    case .unknownUnit:
+      return Explanation(
+        summary: "A duration has a unit the language does not know. The units are `m` (minutes), `h` (hours), `d` (days), `w` (weeks) and `mo` (months of 30 days); they combine as in `1h30m`.",
+        wrong: work("step \"Backup\" duration 2hrs"),
+        fixed: work("step \"Backup\" duration 2h"))
+    case .invalidNumber:
+      return Explanation(
+        summary: "A number or duration could not be read, or a duration is not a whole number of minutes.",
+        wrong: work("step \"Backup\" duration 1.51h"),
+        fixed: work("step \"Backup\" duration 1h30m"))
+    // MARK: Syntax
+    case .expectedToken:
+      return Explanation(
+        summary: "The parser expected something else at this point: the message says what it expected and what it found. Each statement is one line: a keyword, an optional id, a title in quotes, then attributes.",
+        wrong: work("step \"Backup\" owner customer, engineer"),
+        fixed: work("step \"Backup\" owner customer and engineer"))
+    case .unknownKeyword:
+      return Explanation(
+        summary: "A line starts with, or contains, a word that is not a keyword of the language where it stands. Nothing is silently ignored: fix the spelling (the help suggests the closest keyword) or put the text in a `note`.",
+        wrong: work("step \"Backup\" ownr engineer"),
+        fixed: work("step \"Backup\" owner engineer"))
+    case .unclosedBlock:
+      return Explanation(
+        summary: "A `{` was opened and the file ended before its `}`. The note points at the `{` that is still open.",
+        wrong: "runbook \"Example\" {\n  role customer \"Customer\"\n  stage work \"Work\" owner customer {\n    step \"Backup\"\n}\n",
+        fixed: "runbook \"Example\" {\n  role customer \"Customer\"\n  stage work \"Work\" owner customer {\n    step \"Backup\"\n  }\n}\n")
+    case .nestingTooDeep:
+      return Explanation(
+        summary: "Blocks are nested more than 32 levels deep. Real runbooks nest a few levels (stage, section, step); deeper nesting is refused so that no input can exhaust the compiler's stack.",
+        wrong: "runbook \"Example\" {\n" + String(repeating: "stage \"S\" {\n", count: 33) + String(repeating: "}\n", count: 33) + "}\n",
+        fixed: "runbook \"Example\" {\n  stage \"S\" {\n  }\n}\n")
+    case .misplacedStatement:
+      return Explanation(
+        summary: "A known keyword is used where it does not belong, for example a `step` directly in the runbook (steps belong in stages) or an `anchor` inside a stage.",
+        wrong: "runbook \"Example\" {\n  role customer \"Customer\"\n  step \"Backup\" owner customer\n}\n",
+        fixed: "runbook \"Example\" {\n  role customer \"Customer\"\n  stage work \"Work\" {\n    step \"Backup\" owner customer\n  }\n}\n")
+    case .missingRunbook:
+      return Explanation(
+        summary: "The file has no `runbook \"Title\" { … }` block; everything in a runbook file lives inside one.",
+        wrong: "# nothing here yet\n",
+        fixed: "runbook \"Example\" {\n}\n")
+    case .extraRunbook:
+      return Explanation(
+        summary: "A file holds exactly one runbook. Put each runbook in a file of its own.",
+        wrong: "runbook \"One\" {\n}\nrunbook \"Two\" {\n}\n",
+        fixed: "runbook \"One\" {\n}\n")
+    case .duplicateAttribute:
+      return Explanation(
+        summary: "An attribute that takes one value was given twice on the same element. For several owners, list them in one `owner` attribute.",
+        wrong: work("step \"Backup\" owner customer owner engineer"),
+        fixed: work("step \"Backup\" owner customer and engineer"))
+    case .mixedOwnerOperators:
+      return Explanation(
+        summary: "An owner list mixes `and` (every role must initial) with `or` (any one may). Say one or the other; split the step if it really needs both.",
+        wrong: work("step \"Backup\" owner customer and engineer or customer"),
+        fixed: work("step \"Backup\" owner customer or engineer"))
+    case .missingID:
+      return Explanation(
+        summary: "Roles and rollbacks are always referred to by id, so they need one: `role customer \"Customer\"`, `rollback restore \"Restore\"`.",
+        wrong: "runbook \"Example\" {\n  role \"Customer\"\n}\n",
+        fixed: "runbook \"Example\" {\n  role customer \"Customer\"\n  stage \"Work\" owner customer {\n    step \"Backup\"\n  }\n}\n")
+    // MARK: Names
+    case .duplicateID:
+      return Explanation(
+        summary: "Two elements share an id. Stages, steps, gates, rollbacks and sign-offs share one set of ids; roles have their own.",
+        wrong: work("step backup \"Backup\"\n    step backup \"Backup TEST\""),
+        fixed: work("step backup \"Backup\"\n    step backup_test \"Backup TEST\""))
+    case .undefinedRole:
+      return Explanation(
+        summary: "An owner, decider or signer names a role that is not declared. Declare it with `role id \"Display name\"` or fix the spelling.",
+        wrong: work("step \"Backup\" owner engineeer"),
+        fixed: work("step \"Backup\" owner engineer"))
+    case .undefinedReference:
+      return Explanation(
+        summary: "`after`, `verifies`, `go ->` or `covers` names an id that no stage, step or gate has. A step without a written id cannot be referred to: give it one.",
+        wrong: work("step \"Backup\"\n    step \"Upgrade\" after backup"),
+        fixed: work("step backup \"Backup\"\n    step \"Upgrade\" after backup"))
+    case .undefinedRollback:
+      return Explanation(
+        summary: "A gate's `no_go ->` names a rollback that is not declared.",
+        wrong: gate(noGo: "no_go -> rollback restor within 1h"),
+        fixed: gate(noGo: "no_go -> rollback restore within 1h"))
+    case .undefinedAnchor:
+      return Explanation(
+        summary: "A time such as `T-4h` is counted from the runbook's anchor, which must be declared (`anchor T \"Upgrade starts\"`) and named the same way.",
+        wrong: "runbook \"Example\" {\n  role customer \"Customer\"\n  stage work \"Work\" owner customer {\n    window T-4h..T\n    step \"Backup\"\n  }\n}\n",
+        fixed: "runbook \"Example\" {\n  anchor T \"Upgrade starts\"\n  role customer \"Customer\"\n  stage work \"Work\" owner customer {\n    window T-4h..T\n    step \"Backup\"\n  }\n}\n")
+    case .wrongReferenceKind:
+      return Explanation(
+        summary: "A reference names the wrong kind of element: `verifies` needs a step, `no_go ->` a rollback, `after` a stage, step or gate.",
+        wrong: work("step backup \"Backup\"\n    step \"Check\" owner engineer verifies work"),
+        fixed: work("step backup \"Backup\"\n    step \"Check\" owner engineer verifies backup"))
+    // MARK: Ordering
+    case .dependencyCycle:
+      return Explanation(
+        summary: "Dependencies form a loop, so no order can satisfy them. The message prints the whole cycle and a note at each dependency written in the source; remove one of them.",
+        wrong: parallel("step a \"A\" after c\n    step b \"B\" after a\n    step c \"C\" after b"),
+        fixed: parallel("step a \"A\"\n    step b \"B\" after a\n    step c \"C\" after b"))
+    case .dependsOnLaterStage:
+      return Explanation(
+        summary: "A step waits for work in a stage that comes later. Stages run in the order written, so this can never happen: move the work, or reorder the stages.",
+        wrong: twoStages(first: "step \"Upgrade\" after backup", second: "step backup \"Backup\""),
+        fixed: twoStages(first: "step backup \"Backup\"", second: "step \"Upgrade\" after backup"))
+    case .forwardAfter:
+      return Explanation(
+        summary: "In a sequential stage, steps run in the order written; an `after` that names a step written further down contradicts that order. Reorder the steps, or mark the stage `parallel` if they have no fixed order.",
+        wrong: work("step \"Upgrade\" after backup\n    step backup \"Backup\""),
+        fixed: work("step backup \"Backup\"\n    step \"Upgrade\" after backup"))
+    case .windowCannotHold:
+      return Explanation(
+        summary: "A window or deadline closes before the work that must happen by then can finish in the worst case, counting from the anchor. Only work tied to the anchor counts: preparation with no window is planned backwards from it and never makes a window fail.",
+        wrong: windowed("window T..T+2h", "step \"Upgrade\" duration 2h..3h"),
+        fixed: windowed("window T..T+4h", "step \"Upgrade\" duration 2h..3h"))
+    case .rollbackRejoinsFlow:
+      return Explanation(
+        summary: "Work inside a rollback runs only after a no-go decision, so the normal flow cannot wait for it, and a gate's go branch cannot lead into it (or out of it).",
+        wrong: gate(noGo: "no_go -> rollback restore within 1h", after: "step \"Close\" after reinstall"),
+        fixed: gate(noGo: "no_go -> rollback restore within 1h", after: "step \"Close\""))
+    case .signoffBeforeWork:
+      return Explanation(
+        summary: "A sign-off is written before the work it signs, so it would be signed before that work is done. A sign-off in the runbook itself signs everything and belongs after the last stage; one that `covers` a stage belongs after it.",
+        wrong: "runbook \"Example\" {\n  role customer \"Customer\"\n  signoff \"Customer representative\" by customer\n  stage work \"Work\" owner customer {\n    step \"Backup\"\n  }\n}\n",
+        fixed: "runbook \"Example\" {\n  role customer \"Customer\"\n  stage work \"Work\" owner customer {\n    step \"Backup\"\n  }\n  signoff \"Customer representative\" by customer\n}\n")
+    case .unreachableStep:
+      return Explanation(
+        summary: "No path of the runbook reaches this step: a gate before it sends the go branch past it. After a gate, the flow continues only where `go ->` leads.",
+        wrong: gate(noGo: "no_go -> rollback restore within 1h", go: "finish", between: "step \"Skipped\""),
+        fixed: gate(noGo: "no_go -> rollback restore within 1h", go: "finish"))
+    // MARK: Ownership
+    case .missingOwner:
+      return Explanation(
+        summary: "Every step needs someone to initial it: an `owner` on the step, or a default `owner` on its stage. Every sign-off needs `by role`.",
+        wrong: "runbook \"Example\" {\n  role customer \"Customer\"\n  stage work \"Work\" {\n    step \"Backup\"\n  }\n}\n",
+        fixed: "runbook \"Example\" {\n  role customer \"Customer\"\n  stage work \"Work\" owner customer {\n    step \"Backup\"\n  }\n}\n")
+    case .missingDecider:
+      return Explanation(
+        summary: "A gate has no `decided_by`: someone must own the go/no-go decision.",
+        wrong: gate(noGo: "no_go -> rollback restore within 1h", decider: ""),
+        fixed: gate(noGo: "no_go -> rollback restore within 1h"))
+    case .sameRoleVerifies:
+      return Explanation(
+        summary: "A step that `verifies` another is owned by a role that also owns the verified step. The four-eyes principle needs a second person: give the check to another role.",
+        wrong: work("step backup \"Backup\" owner engineer\n    step \"Backup verified\" owner engineer verifies backup"),
+        fixed: work("step backup \"Backup\" owner engineer\n    step \"Backup verified\" owner customer verifies backup"))
+    case .unusedRole:
+      return Explanation(
+        summary: "A role is declared but owns no step, decides no gate and signs nothing. Remove it, or give it the work it does.",
+        wrong: "runbook \"Example\" {\n  role customer \"Customer\"\n  role auditor \"Auditor\"\n  stage work \"Work\" owner customer {\n    step \"Backup\"\n  }\n}\n",
+        fixed: "runbook \"Example\" {\n  role customer \"Customer\"\n  role auditor \"Auditor\"\n  stage work \"Work\" owner customer {\n    step \"Backup\"\n  }\n  signoff \"Audit\" by auditor\n}\n")
+    // MARK: Gates
+    case .missingOutcome:
+      return Explanation(
+        summary: "A gate must say where both decisions lead: `go -> step` and `no_go -> rollback id within 1h` (or `no_go -> stop` when nothing needs undoing).",
+        wrong: gate(noGo: ""),
+        fixed: gate(noGo: "no_go -> rollback restore within 1h"))
+    case .rollbackTooLong:
+      return Explanation(
+        summary: "The rollback a gate promises to finish `within` a bound can take longer in the worst case. The message shows the sum of the longest path through the rollback.",
+        wrong: gate(noGo: "no_go -> rollback restore within 30m"),
+        fixed: gate(noGo: "no_go -> rollback restore within 1h"))
+    case .gateWithoutCriteria:
+      return Explanation(
+        summary: "A gate has no `criterion` and no `no_go_if`: the decider has nothing written to decide by. Add the criteria, in words or as measures such as `availability >= 99.9%`.",
+        wrong: gate(noGo: "no_go -> rollback restore within 1h", criterion: ""),
+        fixed: gate(noGo: "no_go -> rollback restore within 1h"))
+    case .rollbackNeverEntered:
+      return Explanation(
+        summary: "A rollback is entered only through a gate's `no_go`, and no gate names this one.",
+        wrong: gate(noGo: "no_go -> stop"),
+        fixed: gate(noGo: "no_go -> rollback restore within 1h"))
+    // MARK: Time
+    case .invertedRange:
+      return Explanation(
+        summary: "A duration range is written longest first. Write the best case first: `3h..5h`.",
+        wrong: work("step \"Testing\" duration 5h..3h"),
+        fixed: work("step \"Testing\" duration 3h..5h"))
+    case .zeroDuration:
+      return Explanation(
+        summary: "A duration is zero or negative. Leave `duration` out when it is not known, or write `duration tbd`.",
+        wrong: work("step \"Testing\" duration 0m"),
+        fixed: work("step \"Testing\" duration tbd"))
+    case .windowEndsBeforeStart:
+      return Explanation(
+        summary: "A window's end is before its start. Write the earlier time first: `T-4h..T+2h`.",
+        wrong: windowed("window T+2h..T-4h", "step \"Upgrade\""),
+        fixed: windowed("window T-4h..T+2h", "step \"Upgrade\""))
+    case .missingUnit:
+      return Explanation(
+        summary: "A duration needs a unit: `m`, `h`, `d`, `w` or `mo`.",
+        wrong: work("step \"Testing\" duration 5"),
+        fixed: work("step \"Testing\" duration 5h"))
+    case .durationTooLarge:
+      return Explanation(
+        summary: "A duration is longer than 100 years, which is certainly a typo in the number or the unit.",
+        wrong: work("step \"Testing\" duration 2000mo"),
+        fixed: work("step \"Testing\" duration 2mo"))
+    // MARK: Limits
+    case .fileTooLarge:
+      return Explanation(
+        summary: "The file is larger than 64 MiB, the largest runbook accepted. Split it into several runbooks.",
+        wrong: nil, fixed: nil)
+    }
+  }
+}
+
+// MARK: - Example builders
+
+/// A runbook with two roles and one stage owned by `customer` holding `body`.
+private func work(_ body: String, parallel: Bool = false) -> String {
+  """
+  runbook "Example" {
+    role customer "Customer"
+    role engineer "Engineer"
+    stage work "Work" \(parallel ? "parallel " : "")owner customer {
+      \(body)
+    }
+  }
+
+  """
+}
+
+private func parallel(_ body: String) -> String {
+  work(body, parallel: true)
+}
+
+private func twoStages(first: String, second: String) -> String {
+  """
+  runbook "Example" {
+    role customer "Customer"
+    stage one "One" owner customer {
+      \(first)
+    }
+    stage two "Two" owner customer {
+      \(second)
+    }
+  }
+
+  """
+}
+
+private func windowed(_ window: String, _ body: String) -> String {
+  """
+  runbook "Example" {
+    anchor T "Upgrade starts"
+    role customer "Customer"
+    stage work "Work" owner customer {
+      \(window)
+      \(body)
+    }
+  }
+
+  """
+}
+
+/// A day-of-upgrade runbook with a gate and a 45-minute rollback; parts can be swapped out.
+private func gate(
+  noGo: String, go: String = "finish", decider: String = "decided_by customer",
+  criterion: String = "criterion \"All checks passed\"", between: String = "", after: String = ""
+) -> String {
+  let lines = [decider, criterion, "go -> \(go)", noGo].filter { !$0.isEmpty }
+    .map { "      " + $0 }.joined(separator: "\n")
+  let middle = between.isEmpty ? "" : "    \(between)\n"
+  let tail = after.isEmpty ? "" : "    \(after)\n"
+  return """
+    runbook "Example" {
+      role customer "Customer"
+      role engineer "Engineer"
+      stage day "Day" owner engineer {
+        step backup "Backup"
+        gate decision "Go / No-Go" {
+    \(lines)
+        }
+    \(middle)    step finish "Finish"
+    \(tail)  }
+      rollback restore "Restore" owner engineer {
+        step reinstall "Re-install the backup" duration 45m
+      }
+    }
+
+    """
+}

@@ -1,0 +1,434 @@
+// Checker tests: every check of the validated graph, each with the exact code and position marked
+// inline (⟨CODE⟩ stands where the diagnostic must start) and a near miss that must not produce it.
+import XCTest
+@testable import RunbookKit
+
+/// A runbook with roles `customer` and `engineer` (each signing at the end, so neither is
+/// unused), the anchor `T`, and the given body.
+private func runbook(_ body: String) -> String {
+  """
+  runbook "Checks" {
+    anchor T "Upgrade starts"
+    role customer "Customer"
+    role engineer "Engineer"
+  \(body)
+    signoff "Customer" by customer
+    signoff "Engineer" by engineer
+  }
+
+  """
+}
+
+final class CheckerTests: XCTestCase {
+  // MARK: - Names
+
+  func testDuplicateIDs() {
+    assertDiagnostics(runbook("""
+        stage s "S" owner customer {
+          step a "A"
+          step ⟨RB0201⟩a "A again"
+        }
+      """))
+    assertDiagnostics(runbook("""
+        stage s "S" owner customer {
+          step a "A"
+          step b "B"
+        }
+      """))
+  }
+
+  func testUndefinedRoleWithSuggestion() throws {
+    assertDiagnostics(runbook("""
+        stage s "S" {
+          step a "A" owner ⟨RB0202⟩custmer and engineer
+        }
+      """))
+    let compilation = compile(runbook("stage s \"S\" {\n  step a \"A\" owner custmer\n}"))
+    XCTAssertEqual(compilation.diagnostics.first { $0.code == .undefinedRole }?.help, "did you mean `customer`? or declare it: `role custmer \"Display name\"`")
+    assertDiagnostics(runbook("""
+        stage s "S" {
+          step a "A" owner customer and engineer
+        }
+      """))
+  }
+
+  func testUndefinedReferences() throws {
+    assertDiagnostics(runbook("""
+        stage s "S" owner customer {
+          step backup "Backup"
+          step b "B" after ⟨RB0203⟩bakup
+        }
+      """))
+    let compilation = compile(runbook("stage s \"S\" owner customer {\n  step backup \"Backup\"\n  step b \"B\" after bakup\n}"))
+    XCTAssertEqual(compilation.diagnostics.first?.help, "did you mean `backup`?")
+    assertDiagnostics(runbook("""
+        stage s "S" owner customer {
+          step backup "Backup"
+          step b "B" after backup
+        }
+      """))
+  }
+
+  func testUndefinedRollbackAndWrongKind() {
+    let gate = { (target: String) in
+      runbook("""
+          stage s "S" owner engineer {
+            gate g "G" {
+              decided_by customer
+              criterion "ok"
+              go -> done
+              no_go -> rollback \(target)
+            }
+            step done "Done"
+          }
+          rollback restore "Restore" owner engineer {
+            step "Re-install"
+          }
+        """)
+    }
+    assertDiagnostics(gate("⟨RB0204⟩restor"))
+    assertDiagnostics(gate("⟨RB0206⟩done"), ignoring: [.rollbackNeverEntered])
+    assertDiagnostics(gate("restore"))
+  }
+
+  func testUndefinedAnchor() {
+    assertDiagnostics(runbook("""
+        stage s "S" owner customer {
+          window ⟨RB0205⟩X-4h..T
+          step "A"
+        }
+      """))
+    assertDiagnostics(runbook("""
+        stage s "S" owner customer {
+          window T-4h..T
+          step "A"
+        }
+      """))
+  }
+
+  // MARK: - Ordering
+
+  func testCyclePrintsTheWholeCycle() throws {
+    let text = runbook("""
+        stage s "S" parallel owner customer {
+          step a "A" after c
+          step b "B" after a
+          step c "C" after b
+        }
+      """)
+    assertDiagnostics(text.replacingOccurrences(of: "step b \"B\" after a", with: "step b \"B\" after ⟨RB0301⟩a"))
+    let cycle = try XCTUnwrap(compile(text).diagnostics.first)
+    XCTAssertEqual(cycle.message, "dependency cycle: `a` → `b` → `c` → `a`")
+    XCTAssertEqual(cycle.notes.count, 2)
+    assertDiagnostics(text.replacingOccurrences(of: "step a \"A\" after c", with: "step a \"A\""))
+  }
+
+  func testDependencyOnALaterStage() {
+    assertDiagnostics(runbook("""
+        stage one "One" owner customer {
+          step a "A" after ⟨RB0302⟩b
+        }
+        stage two "Two" owner customer {
+          step b "B"
+        }
+      """))
+    assertDiagnostics(runbook("""
+        stage one "One" owner customer {
+          step b "B"
+        }
+        stage two "Two" owner customer {
+          step a "A" after b
+        }
+      """))
+  }
+
+  func testForwardAfterInASequentialStage() {
+    assertDiagnostics(runbook("""
+        stage s "S" owner customer {
+          step a "A" after ⟨RB0303⟩b
+          step b "B"
+        }
+      """))
+    // The near miss: the same order is fine in a parallel stage.
+    assertDiagnostics(runbook("""
+        stage s "S" parallel owner customer {
+          step a "A" after b
+          step b "B"
+        }
+      """))
+  }
+
+  func testWindowThatCannotHold() throws {
+    let text = { (close: String) in
+      runbook("""
+          stage prep "Preparation" owner customer {
+            duration 3mo
+            step "Validate"
+          }
+          stage day "Day" owner engineer {
+            window T-1h..T+\(close)
+            step backup "Backup" duration 1h
+            step upgrade "Upgrade" duration 2h..4h
+          }
+        """)
+    }
+    // Worst case: opens at T-1h, then 1h + 4h: finishes at T+4h.
+    assertDiagnostics(text("3h").replacingOccurrences(of: "window T-1h", with: "⟨RB0304⟩window T-1h"))
+    let late = try XCTUnwrap(compile(text("3h")).diagnostics.first)
+    XCTAssertEqual(late.message, "the work of stage `day` must be done by T+3h (its window), but can finish as late as T+4h")
+    // Exactly enough, and the three months of unanchored preparation never count against it.
+    assertDiagnostics(text("4h"))
+  }
+
+  func testWindowEndingBeforeItStarts() {
+    assertDiagnostics(runbook("""
+        stage s "S" owner customer {
+          window ⟨RB0603⟩T+2h..T-4h
+          step "A"
+        }
+      """))
+  }
+
+  func testRollbackWorkRejoiningTheNormalFlow() {
+    let text = { (after: String) in
+      runbook("""
+          stage s "S" owner engineer {
+            gate g "G" {
+              decided_by customer
+              criterion "ok"
+              go -> done
+              no_go -> rollback restore within 1h
+            }
+            step done "Done" \(after)
+          }
+          rollback restore "Restore" owner engineer {
+            step reinstall "Re-install"
+          }
+        """)
+    }
+    assertDiagnostics(text("after ⟨RB0305⟩reinstall"))
+    assertDiagnostics(text(""))
+  }
+
+  func testSignoffBeforeTheWorkItSigns() {
+    assertDiagnostics(runbook("""
+        signoff ⟨RB0306⟩"Too early" by customer
+        stage s "S" owner customer {
+          step "A"
+        }
+      """))
+    assertDiagnostics(runbook("""
+        stage s "S" owner customer {
+          signoff "⟨RB0306⟩Covers the stage" by customer covers s
+          step "A"
+        }
+      """).replacingOccurrences(of: "\"⟨RB0306⟩Covers", with: "⟨RB0306⟩\"Covers"))
+    assertDiagnostics(runbook("""
+        stage s "S" owner customer {
+          step "A"
+          signoff "Covers the stage" by customer covers s
+        }
+      """))
+  }
+
+  func testUnreachableStepAfterAGateThatJumps() {
+    let text = { (skipped: String) in
+      runbook("""
+          stage s "S" owner engineer {
+            gate g "G" {
+              decided_by customer
+              criterion "ok"
+              go -> done
+              no_go -> stop
+            }
+        \(skipped)
+            step done "Done"
+          }
+        """)
+    }
+    assertDiagnostics(text("    step skipped ⟨RB0307⟩\"Skipped\""))
+    assertDiagnostics(text(""))
+  }
+
+  // MARK: - Ownership
+
+  func testStepWithoutOwner() {
+    assertDiagnostics(runbook("""
+        stage s "S" {
+          step a ⟨RB0401⟩"A"
+          step b "B" owner customer
+        }
+      """), ignoring: [.unusedRole])
+    assertDiagnostics(runbook("""
+        stage outer "Outer" owner customer {
+          stage inner "Inner" {
+            step a "A inherits from two levels up"
+          }
+          step b "B" owner engineer
+        }
+      """))
+  }
+
+  func testGateWithoutDecider() {
+    let text = { (decider: String) in
+      runbook("""
+          stage s "S" owner engineer {
+            gate g ⟨RB0402⟩"G" {
+              \(decider)
+              criterion "ok"
+              go -> done
+              no_go -> stop
+            }
+            step done "Done" owner customer
+          }
+        """)
+    }
+    assertDiagnostics(text(""))
+    assertDiagnostics(text("decided_by customer").replacingOccurrences(of: "⟨RB0402⟩", with: ""))
+  }
+
+  func testFourEyes() {
+    assertDiagnostics(runbook("""
+        stage s "S" {
+          step backup "Backup" owner engineer
+          step check "Check" owner engineer or customer ⟨RB0403⟩verifies backup
+        }
+      """))
+    assertDiagnostics(runbook("""
+        stage s "S" {
+          step backup "Backup" owner engineer
+          step check "Check" owner customer verifies backup
+        }
+      """))
+  }
+
+  func testUnusedRoleIsAWarning() throws {
+    let text = """
+      runbook "Roles" {
+        role customer "Customer"
+        role ⟨RB0404⟩auditor "Auditor"
+        stage s "S" owner customer {
+          step a "A"
+        }
+      }
+      """
+    assertDiagnostics(text)
+    XCTAssertEqual(compile(MarkedSource(text).text).diagnostics.first?.severity, .warning)
+    assertDiagnostics(MarkedSource(text).text.replacingOccurrences(of: "step a \"A\"", with: "step a \"A\" owner auditor"))
+  }
+
+  // MARK: - Gates
+
+  private func gate(_ lines: String, within: String = "1h", rollbackSteps: String = "step \"Re-install\" duration 45m") -> String {
+    runbook("""
+        stage s "S" owner engineer {
+          gate g "G" {
+            decided_by customer
+            \(lines)
+          }
+          step done "Done"
+        }
+        rollback restore "Restore" owner engineer {
+          \(rollbackSteps)
+        }
+      """).replacingOccurrences(of: "WITHIN", with: within)
+  }
+
+  func testGateOutcomesAndCriteria() {
+    assertDiagnostics(gate("criterion \"ok\"\n      go -> done").replacingOccurrences(of: "gate g \"G\"", with: "gate g ⟨RB0501⟩\"G\""), ignoring: [.rollbackNeverEntered])
+    assertDiagnostics(gate("go -> done\n      no_go -> rollback restore within 1h").replacingOccurrences(of: "gate g \"G\"", with: "gate g ⟨RB0503⟩\"G\""))
+    assertDiagnostics(gate("no_go_if availability < 95%\n      go -> done\n      no_go -> rollback restore within 1h"))
+  }
+
+  func testRollbackOverItsBoundShowsTheSum() throws {
+    let text = gate(
+      "criterion \"ok\"\n      go -> done\n      no_go -> rollback restore within ⟨RB0502⟩1h",
+      rollbackSteps: "step a \"Re-install\" duration 45m\n      step b \"Verify\" duration 20m..30m")
+    assertDiagnostics(text)
+    let over = try XCTUnwrap(compile(MarkedSource(text).text).diagnostics.first)
+    XCTAssertEqual(over.notes.first?.message, "worst case: `a` 45m + `b` 30m = 1h15m")
+    assertDiagnostics(gate(
+      "criterion \"ok\"\n      go -> done\n      no_go -> rollback restore within 1h15m",
+      rollbackSteps: "step a \"Re-install\" duration 45m\n      step b \"Verify\" duration 20m..30m"))
+  }
+
+  func testRollbackNeverEntered() {
+    assertDiagnostics(gate("criterion \"ok\"\n      go -> done\n      no_go -> stop").replacingOccurrences(of: "rollback restore \"Restore\"", with: "rollback restore ⟨RB0504⟩\"Restore\""))
+  }
+
+  // MARK: - Durations
+
+  func testDurations() {
+    let step = { (duration: String) in runbook("stage s \"S\" owner customer {\n    step \"A\" duration \(duration)\n  }") }
+    assertDiagnostics(step("⟨RB0601⟩5h..3h"))
+    assertDiagnostics(step("⟨RB0602⟩0m"))
+    assertDiagnostics(step("3⟨RB0008⟩x"))
+    assertDiagnostics(step("⟨RB0604⟩5"))
+    assertDiagnostics(step("3h..5h?"))
+    assertDiagnostics(step("tbd"))
+    assertDiagnostics(step("0m..1h"))
+  }
+
+  // MARK: - Whole runbooks
+
+  func testTenMistakesAreAllReportedInOneRun() {
+    assertDiagnostics("""
+      runbook "Ten mistakes" {
+        anchor T "Cut-over"
+        role customer "Customer"
+        role engineer "Engineer"
+        role ⟨RB0404⟩auditor "Auditor"
+
+        stage prep "Preparation" {
+          step a "A" owner ⟨RB0202⟩custmer
+          step b "B" owner customer after ⟨RB0303⟩c
+          step c "C" owner customer
+          step d ⟨RB0401⟩"D"
+          step e "E" owner engineer after ⟨RB0302⟩later_step
+        }
+
+        stage day "Day" {
+          ⟨RB0304⟩window T..T+2h
+          step backup "Backup" owner engineer duration 3h
+          step check "Check backup" owner engineer ⟨RB0403⟩verifies backup
+          step bad "Bad" owner engineer duration ⟨RB0601⟩5h..2h
+          gate g ⟨RB0402⟩⟨RB0501⟩⟨RB0503⟩"Go?" {
+            go -> finish
+          }
+          step finish "Finish" owner customer
+        }
+
+        stage later "Later" {
+          step later_step "Later step" owner customer
+        }
+
+        rollback undo ⟨RB0504⟩"Undo" {
+          step r1 "Restore" owner engineer duration 2h
+        }
+      }
+      """)
+  }
+
+  func testAHundredThousandDependentStepsValidate() {
+    var text = "runbook \"Chain\" {\n  role ops \"Operations\"\n  stage s \"S\" parallel owner ops {\n    step s0 \"Step 0\"\n"
+    for index in 1..<100_000 {
+      text += "    step s\(index) \"Step \(index)\" after s\(index - 1)\n"
+    }
+    text += "  }\n}\n"
+    let compilation = compile(text)
+    XCTAssertEqual(compilation.diagnostics.map(\.message), [])
+    XCTAssertEqual(compilation.graph?.steps.count, 100_000)
+  }
+
+  func testExamplesCheckCleanAndUseTheLanguage() throws {
+    for url in runbookFiles(in: "Examples") {
+      let compilation = Compiler.compile(SourceFile(path: url.lastPathComponent, bytes: [UInt8](try Data(contentsOf: url))))
+      XCTAssertEqual(compilation.diagnostics.map { "\($0.code.rawValue) \($0.message)" }, [], url.lastPathComponent)
+    }
+    let clinspark = try XCTUnwrap(compile(try String(contentsOf: repositoryRoot.appendingPathComponent("Examples/clinspark-upgrade.runbook"), encoding: .utf8)).graph)
+    XCTAssertEqual(clinspark.steps.count + clinspark.gates.count, 29)  // 28 numbered rows and the rollback
+    XCTAssertEqual(clinspark.gates.first?.noGo, .rollback(clinspark.rollbacks[0], within: Minutes(minimum: 60, maximum: 60, uncertain: false, toBeDecided: false)))
+    XCTAssertTrue(clinspark.steps.contains { $0.owners?.roles.count == 3 && $0.owners?.mode == .all })
+    XCTAssertTrue(clinspark.steps.contains { $0.verifies != nil })
+  }
+}

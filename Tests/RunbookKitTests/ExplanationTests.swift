@@ -1,0 +1,44 @@
+// Every diagnostic code has an explanation, and every example in the explanations is checked: the
+// wrong example produces the code, the fixed one does not and has no errors at all. Codes whose
+// examples cannot be written as text (bad bytes, file size) are produced here from bytes.
+import XCTest
+@testable import RunbookKit
+
+final class ExplanationTests: XCTestCase {
+  func testEveryCodeHasAnExplanationWithCheckedExamples() {
+    let withoutTextExamples: Set<DiagnosticCode> = [.invalidUTF8, .nulByte, .fileTooLarge]
+    for code in DiagnosticCode.allCases {
+      let explanation = code.explanation
+      XCTAssertGreaterThan(explanation.summary.count, 40, "\(code.rawValue) needs a real explanation")
+      guard let wrong = explanation.wrong, let fixed = explanation.fixed else {
+        XCTAssertTrue(withoutTextExamples.contains(code), "\(code.rawValue) has no examples")
+        continue
+      }
+      let wrongCodes = compile(wrong).diagnostics.map(\.code)
+      XCTAssertTrue(wrongCodes.contains(code), "\(code.rawValue): the wrong example gives \(wrongCodes.map(\.rawValue))")
+      let fixedDiagnostics = compile(fixed).diagnostics
+      XCTAssertFalse(fixedDiagnostics.contains { $0.code == code }, "\(code.rawValue): the fixed example still gives it")
+      XCTAssertEqual(
+        fixedDiagnostics.filter { $0.severity == .error }.map { "\($0.code.rawValue) \($0.message)" }, [],
+        "\(code.rawValue): the fixed example has errors")
+    }
+  }
+
+  func testCodesWithoutTextExamplesAreProducedFromBytes() {
+    let valid = Array("runbook \"R\" {\n}\n".utf8)
+    let invalidUTF8 = Compiler.compile(SourceFile(path: "t", bytes: valid + [0xC3]))
+    XCTAssertEqual(invalidUTF8.diagnostics.map(\.code), [.invalidUTF8])
+    let nul = Compiler.compile(SourceFile(path: "t", bytes: valid + [0]))
+    XCTAssertEqual(nul.diagnostics.map(\.code), [.nulByte])
+    let huge = [UInt8](repeating: UInt8(ascii: " "), count: RunbookInfo.maximumFileBytes + 1)
+    XCTAssertEqual(Compiler.compile(SourceFile(path: "t", bytes: huge)).diagnostics.map(\.code), [.fileTooLarge])
+  }
+
+  func testCodesAreUniqueAndStable() {
+    let raw = DiagnosticCode.allCases.map(\.rawValue)
+    XCTAssertEqual(Set(raw).count, raw.count)
+    XCTAssertTrue(raw.allSatisfy { $0.count == 6 && $0.hasPrefix("RB") })
+    XCTAssertEqual(DiagnosticCode.unknownKeyword.rawValue, "RB0102")
+    XCTAssertEqual(DiagnosticCode.dependencyCycle.rawValue, "RB0301")
+  }
+}
