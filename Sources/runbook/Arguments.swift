@@ -27,8 +27,21 @@ struct CheckOptions {
   var stdinFilename: String?
 }
 
+/// Outputs of `runbook build`.
+enum BuildTarget: String, CaseIterable {
+  case markdown, json
+}
+
+/// Options of `runbook build`.
+struct BuildOptions {
+  var path = ""
+  var target: BuildTarget = .markdown
+  var outputPath: String?
+}
+
 /// One parsed invocation.
 enum Command {
+  case build(BuildOptions)
   case help
   case version
   case check(CheckOptions)
@@ -43,6 +56,9 @@ let usage = """
     check [--werror] [--quiet] [--stdin-filename NAME] PATH...
                           check runbooks for errors; folders are searched for *.runbook,
                           '-' reads standard input
+    build FILE --to markdown|json [-o OUT]
+                          compile a runbook to a printable checklist or to JSON; standard
+                          output unless -o is given; nothing is written when it has errors
     explain CODE          explain a diagnostic code, with a wrong and a fixed example
     explain --list        list every diagnostic code
     --help                show this help
@@ -62,11 +78,13 @@ func parseArguments(_ arguments: [String]) throws(UsageError) -> Command {
     return .version
   case "check":
     return .check(try parseCheck(rest))
+  case "build":
+    return .build(try parseBuild(rest))
   case "explain":
     guard rest.count == 1 else { throw UsageError(message: "explain needs one CODE, e.g. 'runbook explain RB0102', or --list") }
     return rest[0] == "--list" ? .explainList : .explain(code: rest[0])
   default:
-    let commands = ["check", "explain", "--help", "--version"]
+    let commands = ["check", "build", "explain", "--help", "--version"]
     var message = "unknown command '\(first)'"
     if let suggestion = closestCommand(first, among: commands) { message += "; did you mean '\(suggestion)'?" }
     throw UsageError(message: message)
@@ -109,6 +127,38 @@ private func parseCheck(_ arguments: [String]) throws(UsageError) -> CheckOption
     }
   }
   if options.paths.isEmpty { throw UsageError(message: "check needs at least one PATH (a file, a folder, or '-')") }
+  return options
+}
+
+private func parseBuild(_ arguments: [String]) throws(UsageError) -> BuildOptions {
+  var options = BuildOptions()
+  var paths: [String] = []
+  var index = 0
+  var sawTarget = false
+  while index < arguments.count {
+    let argument = arguments[index]
+    index += 1
+    switch argument {
+    case "--to":
+      guard index < arguments.count else { throw UsageError(message: "--to needs a value: markdown or json") }
+      guard let target = BuildTarget(rawValue: arguments[index]) else {
+        throw UsageError(message: "unknown output '\(arguments[index])'; build --to markdown or --to json")
+      }
+      options.target = target
+      sawTarget = true
+      index += 1
+    case "-o", "--output":
+      guard index < arguments.count else { throw UsageError(message: "\(argument) needs a file name") }
+      options.outputPath = arguments[index]
+      index += 1
+    default:
+      if argument.hasPrefix("-") && argument != "-" { throw UsageError(message: "unknown option '\(argument)' for 'build'") }
+      paths.append(argument)
+    }
+  }
+  guard paths.count == 1 else { throw UsageError(message: "build needs exactly one FILE ('-' for standard input)") }
+  guard sawTarget else { throw UsageError(message: "build needs --to markdown or --to json") }
+  options.path = paths[0]
   return options
 }
 

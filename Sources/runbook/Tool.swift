@@ -20,6 +20,8 @@ enum Tool {
       return .success
     case .check(let options):
       return CheckCommand(options: options).run()
+    case .build(let options):
+      return BuildCommand(options: options).run()
     case .explain(let code):
       return explain(code)
     case .explainList:

@@ -155,3 +155,52 @@ final class ExplainAndWarningTests: XCTestCase {
     XCTAssertFalse(quiet.stdout.contains("RB0404"), quiet.stdout)
   }
 }
+
+final class BuildCommandTests: XCTestCase {
+  func testMarkdownToStandardOutputAndToAFile() throws {
+    let example = repositoryRoot.appendingPathComponent("Examples/cips-update.runbook").path
+    let printed = try runTool(["build", example, "--to", "markdown"])
+    XCTAssertEqual(printed.status, 0, printed.stderr)
+    XCTAssertTrue(printed.stdout.hasPrefix("# CIPS Update Shared Checklist\n"))
+    let folder = try temporaryFolder()
+    let output = folder.appendingPathComponent("checklist.md")
+    let written = try runTool(["build", example, "--to", "markdown", "-o", output.path])
+    XCTAssertEqual(written.status, 0)
+    XCTAssertEqual(written.stdout, "")
+    XCTAssertEqual(try String(contentsOf: output, encoding: .utf8), printed.stdout)
+  }
+
+  func testJSONIsByteIdenticalAcrossRuns() throws {
+    let example = repositoryRoot.appendingPathComponent("Examples/caresync-go-live.runbook").path
+    let first = try runTool(["build", example, "--to", "json"])
+    let second = try runTool(["build", example, "--to", "json"])
+    XCTAssertEqual(first.status, 0)
+    XCTAssertEqual(first.stdout, second.stdout)
+    XCTAssertTrue(first.stdout.contains("\"schema\": \"runbook-graph/1\""))
+  }
+
+  func testErrorsWriteNothingAndLeaveAnExistingOutputUntouched() throws {
+    let folder = try temporaryFolder()
+    let input = folder.appendingPathComponent("broken.runbook")
+    try Data("runbook \"R\" {\n  stage s \"S\" {\n    step \"x\" owner nobody\n  }\n}\n".utf8).write(to: input)
+    let output = folder.appendingPathComponent("out.md")
+    try Data("previous contents".utf8).write(to: output)
+    let result = try runTool(["build", input.path, "--to", "markdown", "-o", output.path])
+    XCTAssertEqual(result.status, 1)
+    XCTAssertEqual(result.stdout, "")
+    XCTAssertTrue(result.stderr.contains("broken.runbook:3:20: error[RB0202]"), result.stderr)
+    XCTAssertTrue(result.stderr.contains("nothing written"), result.stderr)
+    XCTAssertEqual(try String(contentsOf: output, encoding: .utf8), "previous contents")
+    let fresh = folder.appendingPathComponent("fresh.json")
+    let again = try runTool(["build", input.path, "--to", "json", "-o", fresh.path])
+    XCTAssertEqual(again.status, 1)
+    XCTAssertFalse(FileManager.default.fileExists(atPath: fresh.path))
+  }
+
+  func testBuildUsageErrors() throws {
+    XCTAssertEqual(try runTool(["build", "x.runbook"]).status, 2)
+    XCTAssertEqual(try runTool(["build", "x.runbook", "--to", "pdf"]).status, 2)
+    XCTAssertEqual(try runTool(["build", "--to", "json"]).status, 2)
+    XCTAssertEqual(try runTool(["build", "missing.runbook", "--to", "json"]).status, 2)
+  }
+}

@@ -80,3 +80,55 @@ func runbookFiles(in folder: String) -> [URL] {
 func assertSyntaxDiagnostics(_ marked: String, file: StaticString = #filePath, line: UInt = #line) {
   assertDiagnostics(marked, syntaxOnly: true, file: file, line: line)
 }
+
+/// Runs an external program with `input` on its standard input.
+func runProgram(_ executable: String, _ arguments: [String], input: Data = Data()) throws -> (status: Int32, stdout: String, stderr: String) {
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+  process.arguments = [executable] + arguments
+  let stdin = Pipe()
+  let stdout = Pipe()
+  let stderr = Pipe()
+  process.standardInput = stdin
+  process.standardOutput = stdout
+  process.standardError = stderr
+  try process.run()
+  let writer = DispatchQueue(label: "stdin")
+  writer.async {
+    stdin.fileHandleForWriting.write(input)
+    try? stdin.fileHandleForWriting.close()
+  }
+  nonisolated(unsafe) var errorData = Data()
+  let group = DispatchGroup()
+  group.enter()
+  DispatchQueue.global().async {
+    errorData = stderr.fileHandleForReading.readDataToEndOfFile()
+    group.leave()
+  }
+  let outputData = stdout.fileHandleForReading.readDataToEndOfFile()
+  group.wait()
+  process.waitUntilExit()
+  return (process.terminationStatus, String(decoding: outputData, as: UTF8.self), String(decoding: errorData, as: UTF8.self))
+}
+
+/// Skips the test when an external tool is missing, unless CI requires it (RUNBOOK_REQUIRE_TOOLS=1),
+/// in which case the test fails: CI installs every tool the tests use.
+func requireTool(_ name: String, check: [String] = ["--version"]) throws {
+  let available = (try? runProgram(name, check).status) == 0
+  if available { return }
+  if ProcessInfo.processInfo.environment["RUNBOOK_REQUIRE_TOOLS"] == "1" {
+    XCTFail("\(name) is required but not installed")
+  }
+  throw XCTSkip("\(name) is not installed")
+}
+
+/// Compiles an example and returns its compilation, failing the test on errors.
+func compileExample(_ url: URL) throws -> Compilation {
+  let compilation = Compiler.compile(SourceFile(path: url.lastPathComponent, bytes: [UInt8](try Data(contentsOf: url))))
+  XCTAssertFalse(compilation.hasErrors, url.lastPathComponent)
+  return compilation
+}
+
+func markdown(_ compilation: Compilation) -> String {
+  MarkdownBackend.render(compilation.graph!, sourceName: compilation.source.path, sourceBytes: compilation.source.bytes)
+}

@@ -83,6 +83,9 @@ public enum Item: Sendable, Hashable {
 public struct Stage: Sendable {
   /// The id, if written.
   public var id: String?
+  /// The id, or one derived from the title when none was written (`runbook` for the runbook
+  /// itself); unique among stages, steps, gates and sign-offs.
+  public var key: String
   /// The title.
   public var title: String
   /// What kind of container.
@@ -222,6 +225,8 @@ public struct Gate: Sendable {
 public struct Signoff: Sendable {
   /// The id, if written.
   public var id: String?
+  /// The id, or one derived from the title; unique among stages, steps, gates and sign-offs.
+  public var key: String
   /// The title, e.g. "Vendor Team Lead".
   public var title: String
   /// The role that signs.

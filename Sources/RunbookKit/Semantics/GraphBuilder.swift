@@ -107,7 +107,7 @@ struct GraphBuilder {
     let start = addNode(.stageStart(index))
     let end = addNode(.stageEnd(index))
     graph.stages.append(Stage(
-      id: declaration.id?.name, title: declaration.title?.value ?? "", kind: kind, parent: parent,
+      id: declaration.id?.name, key: kind == .runbook ? "runbook" : declaration.id?.name ?? "", title: declaration.title?.value ?? "", kind: kind, parent: parent,
       items: [], parallel: declaration.attribute(.parallel) != nil, defaultOwners: nil,
       duration: nil, window: nil, deadline: nil, optional: declaration.attribute(.optional) != nil,
       notes: notes(declaration), startNode: start, endNode: end, depth: depth,
@@ -161,7 +161,7 @@ struct GraphBuilder {
       let index = graph.signoffs.count
       let node = addNode(.signoff(index))
       graph.signoffs.append(Signoff(
-        id: declaration.id?.name, title: declaration.title?.value ?? "", role: nil, covers: [],
+        id: declaration.id?.name, key: declaration.id?.name ?? "", title: declaration.title?.value ?? "", role: nil, covers: [],
         stage: stage, optional: declaration.attribute(.optional) != nil,
         notes: notes(declaration), node: node, range: declaration.range))
       signoffDeclarations.append(declaration)
@@ -248,6 +248,9 @@ struct GraphBuilder {
     for stage in graph.stages.indices where graph.stages[stage].parent == nil {
       numberItems(of: stage, number: &number, taken: &taken)
     }
+    for index in graph.stages.indices where graph.stages[index].key.isEmpty {
+      graph.stages[index].key = taken.derive(from: graph.stages[index].title)
+    }
   }
 
   /// Nesting is bounded by the parser's depth limit, so this recursion is too.
@@ -268,8 +271,10 @@ struct GraphBuilder {
         }
       case .stage(let index):
         numberItems(of: index, number: &number, taken: &taken)
-      case .signoff:
-        break
+      case .signoff(let index):
+        if graph.signoffs[index].key.isEmpty {
+          graph.signoffs[index].key = taken.derive(from: graph.signoffs[index].title)
+        }
       }
     }
   }
@@ -299,7 +304,7 @@ struct IDAllocator {
         pendingUnderscore = true
       }
     }
-    if slug.isEmpty || slug.first?.isNumber == true { slug = "step_" + slug }
+    if slug.isEmpty || slug.first?.isNumber == true { slug = "item_" + slug }
     var candidate = slug
     var suffix = nextSuffix[slug] ?? 2
     while taken.contains(candidate) {

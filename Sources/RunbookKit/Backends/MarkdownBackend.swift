@@ -1,0 +1,512 @@
+// The Markdown backend: the checklist a coordinator prints and hands out on the day. GitHub-
+// flavoured Markdown: stages as headings, steps as `- [ ]` task items with an initials blank per
+// owner, record fields as blanks, gates with their criteria as boxes, sign-off and contact
+// tables, templates as fenced blocks, and a footer that ties the printout to its source. Text
+// from the source is escaped so that it always prints literally. Reads only the validated graph.
+
+/// Renders a validated runbook as a printable Markdown checklist.
+public struct MarkdownBackend {
+  let graph: RunbookGraph
+  let sourceName: String
+  let sourceHash: String
+  private var output: [String] = []
+  private var anchors = HeadingAnchors()
+
+  /// Renders `graph`. `sourceName` and the hash of `sourceBytes` go into the footer.
+  public static func render(_ graph: RunbookGraph, sourceName: String, sourceBytes: [UInt8]) -> String {
+    var backend = MarkdownBackend(graph: graph, sourceName: sourceName, sourceHash: sha256Hex(sourceBytes))
+    backend.renderDocument()
+    return backend.output.joined(separator: "\n") + "\n"
+  }
+
+  private init(graph: RunbookGraph, sourceName: String, sourceHash: String) {
+    self.graph = graph
+    self.sourceName = sourceName
+    self.sourceHash = sourceHash
+  }
+
+  private mutating func line(_ text: String = "") { output.append(text) }
+
+  /// Starts a new block: exactly one blank line between blocks.
+  private mutating func block() {
+    if let last = output.last, !last.isEmpty { line() }
+  }
+
+  private mutating func heading(_ level: Int, _ text: String) {
+    block()
+    anchors.register(text)
+    line(String(repeating: "#", count: min(level, 6)) + " " + escapeInline(text))
+    block()
+  }
+
+  // MARK: - Document
+
+  private mutating func renderDocument() {
+    heading(1, graph.title)
+    var facts: [String] = []
+    if let version = graph.version { facts.append("**Version:** " + escapeInline(version)) }
+    if let system = graph.system { facts.append("**System:** " + escapeInline(system)) }
+    if !facts.isEmpty { line(facts.joined(separator: " · ")) }
+    if let name = graph.anchorName, let description = graph.anchorDescription {
+      block()
+      line("**Time zero (\(escapeInline(name))):** " + escapeInline(description)
+        + ". Times such as \(escapeInline(name))-4h count from it.")
+    }
+    if let description = graph.description {
+      block()
+      paragraphs(description, indent: "")
+    }
+    let root = graph.stages[RunbookGraph.rootStage]
+    let sections = root.items.filter { if case .stage = $0 { return true }; return false }
+    if sections.count + graph.rollbacks.count >= 4 { tableOfContents() }
+    if let instructions = graph.instructions {
+      heading(2, "Instructions")
+      paragraphs(instructions, indent: "")
+    }
+    if graph.roles.contains(where: { !$0.contact.isEmpty }) {
+      heading(2, "Roles and Key Contacts")
+      rolesTable()
+    }
+    renderItems(of: RunbookGraph.rootStage, level: 2)
+    for rollback in graph.rollbacks { renderStage(rollback, level: 2) }
+    if !graph.templates.isEmpty {
+      heading(2, "Communication Templates")
+      for template in graph.templates { renderTemplate(template) }
+    }
+    if !graph.contactGroups.isEmpty {
+      heading(2, "Contact Information")
+      for group in graph.contactGroups { renderContacts(group) }
+    }
+    for note in graph.notes {
+      block()
+      paragraphs(note, indent: "")
+    }
+    block()
+    line("---")
+    block()
+    var footer = ["Printed from " + escapeInline(sourceName)]
+    if let version = graph.version { footer.append("version " + escapeInline(version)) }
+    footer.append("source SHA-256 " + String(sourceHash.prefix(12)))
+    footer.append("runbook \(RunbookInfo.version)")
+    line("*" + footer.joined(separator: " · ") + "*")
+  }
+
+  private mutating func tableOfContents() {
+    // The anchors are computed on a scratch copy so that the real headings get the same ones.
+    var scratch = anchors
+    scratch.register("Contents")
+    var entries: [String] = []
+    func entry(_ title: String, _ depth: Int) {
+      entries.append(String(repeating: "  ", count: depth) + "- [\(escapeInline(title))](#\(scratch.register(title)))")
+    }
+    if graph.instructions != nil { entry("Instructions", 0) }
+    if graph.roles.contains(where: { !$0.contact.isEmpty }) { entry("Roles and Key Contacts", 0) }
+    var stack: [(Int, Int)] = graph.stages[RunbookGraph.rootStage].items.reversed().compactMap {
+      if case .stage(let index) = $0 { return (index, 0) }
+      if case .signoff = $0 { return nil }
+      return nil
+    }
+    var signoffHeading = false
+    for item in graph.stages[RunbookGraph.rootStage].items { if case .signoff = item { signoffHeading = true } }
+    while let (index, depth) = stack.popLast() {
+      entry(stageHeading(index), depth)
+      if depth == 0 {
+        for item in graph.stages[index].items.reversed() {
+          if case .stage(let child) = item { stack.append((child, 1)) }
+        }
+      }
+    }
+    if signoffHeading { entry("Sign-off", 0) }
+    for rollback in graph.rollbacks { entry(stageHeading(rollback), 0) }
+    if !graph.templates.isEmpty { entry("Communication Templates", 0) }
+    if !graph.contactGroups.isEmpty { entry("Contact Information", 0) }
+    heading(2, "Contents")
+    for entry in entries { line(entry) }
+  }
+
+  // MARK: - Stages and their items
+
+  private func stageHeading(_ index: Int) -> String {
+    let stage = graph.stages[index]
+    return stage.kind == .rollback ? "Rollback: " + stage.title : stage.title
+  }
+
+  private mutating func renderStage(_ index: Int, level: Int) {
+    let stage = graph.stages[index]
+    heading(level, stageHeading(index))
+    var facts: [String] = []
+    if stage.kind == .rollback {
+      let entries = graph.gates.filter {
+        if case .rollback(let target, _) = $0.noGo { return target == index }
+        return false
+      }
+      for gate in entries {
+        var text = "Run only on a no-go at **\(gate.number).** " + escapeInline(gate.title)
+        if case .rollback(_, let within?) = gate.noGo { text += "; must be finished within " + durationInWords(within) }
+        facts.append(text)
+      }
+    }
+    if let window = stage.window { facts.append("Window: " + windowInWords(window, anchor: graph.anchorName)) }
+    if let deadline = stage.deadline { facts.append("Complete by " + formatTime(deadline, anchor: graph.anchorName)) }
+    if let duration = stage.duration { facts.append("Takes " + durationInWords(duration)) }
+    if let owners = stage.defaultOwners { facts.append("Owner: " + ownersPhrase(owners)) }
+    if stage.parallel { facts.append("Steps in any order") }
+    if stage.optional { facts.append("If applicable") }
+    if !facts.isEmpty {
+      line("*" + facts.joined(separator: " · ") + "*")
+      block()
+    }
+    for note in stage.notes {
+      paragraphs(note, indent: "")
+      block()
+    }
+    renderItems(of: index, level: level + 1)
+  }
+
+  private mutating func renderItems(of stageIndex: Int, level: Int) {
+    let items = graph.stages[stageIndex].items
+    var position = 0
+    while position < items.count {
+      switch items[position] {
+      case .stage(let child):
+        renderStage(child, level: level)
+        position += 1
+      case .signoff:
+        var run: [Int] = []
+        while position < items.count, case .signoff(let index) = items[position] {
+          run.append(index)
+          position += 1
+        }
+        if stageIndex == RunbookGraph.rootStage { heading(2, "Sign-off") } else { block() }
+        signoffTable(run)
+      case .step, .gate:
+        block()
+        while position < items.count {
+          if case .step(let index) = items[position] {
+            renderStep(index, previous: position > 0 ? items[position - 1] : nil)
+          } else if case .gate(let index) = items[position] {
+            renderGate(index)
+          } else {
+            break
+          }
+          position += 1
+        }
+      }
+    }
+  }
+
+  private mutating func renderStep(_ index: Int, previous: Item?) {
+    let step = graph.steps[index]
+    var title = "- [ ] **\(step.number).** " + escapeInline(step.title)
+    if step.optional { title += " (if applicable)" }
+    if let owners = step.owners { title += " — " + ownersPhrase(owners) }
+    line(title)
+    let sub = "  - "
+    for record in step.records { line(sub + recordLine(record)) }
+    if let duration = step.duration { line(sub + "Takes " + durationInWords(duration)) }
+    if let window = step.window { line(sub + "Window: " + windowInWords(window, anchor: graph.anchorName)) }
+    if let deadline = step.deadline { line(sub + "Done by " + formatTime(deadline, anchor: graph.anchorName)) }
+    if let verified = step.verifies {
+      line(sub + "Checks **\(graph.steps[verified].number).** " + escapeInline(graph.steps[verified].title)
+        + " (by someone other than who did it)")
+    }
+    let waits = waitsFor(node: step.node, previous: previous)
+    if !waits.isEmpty { line(sub + "Only after " + waits.joined(separator: "; ")) }
+    for note in step.notes { noteLine(note) }
+    for record in step.records where record.kind == .yesNo {
+      if let ifYes = record.ifYes { line(sub + escapeInline(ifYes) + ": " + blank(40)) }
+    }
+    if let owners = step.owners { initials(owners) }
+  }
+
+  private mutating func renderGate(_ index: Int) {
+    let gate = graph.gates[index]
+    var title = "- [ ] **\(gate.number).** " + escapeInline(gate.title)
+    if let deciders = gate.deciders { title += " — decided by " + ownersPhrase(deciders) }
+    line(title)
+    let sub = "  - "
+    if !gate.criteria.isEmpty {
+      line(sub + "Go when all of these hold:")
+      for criterion in gate.criteria { line("    - [ ] " + criterionText(criterion)) }
+    }
+    if !gate.noGoConditions.isEmpty {
+      line(sub + "No-go if any of these occurs:")
+      for criterion in gate.noGoConditions { line("    - [ ] " + criterionText(criterion)) }
+    }
+    if let window = gate.window { line(sub + "Window: " + windowInWords(window, anchor: graph.anchorName)) }
+    if let deadline = gate.deadline { line(sub + "Decide by " + formatTime(deadline, anchor: graph.anchorName)) }
+    line(sub + "Decision: Go [ ] No-go [ ]")
+    if let go = gate.go { line(sub + "On go: continue with " + itemReference(go)) }
+    switch gate.noGo {
+    case .rollback(let rollback, let within):
+      var text = sub + "On no-go: run the rollback *" + escapeInline(graph.stages[rollback].title) + "*"
+      if let within { text += ", finished within " + durationInWords(within) }
+      line(text)
+    case .stop:
+      line(sub + "On no-go: stop; do not go on")
+    case nil:
+      break
+    }
+    for note in gate.notes { noteLine(note) }
+    if let deciders = gate.deciders { initials(deciders) }
+  }
+
+  /// A criterion as printed: its text, a measure as code, or a labelled measure in words
+  /// ("System availability < 95%").
+  private func criterionText(_ criterion: GateCriterion) -> String {
+    guard let metric = criterion.metric else { return escapeInline(criterion.text) }
+    guard let label = criterion.label else { return codeSpan(criterion.text) }
+    return escapeInline(label + criterion.text.dropFirst(metric.count))
+  }
+
+  /// The work a node waits for that is not simply the line above it.
+  private func waitsFor(node: Int, previous: Item?) -> [String] {
+    var waits: [String] = []
+    for edge in graph.edges where edge.to == node {
+      switch edge.origin {
+      case .after:
+        waits.append(nodeReference(edge.from))
+      case .go:
+        waits.append("a go at " + nodeReference(edge.from))
+      default:
+        continue
+      }
+    }
+    return waits
+  }
+
+  private func nodeReference(_ node: Int) -> String {
+    switch graph.nodes[node] {
+    case .step(let index): "**\(graph.steps[index].number).** " + escapeInline(graph.steps[index].title)
+    case .gate(let index): "**\(graph.gates[index].number).** " + escapeInline(graph.gates[index].title)
+    case .signoff(let index): "the sign-off *" + escapeInline(graph.signoffs[index].title) + "*"
+    case .stageStart(let index), .stageEnd(let index): "*" + escapeInline(graph.stages[index].title) + "*"
+    }
+  }
+
+  private func itemReference(_ item: Item) -> String {
+    nodeReference(graph.entryNode(item))
+  }
+
+  private func recordLine(_ record: Record) -> String {
+    switch record.kind {
+    case .yesNo:
+      return (record.label.map { escapeInline($0) + ": " } ?? "") + "Yes [ ] No [ ]"
+    case .date: return escapeInline(record.label ?? "Date") + ": " + blank(12)
+    case .time: return escapeInline(record.label ?? "Time") + ": " + blank(10)
+    case .datetime: return escapeInline(record.label ?? "Date and time") + ": " + blank(20)
+    case .number: return escapeInline(record.label ?? "Number") + ": " + blank(10)
+    case .initials: return escapeInline(record.label ?? "Initials") + ": " + blank(8)
+    case .text: return escapeInline(record.label ?? "Notes") + ": " + blank(30)
+    }
+  }
+
+  private mutating func initials(_ owners: Owners) {
+    if owners.mode == .any && owners.roles.count > 1 {
+      line("  - Initials (any one of " + ownersPhrase(owners) + "): " + blank(8))
+      return
+    }
+    for role in owners.roles { line("  - " + escapeInline(graph.roles[role].name) + " initials: " + blank(8)) }
+  }
+
+  /// A note as a sub-item; each line of a multi-line note is kept with a hard line break.
+  private mutating func noteLine(_ note: String) {
+    let lines = note.split(separator: "\n").map { String($0).trimmingSpaces }.filter { !$0.isEmpty }
+    for (offset, text) in lines.enumerated() {
+      let escaped = escapeLineStart(escapeInline(text))
+      line((offset == 0 ? "  - Note: " : "    ") + escaped + (offset == lines.count - 1 ? "" : "\\"))
+    }
+  }
+
+  private func ownersPhrase(_ owners: Owners) -> String {
+    let names = owners.roles.map { escapeInline(graph.roles[$0].name) }
+    return listPhrase(names, conjunction: owners.mode == .all ? "and" : "or")
+  }
+
+  // MARK: - Tables and blocks
+
+  private mutating func signoffTable(_ indices: [Int]) {
+    line("| Sign-off | Role | Name | Signature | Date |")
+    line("|---|---|---|---|---|")
+    for index in indices {
+      let signoff = graph.signoffs[index]
+      var title = escapeCell(signoff.title)
+      if signoff.optional { title += " (if applicable)" }
+      let role = signoff.role.map { escapeCell(graph.roles[$0].name) } ?? ""
+      line("| \(title) | \(role) |  |  |  |")
+    }
+    block()
+  }
+
+  private mutating func rolesTable() {
+    let columns = contactColumns(graph.roles.map(\.contact))
+    line("| Role | " + columns.map(\.title).joined(separator: " | ") + " |")
+    line("|---|" + String(repeating: "---|", count: columns.count))
+    for role in graph.roles {
+      let cells = columns.map { escapeCell($0.value(role.contact)) }
+      line("| " + escapeCell(role.name) + " | " + cells.joined(separator: " | ") + " |")
+    }
+  }
+
+  private mutating func renderContacts(_ group: ContactGroup) {
+    if let title = group.title { heading(3, title) } else { block() }
+    for note in group.notes {
+      paragraphs(note, indent: "")
+      block()
+    }
+    let columns = contactColumns(group.contacts.map(\.details))
+    line("| Contact | " + columns.map(\.title).joined(separator: " | ") + " |")
+    line("|---|" + String(repeating: "---|", count: columns.count))
+    for contact in group.contacts {
+      let cells = columns.map { escapeCell($0.value(contact.details)) }
+      line("| " + escapeCell(contact.label) + " | " + cells.joined(separator: " | ") + " |")
+    }
+  }
+
+  private func contactColumns(_ details: [ContactDetails]) -> [(title: String, value: (ContactDetails) -> String)] {
+    let all: [(String, (ContactDetails) -> String)] = [
+      ("Name", { $0.name ?? "" }), ("Phone", { $0.phone ?? "" }), ("E-mail", { $0.email ?? "" }),
+      ("Chat", { $0.chat ?? "" }), ("Location", { $0.location ?? "" }),
+      ("Notes", { $0.notes.joined(separator: " ") }),
+    ]
+    let used = all.filter { column in details.contains { !column.1($0).isEmpty } }
+    return used.isEmpty ? [("Name", { $0.name ?? "" })] : used
+  }
+
+  private mutating func renderTemplate(_ template: Template) {
+    heading(3, template.title)
+    for note in template.notes {
+      paragraphs(note, indent: "")
+      block()
+    }
+    if !template.placeholders.isEmpty {
+      line("Fill in: " + template.placeholders.map { escapeInline("[" + $0 + "]") }.joined(separator: ", "))
+      block()
+    }
+    let fence = String(repeating: "`", count: max(3, longestRun(of: "`", in: template.text) + 1))
+    line(fence + "text")
+    for text in template.text.split(separator: "\n", omittingEmptySubsequences: false) { line(String(text)) }
+    line(fence)
+  }
+
+  /// Text as paragraphs: blank lines separate paragraphs, and each line break is kept.
+  private mutating func paragraphs(_ text: String, indent: String) {
+    var pending: [String] = []
+    func flush(_ backend: inout MarkdownBackend) {
+      for (offset, text) in pending.enumerated() {
+        backend.line(indent + text + (offset == pending.count - 1 ? "" : "\\"))
+      }
+      pending = []
+    }
+    for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+      let trimmed = String(raw).trimmingSpaces
+      if trimmed.isEmpty {
+        flush(&self)
+        if output.last?.isEmpty == false { line() }
+      } else {
+        pending.append(escapeLineStart(escapeInline(trimmed)))
+      }
+    }
+    flush(&self)
+  }
+}
+
+// MARK: - Escaping
+
+/// Text from the source made literal in Markdown: every character that could start markup is
+/// backslash-escaped, and line breaks become spaces.
+func escapeInline(_ text: String) -> String {
+  var output = ""
+  output.reserveCapacity(text.utf8.count)
+  for character in text {
+    switch character {
+    case "\\", "`", "*", "_", "[", "]", "<", ">", "|", "~", "#", "&", "!", "$":
+      output.append("\\")
+      output.append(character)
+    case "\n", "\r\n", "\r", "\t":
+      output.append(" ")
+    default:
+      if let scalar = character.unicodeScalars.first, character.unicodeScalars.count == 1,
+        scalar.value < 0x20 || scalar.value == 0x7F
+      {
+        output.append("\u{FFFD}")
+      } else {
+        output.append(character)
+      }
+    }
+  }
+  return output
+}
+
+/// Escapes what would start a block (a list, a quote, a heading, a rule) at the start of a line.
+func escapeLineStart(_ text: String) -> String {
+  guard let first = text.first else { return text }
+  if "-+=>".contains(first) { return "\\" + text }
+  let digits = text.prefix { $0.isASCII && $0.isNumber }
+  if !digits.isEmpty, digits.count <= 9 {
+    let rest = text.dropFirst(digits.count)
+    if let marker = rest.first, marker == "." || marker == ")" {
+      return digits + "\\" + rest
+    }
+  }
+  return text
+}
+
+/// Text for a table cell: escaped inline text, pipes included.
+func escapeCell(_ text: String) -> String { escapeInline(text) }
+
+/// A code span that holds `text` literally, whatever backticks it contains.
+func codeSpan(_ text: String) -> String {
+  let clean = text.replacingNewlines
+  let fence = String(repeating: "`", count: longestRun(of: "`", in: clean) + 1)
+  let pad = clean.hasPrefix("`") || clean.hasSuffix("`") ? " " : ""
+  return fence + pad + clean + pad + fence
+}
+
+func longestRun(of character: Character, in text: String) -> Int {
+  var longest = 0
+  var current = 0
+  for each in text {
+    current = each == character ? current + 1 : 0
+    longest = max(longest, current)
+  }
+  return longest
+}
+
+private func blank(_ width: Int) -> String { String(repeating: "_", count: width) }
+
+extension String {
+  var trimmingSpaces: String {
+    var text = Substring(self)
+    while let first = text.first, first == " " || first == "\t" || first == "\r" { text = text.dropFirst() }
+    while let last = text.last, last == " " || last == "\t" || last == "\r" { text = text.dropLast() }
+    return String(text)
+  }
+
+  fileprivate var replacingNewlines: String {
+    String(map { $0 == "\n" || $0 == "\r\n" || $0 == "\r" ? " " : $0 })
+  }
+
+}
+
+/// Anchors of headings as GitHub makes them: lowercase, punctuation dropped, spaces to hyphens,
+/// and `-1`, `-2` … for repeats.
+struct HeadingAnchors {
+  private var used: [String: Int] = [:]
+
+  /// Registers a heading and returns its anchor.
+  @discardableResult
+  mutating func register(_ title: String) -> String {
+    var slug = ""
+    for scalar in title.lowercased().unicodeScalars {
+      if scalar.properties.isAlphabetic || scalar.properties.numericType != nil || scalar == "_" || scalar == "-" {
+        slug.unicodeScalars.append(scalar)
+      } else if scalar == " " {
+        slug.append("-")
+      }
+    }
+    let count = used[slug, default: 0]
+    used[slug] = count + 1
+    return count == 0 ? slug : "\(slug)-\(count)"
+  }
+}

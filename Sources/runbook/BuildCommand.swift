@@ -1,0 +1,49 @@
+// `runbook build FILE --to markdown|json [-o OUT]`: compile one runbook and write an output. A
+// runbook with errors produces nothing: its diagnostics go to standard error, an existing output
+// file is left untouched, and the exit status is 1.
+import Foundation
+import RunbookKit
+
+struct BuildCommand {
+  let options: BuildOptions
+
+  func run() -> ExitStatus {
+    let item: InputItem = options.path == "-" ? .standardInput(name: "<stdin>") : .file(path: options.path)
+    let source: SourceFile
+    switch readInput(item) {
+    case .failure(let failure):
+      Output.error("\(visible(failure.path)): error: \(failure.message)\n")
+      return .usageOrIO
+    case .success(let file):
+      source = file
+    }
+    let compilation = Compiler.compile(source)
+    let renderer = DiagnosticRenderer(color: Output.useColor(STDERR_FILENO))
+    Output.error(compilation.diagnostics.map { renderer.render($0, in: source) }.joined())
+    guard !compilation.hasErrors, let graph = compilation.graph else {
+      let errors = compilation.diagnostics.filter { $0.severity == .error }.count
+      Output.error("\(visible(source.path)): \(plural(errors, "error")); nothing written\n")
+      return .inputErrors
+    }
+    let name = (source.path as NSString).lastPathComponent
+    let text: String
+    switch options.target {
+    case .markdown:
+      text = MarkdownBackend.render(graph, sourceName: name, sourceBytes: source.bytes)
+    case .json:
+      text = JSONBackend.render(compilation, sourceName: name)
+    }
+    guard let path = options.outputPath, path != "-" else {
+      Output.standard(text)
+      return .success
+    }
+    do {
+      // Written beside the target and renamed, so a reader never sees half a file.
+      try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+      return .success
+    } catch {
+      Output.error("\(visible(path)): error: cannot write the output: \(error.localizedDescription)\n")
+      return .usageOrIO
+    }
+  }
+}
