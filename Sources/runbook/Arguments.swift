@@ -29,7 +29,13 @@ struct CheckOptions {
 
 /// Outputs of `runbook build`.
 enum BuildTarget: String, CaseIterable {
-  case markdown, json
+  case markdown, json, plan, mermaid
+}
+
+/// Options of `runbook plan`.
+struct PlanOptions {
+  var path = ""
+  var json = false
 }
 
 /// Options of `runbook build`.
@@ -42,6 +48,7 @@ struct BuildOptions {
 /// One parsed invocation.
 enum Command {
   case build(BuildOptions)
+  case plan(PlanOptions)
   case help
   case version
   case check(CheckOptions)
@@ -56,9 +63,13 @@ let usage = """
     check [--werror] [--quiet] [--stdin-filename NAME] PATH...
                           check runbooks for errors; folders are searched for *.runbook,
                           '-' reads standard input
-    build FILE --to markdown|json [-o OUT]
-                          compile a runbook to a printable checklist or to JSON; standard
-                          output unless -o is given; nothing is written when it has errors
+    build FILE --to markdown|json|plan|mermaid [-o OUT]
+                          compile a runbook to a printable checklist, to JSON, to the JSON
+                          plan, or to a Mermaid gantt chart of the plan; standard output
+                          unless -o is given; nothing is written when the runbook has errors
+    plan FILE [--format text|json]
+                          the executable plan: order, schedule, critical path, lanes per role,
+                          hand-offs, gates and rollbacks, with every problem shown in place
     explain CODE          explain a diagnostic code, with a wrong and a fixed example
     explain --list        list every diagnostic code
     --help                show this help
@@ -80,11 +91,13 @@ func parseArguments(_ arguments: [String]) throws(UsageError) -> Command {
     return .check(try parseCheck(rest))
   case "build":
     return .build(try parseBuild(rest))
+  case "plan":
+    return .plan(try parsePlan(rest))
   case "explain":
     guard rest.count == 1 else { throw UsageError(message: "explain needs one CODE, e.g. 'runbook explain RB0102', or --list") }
     return rest[0] == "--list" ? .explainList : .explain(code: rest[0])
   default:
-    let commands = ["check", "build", "explain", "--help", "--version"]
+    let commands = ["check", "build", "plan", "explain", "--help", "--version"]
     var message = "unknown command '\(first)'"
     if let suggestion = closestCommand(first, among: commands) { message += "; did you mean '\(suggestion)'?" }
     throw UsageError(message: message)
@@ -142,7 +155,7 @@ private func parseBuild(_ arguments: [String]) throws(UsageError) -> BuildOption
     case "--to":
       guard index < arguments.count else { throw UsageError(message: "--to needs a value: markdown or json") }
       guard let target = BuildTarget(rawValue: arguments[index]) else {
-        throw UsageError(message: "unknown output '\(arguments[index])'; build --to markdown or --to json")
+        throw UsageError(message: "unknown output '\(arguments[index])'; build --to markdown, json, plan or mermaid")
       }
       options.target = target
       sawTarget = true
@@ -157,7 +170,31 @@ private func parseBuild(_ arguments: [String]) throws(UsageError) -> BuildOption
     }
   }
   guard paths.count == 1 else { throw UsageError(message: "build needs exactly one FILE ('-' for standard input)") }
-  guard sawTarget else { throw UsageError(message: "build needs --to markdown or --to json") }
+  guard sawTarget else { throw UsageError(message: "build needs --to markdown, json, plan or mermaid") }
+  options.path = paths[0]
+  return options
+}
+
+private func parsePlan(_ arguments: [String]) throws(UsageError) -> PlanOptions {
+  var options = PlanOptions()
+  var paths: [String] = []
+  var index = 0
+  while index < arguments.count {
+    let argument = arguments[index]
+    index += 1
+    if argument == "--format" {
+      guard index < arguments.count, ["text", "json"].contains(arguments[index]) else {
+        throw UsageError(message: "--format needs text or json")
+      }
+      options.json = arguments[index] == "json"
+      index += 1
+    } else if argument.hasPrefix("-") && argument != "-" {
+      throw UsageError(message: "unknown option '\(argument)' for 'plan'")
+    } else {
+      paths.append(argument)
+    }
+  }
+  guard paths.count == 1 else { throw UsageError(message: "plan needs exactly one FILE ('-' for standard input)") }
   options.path = paths[0]
   return options
 }

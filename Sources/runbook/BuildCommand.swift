@@ -1,4 +1,4 @@
-// `runbook build FILE --to markdown|json [-o OUT]`: compile one runbook and write an output. A
+// `runbook build FILE --to markdown|json|plan|mermaid [-o OUT]`: compile one runbook and write an output. A
 // runbook with errors produces nothing: its diagnostics go to standard error, an existing output
 // file is left untouched, and the exit status is 1.
 import Foundation
@@ -32,6 +32,10 @@ struct BuildCommand {
       text = MarkdownBackend.render(graph, sourceName: name, sourceBytes: source.bytes)
     case .json:
       text = JSONBackend.render(compilation, sourceName: name)
+    case .plan:
+      text = PlanJSONBackend.render(Plan(graph: graph, diagnostics: compilation.diagnostics), source: source, sourceName: name)
+    case .mermaid:
+      text = MermaidBackend.render(Plan(graph: graph, diagnostics: compilation.diagnostics))
     }
     guard let path = options.outputPath, path != "-" else {
       Output.standard(text)

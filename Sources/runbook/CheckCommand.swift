@@ -56,7 +56,3 @@ struct CheckCommand {
     return "checked " + parts.joined(separator: ", ") + "\n"
   }
 }
-
-func plural(_ count: Int, _ noun: String) -> String {
-  "\(count) \(noun)\(count == 1 ? "" : "s")"
-}

@@ -22,6 +22,8 @@ enum Tool {
       return CheckCommand(options: options).run()
     case .build(let options):
       return BuildCommand(options: options).run()
+    case .plan(let options):
+      return PlanCommand(options: options).run()
     case .explain(let code):
       return explain(code)
     case .explainList:

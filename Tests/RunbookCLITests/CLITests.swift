@@ -204,3 +204,39 @@ final class BuildCommandTests: XCTestCase {
     XCTAssertEqual(try runTool(["build", "missing.runbook", "--to", "json"]).status, 2)
   }
 }
+
+final class PlanCommandTests: XCTestCase {
+  func testPlanTextAndJSON() throws {
+    let example = repositoryRoot.appendingPathComponent("Examples/clinspark-upgrade.runbook").path
+    let text = try runTool(["plan", example])
+    XCTAssertEqual(text.status, 0, text.stderr)
+    XCTAssertTrue(text.stdout.contains("Starts T-3mo2w4h"), text.stdout)
+    XCTAssertTrue(text.stdout.contains("no-go → rollback \"Revert to the old situation\""))
+    let json = try runTool(["plan", example, "--format", "json"])
+    XCTAssertEqual(json.status, 0)
+    XCTAssertTrue(json.stdout.contains("\"schema\": \"runbook-plan/1\""))
+    let built = try runTool(["build", example, "--to", "plan"])
+    XCTAssertEqual(built.stdout, json.stdout)
+    let mermaid = try runTool(["build", example, "--to", "mermaid"])
+    XCTAssertTrue(mermaid.stdout.hasPrefix("gantt\n"))
+  }
+
+  func testAPlanWithErrorsIsStillPrintedAndExitsOne() throws {
+    let text = Data("""
+      runbook "Late" {
+        anchor T "Zero"
+        role ops "Ops"
+        stage day "Day" owner ops {
+          window T..T+2h
+          step a "Long step" duration 3h
+        }
+      }
+
+      """.utf8)
+    let result = try runTool(["plan", "-"], stdin: text)
+    XCTAssertEqual(result.status, 1)
+    XCTAssertTrue(result.stderr.contains("<stdin>:5:5: error[RB0304]"), result.stderr)
+    XCTAssertTrue(result.stdout.contains("Long step"), result.stdout)
+    XCTAssertTrue(result.stdout.contains("✗ error[RB0304]"), result.stdout)
+  }
+}

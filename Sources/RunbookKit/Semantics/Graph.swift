@@ -371,6 +371,33 @@ public struct RunbookGraph: Sendable {
     }
   }
 
+  /// The container a node belongs to.
+  public func stage(of node: Int) -> Int {
+    switch nodes[node] {
+    case .step(let index): steps[index].stage
+    case .gate(let index): gates[index].stage
+    case .signoff(let index): signoffs[index].stage
+    case .stageStart(let index), .stageEnd(let index): index
+    }
+  }
+
+  /// The rollback a node belongs to, or nil for the normal flow.
+  public func rollback(containing node: Int) -> Int? {
+    var stage = stage(of: node)
+    while let parent = stages[stage].parent { stage = parent }
+    return stages[stage].kind == .rollback ? stage : nil
+  }
+
+  /// The owners of a step, or the deciders of a gate.
+  public func owners(of node: Int) -> Owners? {
+    switch nodes[node] {
+    case .step(let index): steps[index].owners
+    case .gate(let index): gates[index].deciders
+    case .signoff(let index): signoffs[index].role.map { Owners(roles: [$0], mode: .all) }
+    default: nil
+    }
+  }
+
   /// A short description of a node for messages: "step `backup`", "stage `Day of Upgrade`".
   public func describe(_ node: Int) -> String {
     switch nodes[node] {

@@ -1,0 +1,150 @@
+// The executable plan: the schedule plus what people on the call need from it — the work in an
+// order that respects every dependency, grouped where it may run at the same time; a lane per
+// role; the hand-offs between roles; and every problem the checker found, attached to the step
+// it concerns. Backends (text, JSON, Mermaid) format this; they compute nothing themselves.
+
+/// The plan of one runbook.
+public struct Plan: Sendable {
+  /// The validated graph planned.
+  public let graph: RunbookGraph
+  /// When everything happens.
+  public let schedule: Schedule
+  /// The work (steps, gates, sign-offs) in plan order.
+  public var work: [Int]
+  /// For each node of `work`, its group: work of one group has no dependency among it.
+  public var group: [Int: Int]
+  /// One lane per role, in declaration order: the work the role does, by start time.
+  public var lanes: [(role: Int, nodes: [Int])]
+  /// Dependencies that pass work from one set of roles to another.
+  public var handoffs: [Handoff]
+  /// The critical path: critical work in plan order.
+  public var criticalPath: [Int]
+  /// Diagnostics attached to the work or stage they concern, by node.
+  public var flags: [Int: [Diagnostic]]
+  /// Diagnostics that concern no single step or stage.
+  public var generalFlags: [Diagnostic]
+  /// Every diagnostic of the compilation.
+  public var diagnostics: [Diagnostic]
+
+  /// A dependency between the work of different roles.
+  public struct Handoff: Sendable {
+    /// The work handed over, and the work that waits for it.
+    public var from: Int
+    public var to: Int
+  }
+
+  /// Plans a compilation. The graph may have errors: the plan is made as far as it can be, and
+  /// the errors are attached where they belong.
+  public init(graph: RunbookGraph, diagnostics: [Diagnostic]) {
+    self.graph = graph
+    self.diagnostics = diagnostics
+    let schedule = Schedule.compute(graph)
+    self.schedule = schedule
+    let work = schedule.order.filter { PlanShape.isWork(graph, $0) }
+    self.work = work
+
+    // Groups renumber the ranks of the work in plan order.
+    var groupOfRank: [Int: Int] = [:]
+    var group: [Int: Int] = [:]
+    for node in work {
+      let rank = schedule.rank[node]
+      if groupOfRank[rank] == nil { groupOfRank[rank] = groupOfRank.count + 1 }
+      group[node] = groupOfRank[rank]
+    }
+    self.group = group
+
+    let position = Dictionary(uniqueKeysWithValues: work.enumerated().map { ($1, $0) })
+    var lanes: [(Int, [Int])] = graph.roles.indices.map { ($0, []) }
+    for node in work {
+      for role in graph.owners(of: node)?.roles ?? [] { lanes[role].1.append(node) }
+    }
+    for index in lanes.indices {
+      lanes[index].1.sort { (schedule.startWorst[$0], position[$0] ?? 0) < (schedule.startWorst[$1], position[$1] ?? 0) }
+    }
+    self.lanes = lanes
+    self.handoffs = PlanShape.handoffs(graph, work: work, scheduled: schedule.scheduled)
+    self.criticalPath = work.filter { schedule.critical[$0] }
+    (self.flags, self.generalFlags) = PlanShape.attach(diagnostics, to: graph)
+  }
+}
+
+/// Helpers that shape the plan.
+enum PlanShape {
+  static func isWork(_ graph: RunbookGraph, _ node: Int) -> Bool {
+    switch graph.nodes[node] {
+    case .step, .gate, .signoff: true
+    default: false
+    }
+  }
+
+  /// Each dependency between work of different roles, found through stage boundaries. Each
+  /// walk back is bounded, so the cost stays linear however wide a stage is.
+  static func handoffs(_ graph: RunbookGraph, work: [Int], scheduled: [Bool]) -> [Plan.Handoff] {
+    var predecessors = [[Int]](repeating: [], count: graph.nodes.count)
+    for edge in graph.edges where edge.origin != .noGo { predecessors[edge.to].append(edge.from) }
+    var handoffs: [Plan.Handoff] = []
+    for node in work {
+      guard let owners = graph.owners(of: node) else { continue }
+      var frontier = predecessors[node]
+      var seen = Set(frontier)
+      var found: [Int] = []
+      while let previous = frontier.popLast(), found.count < 8, seen.count < 64 {
+        if isWork(graph, previous) {
+          found.append(previous)
+          continue
+        }
+        for further in predecessors[previous] where seen.insert(further).inserted { frontier.append(further) }
+      }
+      for previous in found.sorted() where scheduled[previous] {
+        guard let before = graph.owners(of: previous), Set(before.roles) != Set(owners.roles) else { continue }
+        handoffs.append(Plan.Handoff(from: previous, to: node))
+      }
+    }
+    return handoffs
+  }
+
+  /// Attaches each diagnostic to the step, gate or sign-off whose declaration holds it, or else
+  /// to the innermost stage that does; the rest are general.
+  static func attach(_ diagnostics: [Diagnostic], to graph: RunbookGraph) -> ([Int: [Diagnostic]], [Diagnostic]) {
+    var work: [(range: SourceRange, node: Int)] = []
+    for step in graph.steps { work.append((step.range, step.node)) }
+    for gate in graph.gates { work.append((gate.range, gate.node)) }
+    for signoff in graph.signoffs { work.append((signoff.range, signoff.node)) }
+    work.sort { $0.range.start < $1.range.start }
+    // Stage ranges nest, so a sweep in offset order with a stack of open stages finds the
+    // innermost stage holding each diagnostic.
+    let stages = graph.stages.indices.filter { $0 != RunbookGraph.rootStage }
+      .sorted { graph.stages[$0].range.start < graph.stages[$1].range.start }
+    var nextStage = 0
+    var open: [Int] = []
+    var flags: [Int: [Diagnostic]] = [:]
+    var general: [Diagnostic] = []
+    for diagnostic in diagnostics.sorted(by: { $0.range.start < $1.range.start }) {
+      let offset = diagnostic.range.start
+      // The last declaration starting at or before the offset, if it also ends after it.
+      var low = 0
+      var high = work.count
+      while low < high {
+        let mid = (low + high) / 2
+        if work[mid].range.start <= offset { low = mid + 1 } else { high = mid }
+      }
+      if low > 0, work[low - 1].range.end > offset {
+        flags[work[low - 1].node, default: []].append(diagnostic)
+        continue
+      }
+      while nextStage < stages.count, graph.stages[stages[nextStage]].range.start <= offset {
+        let starting = graph.stages[stages[nextStage]].range.start
+        while let last = open.last, graph.stages[last].range.end <= starting { open.removeLast() }
+        open.append(stages[nextStage])
+        nextStage += 1
+      }
+      while let last = open.last, graph.stages[last].range.end <= offset { open.removeLast() }
+      if let stage = open.last {
+        flags[graph.stages[stage].startNode, default: []].append(diagnostic)
+      } else {
+        general.append(diagnostic)
+      }
+    }
+    return (flags, general)
+  }
+}

@@ -1,0 +1,33 @@
+// `runbook plan FILE [--format text|json]`: the executable plan. Unlike `build`, a runbook with
+// errors still gets its plan, as far as it can be computed, so the author sees each problem at
+// the step it concerns; the exit status is then 1.
+import Foundation
+import RunbookKit
+
+struct PlanCommand {
+  let options: PlanOptions
+
+  func run() -> ExitStatus {
+    let item: InputItem = options.path == "-" ? .standardInput(name: "<stdin>") : .file(path: options.path)
+    let source: SourceFile
+    switch readInput(item) {
+    case .failure(let failure):
+      Output.error("\(visible(failure.path)): error: \(failure.message)\n")
+      return .usageOrIO
+    case .success(let file):
+      source = file
+    }
+    let compilation = Compiler.compile(source)
+    if compilation.hasErrors {
+      let renderer = DiagnosticRenderer(color: Output.useColor(STDERR_FILENO))
+      Output.error(compilation.diagnostics.map { renderer.render($0, in: source) }.joined())
+    }
+    guard let graph = compilation.graph else { return .inputErrors }
+    let plan = Plan(graph: graph, diagnostics: compilation.diagnostics)
+    let name = (source.path as NSString).lastPathComponent
+    Output.standard(options.json
+      ? PlanJSONBackend.render(plan, source: source, sourceName: name)
+      : PlanTextBackend.render(plan, sourceName: name))
+    return compilation.hasErrors ? .inputErrors : .success
+  }
+}

@@ -1,0 +1,94 @@
+// The plan's outputs: golden text plans and Mermaid charts for every example (regenerated with
+// RUNBOOK_UPDATE_GOLDEN=1), the JSON plan validated against Grammar/plan.schema.json, and the
+// Mermaid chart held to the subset of gantt syntax it promises.
+import XCTest
+@testable import RunbookKit
+
+final class PlanOutputTests: XCTestCase {
+  private let examples = runbookFiles(in: "Examples")
+
+  private func plan(_ url: URL) throws -> (Plan, Compilation) {
+    let compilation = try compileExample(url)
+    return (Plan(graph: compilation.graph!, diagnostics: compilation.diagnostics), compilation)
+  }
+
+  func testGoldenPlansForEveryExample() throws {
+    let update = ProcessInfo.processInfo.environment["RUNBOOK_UPDATE_GOLDEN"] == "1"
+    let folder = repositoryRoot.appendingPathComponent("Tests/RunbookKitTests/Golden/examples")
+    for url in examples {
+      let (plan, _) = try plan(url)
+      let base = url.deletingPathExtension().lastPathComponent
+      for (suffix, text) in [("plan.txt", PlanTextBackend.render(plan, sourceName: url.lastPathComponent)), ("mmd", MermaidBackend.render(plan))] {
+        let golden = folder.appendingPathComponent("\(base).\(suffix)")
+        if update {
+          try Data(text.utf8).write(to: golden)
+        } else {
+          XCTAssertEqual(text, try String(contentsOf: golden, encoding: .utf8), "\(base).\(suffix) differs: run with RUNBOOK_UPDATE_GOLDEN=1 and review the diff")
+        }
+      }
+    }
+  }
+
+  func testTheClinSparkPlanIsRightOnInspection() throws {
+    let (plan, _) = try plan(repositoryRoot.appendingPathComponent("Examples/clinspark-upgrade.runbook"))
+    let schedule = plan.schedule
+    let graph = plan.graph
+    // Preparation (two weeks at worst) and validation (three months) are planned backwards from
+    // the day of upgrade, whose window opens at T-4h.
+    XCTAssertEqual(schedule.start, -240 - 2 * 10_080 - 3 * 43_200)
+    let upgradeTest = try XCTUnwrap(graph.steps.first { $0.id == "upgrade_test" })
+    let gate = try XCTUnwrap(graph.gates.first)
+    XCTAssertGreaterThanOrEqual(schedule.startWorst[upgradeTest.node], schedule.finishWorst[gate.node])
+    XCTAssertTrue(graph.edges.contains { $0.origin == .go && $0.from == gate.node && $0.to == upgradeTest.node })
+    XCTAssertEqual(schedule.rollbacks.first?.bound, 60)
+    XCTAssertEqual(schedule.pointsOfNoReturn, [upgradeTest.node])
+    // The day of upgrade takes hours: from T-4h to T+5h at worst (final testing takes up to 5h).
+    XCTAssertEqual(schedule.endWorst, 300)
+  }
+
+  func testJSONPlansValidateAgainstTheirSchema() throws {
+    try requireTool("python3", check: ["-c", "import jsonschema"])
+    let schema = repositoryRoot.appendingPathComponent("Grammar/plan.schema.json").path
+    let script = """
+      import json, sys, jsonschema
+      schema = json.load(open(sys.argv[1]))
+      jsonschema.Draft202012Validator.check_schema(schema)
+      jsonschema.Draft202012Validator(schema).validate(json.load(sys.stdin))
+      """
+    for url in examples {
+      let (plan, compilation) = try plan(url)
+      let document = PlanJSONBackend.render(plan, source: compilation.source, sourceName: url.lastPathComponent)
+      let result = try runProgram("python3", ["-c", script, schema], input: Data(document.utf8))
+      XCTAssertEqual(result.status, 0, "\(url.lastPathComponent): \(result.stderr)")
+      let broken = document.replacingOccurrences(of: "\"critical\": true", with: "\"critical\": \"yes\"")
+      XCTAssertNotEqual(try runProgram("python3", ["-c", script, schema], input: Data(broken.utf8)).status, 0)
+    }
+  }
+
+  func testMermaidUsesOnlyTheGanttSyntaxItPromises() throws {
+    let task = try NSRegularExpression(pattern: "^  [^:;#\\n]+ :(crit, )?(milestone, )?t[0-9]+, (after t[0-9]+|[0-9]+), [0-9]+m$")
+    for url in examples {
+      let (plan, _) = try plan(url)
+      let chart = MermaidBackend.render(plan)
+      let lines = chart.split(separator: "\n").map(String.init)
+      XCTAssertEqual(Array(lines.prefix(1)), ["gantt"])
+      var ids: Set<String> = []
+      for line in lines.dropFirst() {
+        if line.hasPrefix("  title ") || line == "  dateFormat X" || line.hasPrefix("  axisFormat ") { continue }
+        if line.hasPrefix("  section ") {
+          XCTAssertFalse(line.dropFirst(10).contains(":"), line)
+          continue
+        }
+        let range = NSRange(line.startIndex..., in: line)
+        XCTAssertNotNil(task.firstMatch(in: line, range: range), "\(url.lastPathComponent): \(line)")
+        let fields = line.split(separator: ":").last!.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let id = fields.first { $0.hasPrefix("t") && Int($0.dropFirst()) != nil }!
+        XCTAssertTrue(ids.insert(id).inserted, "duplicate task id \(id)")
+        if let after = fields.first(where: { $0.hasPrefix("after ") }) {
+          XCTAssertTrue(ids.contains(String(after.dropFirst(6))), "\(line) refers to a task not yet defined")
+        }
+      }
+      XCTAssertTrue(chart.contains("crit"), url.lastPathComponent)
+    }
+  }
+}
