@@ -9,6 +9,8 @@ public struct MarkdownBackend {
   let graph: RunbookGraph
   let sourceName: String
   let sourceHash: String
+  /// The edges entering each node, so that "only after" lines cost no search.
+  let incoming: [[Edge]]
   private var output: [String] = []
   private var anchors = HeadingAnchors()
 
@@ -23,6 +25,9 @@ public struct MarkdownBackend {
     self.graph = graph
     self.sourceName = sourceName
     self.sourceHash = sourceHash
+    var incoming = [[Edge]](repeating: [], count: graph.nodes.count)
+    for edge in graph.edges where edge.origin == .after || edge.origin == .go { incoming[edge.to].append(edge) }
+    self.incoming = incoming
   }
 
   private mutating func line(_ text: String = "") { output.append(text) }
@@ -262,7 +267,7 @@ public struct MarkdownBackend {
   /// The work a node waits for that is not simply the line above it.
   private func waitsFor(node: Int, previous: Item?) -> [String] {
     var waits: [String] = []
-    for edge in graph.edges where edge.to == node {
+    for edge in incoming[node] {
       switch edge.origin {
       case .after:
         waits.append(nodeReference(edge.from))

@@ -12,9 +12,9 @@ struct GraphBuilder {
   var stepDeclarations: [Declaration] = []
   var gateDeclarations: [Declaration] = []
   var signoffDeclarations: [Declaration] = []
-  var stageDeclarations: [Int: Declaration] = [:]
+  var stageDeclarations: [Declaration?] = []
   /// Where each item sits in its container's `items`.
-  var positions: [Item: Int] = [:]
+  var positions = ItemPositions()
 
   /// Ids of work: stages, steps, gates, rollbacks, sign-offs, templates, contacts.
   var names: [String: (item: Item?, range: SourceRange)] = [:]
@@ -112,7 +112,7 @@ struct GraphBuilder {
       duration: nil, window: nil, deadline: nil, optional: declaration.attribute(.optional) != nil,
       notes: notes(declaration), startNode: start, endNode: end, depth: depth,
       range: declaration.range))
-    stageDeclarations[index] = declaration
+    stageDeclarations.append(declaration)
     return index
   }
 
@@ -314,6 +314,38 @@ struct IDAllocator {
     nextSuffix[slug] = suffix
     taken.insert(candidate)
     return candidate
+  }
+}
+
+/// Where each item sits in its container, in arrays indexed like the graph's (cheaper than a
+/// dictionary keyed by item, which hashing made the largest cost of building big graphs).
+struct ItemPositions {
+  private var steps: [Int] = []
+  private var gates: [Int] = []
+  private var stages: [Int] = []
+  private var signoffs: [Int] = []
+
+  subscript(item: Item) -> Int? {
+    get {
+      switch item {
+      case .step(let index): index < steps.count ? steps[index] : nil
+      case .gate(let index): index < gates.count ? gates[index] : nil
+      case .stage(let index): index < stages.count ? stages[index] : nil
+      case .signoff(let index): index < signoffs.count ? signoffs[index] : nil
+      }
+    }
+    set {
+      func store(_ array: inout [Int], _ index: Int) {
+        while array.count <= index { array.append(0) }
+        array[index] = newValue ?? 0
+      }
+      switch item {
+      case .step(let index): store(&steps, index)
+      case .gate(let index): store(&gates, index)
+      case .stage(let index): store(&stages, index)
+      case .signoff(let index): store(&signoffs, index)
+      }
+    }
   }
 }
 

@@ -14,6 +14,12 @@ struct DeclarationShape {
 
   /// The shape of a declaration kind.
   static func of(_ kind: DeclarationKind) -> DeclarationShape {
+    shapes[kind.index]
+  }
+
+  private static let shapes: [DeclarationShape] = DeclarationKind.allCases.map(make)
+
+  private static func make(_ kind: DeclarationKind) -> DeclarationShape {
     switch kind {
     case .runbook:
       DeclarationShape(
@@ -67,11 +73,42 @@ struct DeclarationShape {
 
   /// The declaration kind a keyword starts, if it starts one.
   static func declarationKind(_ keyword: Keyword) -> DeclarationKind? {
-    DeclarationKind(rawValue: keyword.rawValue)
+    switch keyword {
+    case .runbook: .runbook
+    case .role: .role
+    case .stage: .stage
+    case .step: .step
+    case .gate: .gate
+    case .rollback: .rollback
+    case .signoff: .signoff
+    case .template: .template
+    case .contacts: .contacts
+    case .contact: .contact
+    default: nil
+    }
   }
 
   /// The declaration kinds whose attributes include `keyword`, for "belongs to" help.
   static func owners(of keyword: Keyword) -> [DeclarationKind] {
     DeclarationKind.allCases.filter { $0 != .unknown && of($0).attributes.contains(keyword) }
+  }
+}
+
+extension DeclarationKind {
+  /// The position of this kind in `allCases`.
+  var index: Int {
+    switch self {
+    case .runbook: 0
+    case .role: 1
+    case .stage: 2
+    case .step: 3
+    case .gate: 4
+    case .rollback: 5
+    case .signoff: 6
+    case .template: 7
+    case .contacts: 8
+    case .contact: 9
+    case .unknown: 10
+    }
   }
 }

@@ -172,6 +172,7 @@ public struct Lexer {
       return
     }
     emit(.word, from: start)
+    tokens[tokens.count - 1].keyword = Keyword.lookup(bytes, start, position)
   }
 
   /// Scans digits, an optional fraction, and any glued unit letters and further digits

@@ -189,17 +189,45 @@ extension Parser {
 
   // MARK: - Numbers
 
-  /// Splits `1h30m` into `[(1, "h"), (30, "m")]`; nil when it is not digits-then-letters pairs.
+  /// Splits `1h30m` into `[(1, "h"), (30, "m")]`; nil when it is not number-then-letters pairs.
+  /// Read from bytes: this runs for every duration in the file.
   private func quantityParts(_ text: Substring) -> [(number: Double, unit: String, text: Substring)]? {
     var parts: [(Double, String, Substring)] = []
-    var rest = text
-    while !rest.isEmpty {
-      let numberText = rest.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
-      guard !numberText.isEmpty, let number = Double(numberText) else { return nil }
-      rest = rest.dropFirst(numberText.count)
-      let unit = rest.prefix { $0.isASCII && $0.isLetter }
-      rest = rest.dropFirst(unit.count)
-      parts.append((number, String(unit), numberText))
+    let utf8 = text.utf8
+    var index = utf8.startIndex
+    while index != utf8.endIndex {
+      let numberStart = index
+      var whole = 0.0
+      var fraction = 0.0
+      var scale = 0.1
+      var digits = 0
+      var seenPoint = false
+      while index != utf8.endIndex {
+        let byte = utf8[index]
+        if byte >= 0x30 && byte <= 0x39 {
+          if seenPoint {
+            fraction += Double(byte - 0x30) * scale
+            scale /= 10
+          } else {
+            whole = whole * 10 + Double(byte - 0x30)
+          }
+          digits += 1
+        } else if byte == UInt8(ascii: ".") && !seenPoint {
+          seenPoint = true
+        } else {
+          break
+        }
+        index = utf8.index(after: index)
+      }
+      guard digits > 0 else { return nil }
+      let unitStart = index
+      while index != utf8.endIndex, let byte = Optional(utf8[index]),
+        (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A)
+      {
+        index = utf8.index(after: index)
+      }
+      let numberText = Substring(text[numberStart..<unitStart])
+      parts.append((whole + fraction, String(text[unitStart..<index]), numberText))
     }
     return parts
   }

@@ -60,9 +60,7 @@ public struct Parser {
   func text(_ token: Token) -> String { source.text(token.range) }
 
   /// The keyword the current token spells, if it is a word.
-  var currentKeyword: Keyword? {
-    at(.word) ? Keyword(rawValue: text(current)) : nil
-  }
+  var currentKeyword: Keyword? { current.keyword }
 
   /// How the current token reads in a message: "`owner`", "a string", "end of line".
   func describeCurrent(sameLineExpected: Bool = true) -> String {
@@ -255,8 +253,7 @@ public struct Parser {
       skipStatement(bodyKind: declaration.kind)
       return
     }
-    let word = text(current)
-    let keyword = Keyword(rawValue: word)
+    let keyword = current.keyword
     if let keyword, let kind = DeclarationShape.declarationKind(keyword),
       shape.children.contains(kind)
     {
@@ -270,7 +267,7 @@ public struct Parser {
       expectEndOfStatement(after: keyword.rawValue, bodyKind: declaration.kind)
       return
     }
-    let suggestion = reportUnknownStatement(word, keyword: keyword, in: declaration.kind, shape: shape)
+    let suggestion = reportUnknownStatement(text(current), keyword: keyword, in: declaration.kind, shape: shape)
     if let meant = suggestion.flatMap(Keyword.init(rawValue:)), shape.attributes.contains(meant) {
       let start = current.range
       skipStatement(bodyKind: declaration.kind)

@@ -88,6 +88,8 @@ public struct Token: Sendable {
   /// True when only whitespace or comments precede it on its line. Statements end at the end of
   /// a line, so the parser uses this where another language would use a semicolon.
   public var atLineStart: Bool
+  /// For a word, the keyword it spells, if any (classified once, by the lexer).
+  public var keyword: Keyword? = nil
 }
 
 /// The statement and attribute words of the language. Words are contextual: a keyword can still
@@ -105,4 +107,27 @@ public enum Keyword: String, CaseIterable, Sendable {
   case name, phone, email, chat, location, text
   case ifYes = "if_yes"
   case and, or, tbd, stop
+}
+
+extension Keyword {
+  /// Keywords by length, as bytes, for classifying words without building strings.
+  private static let byLength: [[(bytes: [UInt8], keyword: Keyword)]] = {
+    var table = [[(bytes: [UInt8], keyword: Keyword)]](repeating: [], count: 17)
+    for keyword in Keyword.allCases {
+      let bytes = Array(keyword.rawValue.utf8)
+      table[bytes.count].append((bytes, keyword))
+    }
+    return table
+  }()
+
+  /// The keyword spelled by `bytes[start..<end]`, if any.
+  static func lookup(_ bytes: [UInt8], _ start: Int, _ end: Int) -> Keyword? {
+    let length = end - start
+    guard length < byLength.count else { return nil }
+    candidates: for candidate in byLength[length] {
+      for offset in 0..<length where bytes[start + offset] != candidate.bytes[offset] { continue candidates }
+      return candidate.keyword
+    }
+    return nil
+  }
 }
