@@ -11,214 +11,258 @@ public enum JSONBackend {
   /// The JSON of a compilation that has a graph. Warnings are included; callers do not render
   /// runbooks that have errors.
   public static func render(_ compilation: Compilation, sourceName: String) -> String {
-    guard let graph = compilation.graph else { return JSONValue.null.serialized() }
-    return document(graph, source: compilation.source, sourceName: sourceName, diagnostics: compilation.diagnostics).serialized()
-  }
-
-  /// The document as a value, for tools that post-process it.
-  public static func document(_ graph: RunbookGraph, source: SourceFile, sourceName: String, diagnostics: [Diagnostic]) -> JSONValue {
-    GraphEncoder(graph: graph, source: source).document(sourceName: sourceName, diagnostics: diagnostics)
+    guard let graph = compilation.graph else { return "null\n" }
+    var writer = JSONWriter(capacity: compilation.source.bytes.count * 6)
+    GraphEncoder(graph: graph, source: compilation.source)
+      .document(into: &writer, sourceName: sourceName, diagnostics: compilation.diagnostics)
+    return writer.document
   }
 }
 
-/// Turns each part of the graph into JSON.
+/// Writes each part of the graph as JSON.
 private struct GraphEncoder {
   let graph: RunbookGraph
   let source: SourceFile
 
-  func document(sourceName: String, diagnostics: [Diagnostic]) -> JSONValue {
+  func document(into w: inout JSONWriter, sourceName: String, diagnostics: [Diagnostic]) {
     let root = graph.stages[RunbookGraph.rootStage]
-    return .object([
-      ("schema", .string(JSONBackend.schema)),
-      ("compiler", .object([("name", .string("runbook")), ("version", .string(RunbookInfo.version))])),
-      ("source", .object([("name", .string(sourceName)), ("sha256", .string(sha256Hex(source.bytes)))])),
-      ("runbook", .object([
-        ("title", .string(graph.title)),
-        ("version", .string(graph.version)),
-        ("system", .string(graph.system)),
-        ("description", .string(graph.description)),
-        ("instructions", .string(graph.instructions)),
-        ("notes", strings(graph.notes)),
-        ("anchor", graph.anchorName.map { .object([("name", .string($0)), ("description", .string(graph.anchorDescription ?? ""))]) } ?? .null),
-        ("items", .array(root.items.map(reference))),
-        ("location", location(root.range)),
-      ])),
-      ("roles", .array(graph.roles.map(role))),
-      ("stages", .array(graph.stages.indices.filter { graph.stages[$0].kind == .stage }.map(stage))),
-      ("rollbacks", .array(graph.rollbacks.map(rollback))),
-      ("steps", .array(graph.steps.map(step))),
-      ("gates", .array(graph.gates.map(gate))),
-      ("signoffs", .array(graph.signoffs.map(signoff))),
-      ("templates", .array(graph.templates.map(template))),
-      ("contacts", .array(graph.contactGroups.map(contactGroup))),
-      ("edges", .array(graph.edges.map(edge))),
-      ("diagnostics", .array(diagnostics.map(diagnostic))),
-    ])
+    w.object { w in
+      w.field("schema", JSONBackend.schema)
+      w.object("compiler") { w in
+        w.field("name", "runbook")
+        w.field("version", RunbookInfo.version)
+      }
+      w.object("source") { w in
+        w.field("name", sourceName)
+        w.field("sha256", sha256Hex(source.bytes))
+      }
+      w.object("runbook") { w in
+        w.field("title", graph.title)
+        w.field("version", graph.version)
+        w.field("system", graph.system)
+        w.field("description", graph.description)
+        w.field("instructions", graph.instructions)
+        w.field("notes", strings: graph.notes)
+        w.key("anchor")
+        if let name = graph.anchorName {
+          w.object { w in
+            w.field("name", name)
+            w.field("description", graph.anchorDescription ?? "")
+          }
+        } else {
+          w.null()
+        }
+        w.array("items") { w in for item in root.items { reference(item, &w) } }
+        location(root.range, &w)
+      }
+      w.array("roles") { w in for role in graph.roles { self.role(role, &w) } }
+      w.array("stages") { w in
+        for index in graph.stages.indices where graph.stages[index].kind == .stage { stage(index, &w) }
+      }
+      w.array("rollbacks") { w in for index in graph.rollbacks { rollback(index, &w) } }
+      w.array("steps") { w in for step in graph.steps { self.step(step, &w) } }
+      w.array("gates") { w in for gate in graph.gates { self.gate(gate, &w) } }
+      w.array("signoffs") { w in for signoff in graph.signoffs { self.signoff(signoff, &w) } }
+      w.array("templates") { w in for template in graph.templates { self.template(template, &w) } }
+      w.array("contacts") { w in for group in graph.contactGroups { contactGroup(group, &w) } }
+      w.array("edges") { w in for edge in graph.edges { self.edge(edge, &w) } }
+      w.array("diagnostics") { w in for diagnostic in diagnostics { self.diagnostic(diagnostic, &w) } }
+    }
   }
 
   // MARK: - Elements
 
-  func role(_ role: Role) -> JSONValue {
-    .object([("id", .string(role.id)), ("name", .string(role.name)), ("contact", contact(role.contact)), ("location", location(role.range))])
+  func role(_ role: Role, _ w: inout JSONWriter) {
+    w.object { w in
+      w.field("id", role.id)
+      w.field("name", role.name)
+      w.key("contact")
+      contact(role.contact, &w)
+      location(role.range, &w)
+    }
   }
 
-  func stage(_ index: Int) -> JSONValue {
+  func stage(_ index: Int, _ w: inout JSONWriter) {
     let stage = graph.stages[index]
     let parent = stage.parent.flatMap { $0 == RunbookGraph.rootStage ? nil : graph.stages[$0].key }
-    return .object([
-      ("id", .string(stage.key)),
-      ("id_written", .bool(stage.id != nil)),
-      ("title", .string(stage.title)),
-      ("parent", .string(parent)),
-      ("items", .array(stage.items.map(reference))),
-      ("parallel", .bool(stage.parallel)),
-      ("owners", stage.defaultOwners.map(owners) ?? .null),
-      ("duration", stage.duration.map(minutes) ?? .null),
-      ("window", stage.window.map(window) ?? .null),
-      ("deadline", .int(stage.deadline)),
-      ("optional", .bool(stage.optional)),
-      ("notes", strings(stage.notes)),
-      ("location", location(stage.range)),
-    ])
+    w.object { w in
+      w.field("id", stage.key)
+      w.field("id_written", stage.id != nil)
+      w.field("title", stage.title)
+      w.field("parent", parent)
+      w.array("items") { w in for item in stage.items { reference(item, &w) } }
+      w.field("parallel", stage.parallel)
+      owners("owners", stage.defaultOwners, &w)
+      minutes("duration", stage.duration, &w)
+      window("window", stage.window, &w)
+      w.field("deadline", stage.deadline)
+      w.field("optional", stage.optional)
+      w.field("notes", strings: stage.notes)
+      location(stage.range, &w)
+    }
   }
 
-  func rollback(_ index: Int) -> JSONValue {
+  func rollback(_ index: Int, _ w: inout JSONWriter) {
     let stage = graph.stages[index]
     let entries = graph.gates.filter {
       if case .rollback(let target, _) = $0.noGo { return target == index }
       return false
     }
-    return .object([
-      ("id", .string(stage.key)),
-      ("title", .string(stage.title)),
-      ("items", .array(stage.items.map(reference))),
-      ("parallel", .bool(stage.parallel)),
-      ("owners", stage.defaultOwners.map(owners) ?? .null),
-      ("entered_by", .array(entries.map { .string($0.id) })),
-      ("notes", strings(stage.notes)),
-      ("location", location(stage.range)),
-    ])
-  }
-
-  func step(_ step: Step) -> JSONValue {
-    .object([
-      ("id", .string(step.id)),
-      ("id_written", .bool(step.idWritten)),
-      ("number", .int(step.number)),
-      ("title", .string(step.title)),
-      ("stage", .string(graph.stages[step.stage].key)),
-      ("owners", step.owners.map(owners) ?? .null),
-      ("owners_inherited", .bool(step.ownersInherited)),
-      ("duration", step.duration.map(minutes) ?? .null),
-      ("window", step.window.map(window) ?? .null),
-      ("deadline", .int(step.deadline)),
-      ("verifies", .string(step.verifies.map { graph.steps[$0].id })),
-      ("optional", .bool(step.optional)),
-      ("notes", strings(step.notes)),
-      ("records", .array(step.records.map(record))),
-      ("location", location(step.range)),
-    ])
-  }
-
-  func gate(_ gate: Gate) -> JSONValue {
-    let noGo: JSONValue
-    switch gate.noGo {
-    case .rollback(let index, let within):
-      noGo = .object([("kind", .string("rollback")), ("rollback", .string(graph.stages[index].key)), ("within", within.map(minutes) ?? .null)])
-    case .stop:
-      noGo = .object([("kind", .string("stop"))])
-    case nil:
-      noGo = .null
+    w.object { w in
+      w.field("id", stage.key)
+      w.field("title", stage.title)
+      w.array("items") { w in for item in stage.items { reference(item, &w) } }
+      w.field("parallel", stage.parallel)
+      owners("owners", stage.defaultOwners, &w)
+      w.field("entered_by", strings: entries.map(\.id))
+      w.field("notes", strings: stage.notes)
+      location(stage.range, &w)
     }
-    return .object([
-      ("id", .string(gate.id)),
-      ("id_written", .bool(gate.idWritten)),
-      ("number", .int(gate.number)),
-      ("title", .string(gate.title)),
-      ("stage", .string(graph.stages[gate.stage].key)),
-      ("deciders", gate.deciders.map(owners) ?? .null),
-      ("criteria", .array(gate.criteria.map(criterion))),
-      ("no_go_if", .array(gate.noGoConditions.map(criterion))),
-      ("go", gate.go.map(reference) ?? .null),
-      ("no_go", noGo),
-      ("duration", gate.duration.map(minutes) ?? .null),
-      ("window", gate.window.map(window) ?? .null),
-      ("deadline", .int(gate.deadline)),
-      ("notes", strings(gate.notes)),
-      ("location", location(gate.range)),
-    ])
   }
 
-  func signoff(_ signoff: Signoff) -> JSONValue {
-    .object([
-      ("id", .string(signoff.key)),
-      ("id_written", .bool(signoff.id != nil)),
-      ("title", .string(signoff.title)),
-      ("role", .string(signoff.role.map { graph.roles[$0].id })),
-      ("covers", .array(signoff.covers.map(reference))),
-      ("stage", signoff.stage == RunbookGraph.rootStage ? .null : .string(graph.stages[signoff.stage].key)),
-      ("optional", .bool(signoff.optional)),
-      ("notes", strings(signoff.notes)),
-      ("location", location(signoff.range)),
-    ])
+  func step(_ step: Step, _ w: inout JSONWriter) {
+    w.object { w in
+      w.field("id", step.id)
+      w.field("id_written", step.idWritten)
+      w.field("number", step.number)
+      w.field("title", step.title)
+      w.field("stage", graph.stages[step.stage].key)
+      owners("owners", step.owners, &w)
+      w.field("owners_inherited", step.ownersInherited)
+      minutes("duration", step.duration, &w)
+      window("window", step.window, &w)
+      w.field("deadline", step.deadline)
+      w.field("verifies", step.verifies.map { graph.steps[$0].id })
+      w.field("optional", step.optional)
+      w.field("notes", strings: step.notes)
+      w.array("records") { w in
+        for record in step.records {
+          w.object { w in
+            w.field("kind", record.kind.rawValue)
+            w.field("label", record.label)
+            w.field("if_yes", record.ifYes)
+          }
+        }
+      }
+      location(step.range, &w)
+    }
   }
 
-  func template(_ template: Template) -> JSONValue {
-    .object([
-      ("id", .string(template.id)),
-      ("title", .string(template.title)),
-      ("text", .string(template.text)),
-      ("placeholders", strings(template.placeholders)),
-      ("notes", strings(template.notes)),
-      ("location", location(template.range)),
-    ])
+  func gate(_ gate: Gate, _ w: inout JSONWriter) {
+    w.object { w in
+      w.field("id", gate.id)
+      w.field("id_written", gate.idWritten)
+      w.field("number", gate.number)
+      w.field("title", gate.title)
+      w.field("stage", graph.stages[gate.stage].key)
+      owners("deciders", gate.deciders, &w)
+      w.array("criteria") { w in for criterion in gate.criteria { self.criterion(criterion, &w) } }
+      w.array("no_go_if") { w in for criterion in gate.noGoConditions { self.criterion(criterion, &w) } }
+      w.key("go")
+      if let go = gate.go { reference(go, &w) } else { w.null() }
+      w.key("no_go")
+      switch gate.noGo {
+      case .rollback(let index, let within):
+        w.object { w in
+          w.field("kind", "rollback")
+          w.field("rollback", graph.stages[index].key)
+          minutes("within", within, &w)
+        }
+      case .stop:
+        w.object { w in w.field("kind", "stop") }
+      case nil:
+        w.null()
+      }
+      minutes("duration", gate.duration, &w)
+      window("window", gate.window, &w)
+      w.field("deadline", gate.deadline)
+      w.field("notes", strings: gate.notes)
+      location(gate.range, &w)
+    }
   }
 
-  func contactGroup(_ group: ContactGroup) -> JSONValue {
-    .object([
-      ("id", .string(group.id)),
-      ("title", .string(group.title)),
-      ("contacts", .array(group.contacts.map { contact in
-        .object([
-          ("id", .string(contact.id)),
-          ("label", .string(contact.label)),
-          ("details", self.contact(contact.details)),
-          ("location", location(contact.range)),
-        ])
-      })),
-      ("notes", strings(group.notes)),
-      ("location", location(group.range)),
-    ])
+  func signoff(_ signoff: Signoff, _ w: inout JSONWriter) {
+    w.object { w in
+      w.field("id", signoff.key)
+      w.field("id_written", signoff.id != nil)
+      w.field("title", signoff.title)
+      w.field("role", signoff.role.map { graph.roles[$0].id })
+      w.array("covers") { w in for item in signoff.covers { reference(item, &w) } }
+      w.field("stage", signoff.stage == RunbookGraph.rootStage ? nil : graph.stages[signoff.stage].key)
+      w.field("optional", signoff.optional)
+      w.field("notes", strings: signoff.notes)
+      location(signoff.range, &w)
+    }
   }
 
-  func edge(_ edge: Edge) -> JSONValue {
-    .object([
-      ("from", .string(nodeName(edge.from))),
-      ("to", .string(nodeName(edge.to))),
-      ("origin", .string(edge.origin.rawValue)),
-      ("location", edge.range.map(location) ?? .null),
-    ])
+  func template(_ template: Template, _ w: inout JSONWriter) {
+    w.object { w in
+      w.field("id", template.id)
+      w.field("title", template.title)
+      w.field("text", template.text)
+      w.field("placeholders", strings: template.placeholders)
+      w.field("notes", strings: template.notes)
+      location(template.range, &w)
+    }
   }
 
-  func diagnostic(_ diagnostic: Diagnostic) -> JSONValue {
-    .object([
-      ("code", .string(diagnostic.code.rawValue)),
-      ("severity", .string(diagnostic.severity.rawValue)),
-      ("message", .string(diagnostic.message)),
-      ("help", .string(diagnostic.help)),
-      ("location", location(diagnostic.range)),
-    ])
+  func contactGroup(_ group: ContactGroup, _ w: inout JSONWriter) {
+    w.object { w in
+      w.field("id", group.id)
+      w.field("title", group.title)
+      w.array("contacts") { w in
+        for contact in group.contacts {
+          w.object { w in
+            w.field("id", contact.id)
+            w.field("label", contact.label)
+            w.key("details")
+            self.contact(contact.details, &w)
+            location(contact.range, &w)
+          }
+        }
+      }
+      w.field("notes", strings: group.notes)
+      location(group.range, &w)
+    }
+  }
+
+  func edge(_ edge: Edge, _ w: inout JSONWriter) {
+    w.object { w in
+      w.field("from", nodeName(edge.from))
+      w.field("to", nodeName(edge.to))
+      w.field("origin", edge.origin.rawValue)
+      if let range = edge.range {
+        location(range, &w)
+      } else {
+        w.key("location")
+        w.null()
+      }
+    }
+  }
+
+  func diagnostic(_ diagnostic: Diagnostic, _ w: inout JSONWriter) {
+    w.object { w in
+      w.field("code", diagnostic.code.rawValue)
+      w.field("severity", diagnostic.severity.rawValue)
+      w.field("message", diagnostic.message)
+      w.field("help", diagnostic.help)
+      location(diagnostic.range, &w)
+    }
   }
 
   // MARK: - Values
 
-  func reference(_ item: Item) -> JSONValue {
+  func reference(_ item: Item, _ w: inout JSONWriter) {
+    let (kind, id): (String, String)
     switch item {
-    case .step(let index): .object([("kind", .string("step")), ("id", .string(graph.steps[index].id))])
-    case .gate(let index): .object([("kind", .string("gate")), ("id", .string(graph.gates[index].id))])
-    case .signoff(let index): .object([("kind", .string("signoff")), ("id", .string(graph.signoffs[index].key))])
-    case .stage(let index):
-      .object([("kind", .string(graph.stages[index].kind == .rollback ? "rollback" : "stage")), ("id", .string(graph.stages[index].key))])
+    case .step(let index): (kind, id) = ("step", graph.steps[index].id)
+    case .gate(let index): (kind, id) = ("gate", graph.gates[index].id)
+    case .signoff(let index): (kind, id) = ("signoff", graph.signoffs[index].key)
+    case .stage(let index): (kind, id) = (graph.stages[index].kind == .rollback ? "rollback" : "stage", graph.stages[index].key)
+    }
+    w.object { w in
+      w.field("kind", kind)
+      w.field("id", id)
     }
   }
 
@@ -241,52 +285,66 @@ private struct GraphEncoder {
     }
   }
 
-  func owners(_ owners: Owners) -> JSONValue {
-    .object([("roles", .array(owners.roles.map { .string(graph.roles[$0].id) })), ("mode", .string(owners.mode.rawValue))])
+  func owners(_ name: String, _ owners: Owners?, _ w: inout JSONWriter) {
+    w.key(name)
+    guard let owners else { return w.null() }
+    w.object { w in
+      w.field("roles", strings: owners.roles.map { graph.roles[$0].id })
+      w.field("mode", owners.mode.rawValue)
+    }
   }
 
-  func minutes(_ value: Minutes) -> JSONValue {
-    .object([("min", .int(value.minimum)), ("max", .int(value.maximum)), ("uncertain", .bool(value.uncertain)), ("tbd", .bool(value.toBeDecided))])
+  func minutes(_ name: String, _ value: Minutes?, _ w: inout JSONWriter) {
+    w.key(name)
+    guard let value else { return w.null() }
+    w.object { w in
+      w.field("min", value.minimum)
+      w.field("max", value.maximum)
+      w.field("uncertain", value.uncertain)
+      w.field("tbd", value.toBeDecided)
+    }
   }
 
-  func window(_ window: Window) -> JSONValue {
-    .object([("start", .int(window.start)), ("end", .int(window.end))])
+  func window(_ name: String, _ window: Window?, _ w: inout JSONWriter) {
+    w.key(name)
+    guard let window else { return w.null() }
+    w.object { w in
+      w.field("start", window.start)
+      w.field("end", window.end)
+    }
   }
 
-  func record(_ record: Record) -> JSONValue {
-    .object([("kind", .string(record.kind.rawValue)), ("label", .string(record.label)), ("if_yes", .string(record.ifYes))])
+  func criterion(_ criterion: GateCriterion, _ w: inout JSONWriter) {
+    w.object { w in
+      w.field("text", criterion.text)
+      w.field("metric", criterion.metric)
+      w.field("comparison", criterion.comparison?.rawValue)
+      w.key("value")
+      w.double(criterion.value)
+      w.field("unit", criterion.unit)
+      w.field("label", criterion.label)
+    }
   }
 
-  func criterion(_ criterion: GateCriterion) -> JSONValue {
-    .object([
-      ("text", .string(criterion.text)),
-      ("metric", .string(criterion.metric)),
-      ("comparison", .string(criterion.comparison?.rawValue)),
-      ("value", criterion.value.map(JSONValue.double) ?? .null),
-      ("unit", .string(criterion.unit)),
-      ("label", .string(criterion.label)),
-    ])
+  func contact(_ details: ContactDetails, _ w: inout JSONWriter) {
+    w.object { w in
+      w.field("name", details.name)
+      w.field("phone", details.phone)
+      w.field("email", details.email)
+      w.field("chat", details.chat)
+      w.field("location", details.location)
+      w.field("notes", strings: details.notes)
+    }
   }
 
-  func contact(_ details: ContactDetails) -> JSONValue {
-    .object([
-      ("name", .string(details.name)),
-      ("phone", .string(details.phone)),
-      ("email", .string(details.email)),
-      ("chat", .string(details.chat)),
-      ("location", .string(details.location)),
-      ("notes", strings(details.notes)),
-    ])
-  }
-
-  func strings(_ values: [String]) -> JSONValue { .array(values.map(JSONValue.string)) }
-
-  func location(_ range: SourceRange) -> JSONValue {
+  func location(_ range: SourceRange, _ w: inout JSONWriter) {
     let start = source.lineColumn(of: range.start)
     let end = source.lineColumn(of: range.end)
-    return .object([
-      ("line", .int(start.line)), ("column", .int(start.column)),
-      ("end_line", .int(end.line)), ("end_column", .int(end.column)),
-    ])
+    w.object("location") { w in
+      w.field("line", start.line)
+      w.field("column", start.column)
+      w.field("end_line", end.line)
+      w.field("end_column", end.column)
+    }
   }
 }

@@ -421,6 +421,19 @@ public struct MarkdownBackend {
 /// Text from the source made literal in Markdown: every character that could start markup is
 /// backslash-escaped, and line breaks become spaces.
 func escapeInline(_ text: String) -> String {
+  var plain = true
+  for byte in text.utf8 {
+    switch byte {
+    case 0..<0x20, 0x7F, UInt8(ascii: "\\"), UInt8(ascii: "`"), UInt8(ascii: "*"), UInt8(ascii: "_"),
+      UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "|"),
+      UInt8(ascii: "~"), UInt8(ascii: "#"), UInt8(ascii: "&"), UInt8(ascii: "!"), UInt8(ascii: "$"):
+      plain = false
+    default:
+      continue
+    }
+    break
+  }
+  if plain { return text }
   var output = ""
   output.reserveCapacity(text.utf8.count)
   for character in text {

@@ -9,117 +9,181 @@ public enum PlanJSONBackend {
   public static let schema = "runbook-plan/1"
 
   public static func render(_ plan: Plan, source: SourceFile, sourceName: String) -> String {
-    let graph = plan.graph
-    let schedule = plan.schedule
-    func id(_ node: Int) -> String {
-      switch graph.nodes[node] {
-      case .step(let index): graph.steps[index].id
-      case .gate(let index): graph.gates[index].id
-      case .signoff(let index): graph.signoffs[index].key
-      case .stageStart(let index), .stageEnd(let index): graph.stages[index].key
-      }
+    var writer = JSONWriter(capacity: plan.work.count * 700)
+    PlanEncoder(plan: plan, source: source).document(into: &writer, sourceName: sourceName)
+    return writer.document
+  }
+}
+
+private struct PlanEncoder {
+  let plan: Plan
+  let source: SourceFile
+  var graph: RunbookGraph { plan.graph }
+  var schedule: Schedule { plan.schedule }
+
+  func id(_ node: Int) -> String {
+    switch graph.nodes[node] {
+    case .step(let index): graph.steps[index].id
+    case .gate(let index): graph.gates[index].id
+    case .signoff(let index): graph.signoffs[index].key
+    case .stageStart(let index), .stageEnd(let index): graph.stages[index].key
     }
-    func kind(_ node: Int) -> String {
-      switch graph.nodes[node] {
-      case .step: "step"
-      case .gate: "gate"
-      case .signoff: "signoff"
-      default: "stage"
-      }
+  }
+
+  func kind(_ node: Int) -> String {
+    switch graph.nodes[node] {
+    case .step: "step"
+    case .gate: "gate"
+    case .signoff: "signoff"
+    default: "stage"
     }
-    func pair(_ best: Int, _ worst: Int) -> JSONValue { .object([("best", .int(best)), ("worst", .int(worst))]) }
-    func roles(_ node: Int) -> JSONValue { .array((graph.owners(of: node)?.roles ?? []).map { .string(graph.roles[$0].id) }) }
-    func diagnostic(_ diagnostic: Diagnostic) -> JSONValue {
-      let start = source.lineColumn(of: diagnostic.range.start)
-      return .object([
-        ("code", .string(diagnostic.code.rawValue)), ("severity", .string(diagnostic.severity.rawValue)),
-        ("message", .string(diagnostic.message)), ("line", .int(start.line)), ("column", .int(start.column)),
-      ])
+  }
+
+  func pair(_ name: String, _ best: Int, _ worst: Int, _ w: inout JSONWriter) {
+    w.object(name) { w in
+      w.field("best", best)
+      w.field("worst", worst)
     }
+  }
+
+  func roles(_ name: String, _ node: Int, _ w: inout JSONWriter) {
+    w.field(name, strings: (graph.owners(of: node)?.roles ?? []).map { graph.roles[$0].id })
+  }
+
+  func diagnostic(_ diagnostic: Diagnostic, _ w: inout JSONWriter) {
+    let start = source.lineColumn(of: diagnostic.range.start)
+    w.object { w in
+      w.field("code", diagnostic.code.rawValue)
+      w.field("severity", diagnostic.severity.rawValue)
+      w.field("message", diagnostic.message)
+      w.field("line", start.line)
+      w.field("column", start.column)
+    }
+  }
+
+  func document(into w: inout JSONWriter, sourceName: String) {
     let noReturn = Set(schedule.pointsOfNoReturn)
-    let items: [JSONValue] = plan.work.map { node in
-      let number: Int? = {
-        switch graph.nodes[node] {
-        case .step(let index): graph.steps[index].number
-        case .gate(let index): graph.gates[index].number
-        default: nil
+    w.object { w in
+      w.field("schema", PlanJSONBackend.schema)
+      w.object("compiler") { w in
+        w.field("name", "runbook")
+        w.field("version", RunbookInfo.version)
+      }
+      w.object("source") { w in
+        w.field("name", sourceName)
+        w.field("sha256", sha256Hex(source.bytes))
+      }
+      w.field("title", graph.title)
+      w.key("anchor")
+      if let name = graph.anchorName {
+        w.object { w in
+          w.field("name", name)
+          w.field("description", graph.anchorDescription ?? "")
         }
-      }()
-      return .object([
-        ("kind", .string(kind(node))),
-        ("id", .string(id(node))),
-        ("number", .int(number)),
-        ("stage", graph.stage(of: node) == RunbookGraph.rootStage ? .null : .string(graph.stages[graph.stage(of: node)].key)),
-        ("owners", roles(node)),
-        ("mode", .string(graph.owners(of: node)?.mode.rawValue)),
-        ("group", .int(plan.group[node] ?? 0)),
-        ("start", pair(schedule.startBest[node], schedule.startWorst[node])),
-        ("finish", pair(schedule.finishBest[node], schedule.finishWorst[node])),
-        ("latest_start", .int(schedule.latestStart[node])),
-        ("latest_finish", .int(schedule.latestFinish[node])),
-        ("slack", .int(schedule.slack[node])),
-        ("critical", .bool(schedule.critical[node])),
-        ("point_of_no_return", .bool(noReturn.contains(node))),
-        ("diagnostics", .array((plan.flags[node] ?? []).map(diagnostic))),
-      ])
+      } else {
+        w.null()
+      }
+      w.field("anchored", schedule.anchored)
+      w.field("start", schedule.start)
+      pair("end", schedule.endBest, schedule.endWorst, &w)
+      pair("total", schedule.endBest - schedule.start, schedule.endWorst - schedule.start, &w)
+      w.array("items") { w in for node in plan.work { item(node, noReturn.contains(node), &w) } }
+      w.field("unscheduled", strings: schedule.unscheduled.filter { PlanShape.isWork(graph, $0) }.map(id))
+      w.field("critical_path", strings: plan.criticalPath.map(id))
+      w.array("lanes") { w in
+        for lane in plan.lanes {
+          w.object { w in
+            w.field("role", graph.roles[lane.role].id)
+            w.field("name", graph.roles[lane.role].name)
+            w.field("items", strings: lane.nodes.map(id))
+          }
+        }
+      }
+      w.array("handoffs") { w in
+        for handoff in plan.handoffs {
+          w.object { w in
+            w.field("from", id(handoff.from))
+            w.field("to", id(handoff.to))
+            roles("from_roles", handoff.from, &w)
+            roles("to_roles", handoff.to, &w)
+          }
+        }
+      }
+      w.array("gates") { w in for gate in graph.gates { self.gate(gate, &w) } }
+      w.array("rollbacks") { w in for run in schedule.rollbacks { rollback(run, &w) } }
+      w.field("steps_without_duration", strings: schedule.stepsWithoutDuration.map { graph.steps[$0].id })
+      w.array("diagnostics") { w in for diagnostic in plan.diagnostics { self.diagnostic(diagnostic, &w) } }
     }
-    let gates: [JSONValue] = graph.gates.enumerated().map { index, gate in
-      var noGo: JSONValue = .null
+  }
+
+  func item(_ node: Int, _ pastNoReturn: Bool, _ w: inout JSONWriter) {
+    var number: Int?
+    switch graph.nodes[node] {
+    case .step(let index): number = graph.steps[index].number
+    case .gate(let index): number = graph.gates[index].number
+    default: number = nil
+    }
+    let stage = graph.stage(of: node)
+    w.object { w in
+      w.field("kind", kind(node))
+      w.field("id", id(node))
+      w.field("number", number)
+      w.field("stage", stage == RunbookGraph.rootStage ? nil : graph.stages[stage].key)
+      roles("owners", node, &w)
+      w.field("mode", graph.owners(of: node)?.mode.rawValue)
+      w.field("group", plan.group[node] ?? 0)
+      pair("start", schedule.startBest[node], schedule.startWorst[node], &w)
+      pair("finish", schedule.finishBest[node], schedule.finishWorst[node], &w)
+      w.field("latest_start", schedule.latestStart[node])
+      w.field("latest_finish", schedule.latestFinish[node])
+      w.field("slack", schedule.slack[node])
+      w.field("critical", schedule.critical[node])
+      w.field("point_of_no_return", pastNoReturn)
+      w.array("diagnostics") { w in for diagnostic in plan.flags[node] ?? [] { self.diagnostic(diagnostic, &w) } }
+    }
+  }
+
+  func gate(_ gate: Gate, _ w: inout JSONWriter) {
+    w.object { w in
+      w.field("id", gate.id)
+      roles("deciders", gate.node, &w)
+      w.field("criteria", strings: gate.criteria.map(\.text))
+      w.field("no_go_if", strings: gate.noGoConditions.map(\.text))
+      w.field("go", gate.go.map { id(graph.entryNode($0)) })
+      w.key("no_go")
       switch gate.noGo {
       case .rollback(let rollback, _):
-        noGo = .object([("kind", .string("rollback")), ("rollback", .string(graph.stages[rollback].key))])
+        w.object { w in
+          w.field("kind", "rollback")
+          w.field("rollback", graph.stages[rollback].key)
+        }
       case .stop:
-        noGo = .object([("kind", .string("stop"))])
+        w.object { w in w.field("kind", "stop") }
       case nil:
-        break
+        w.null()
       }
-      return .object([
-        ("id", .string(gate.id)),
-        ("deciders", roles(gate.node)),
-        ("criteria", .array(gate.criteria.map { .string($0.text) })),
-        ("no_go_if", .array(gate.noGoConditions.map { .string($0.text) })),
-        ("go", gate.go.map { .string(id(graph.entryNode($0))) } ?? .null),
-        ("no_go", noGo),
-      ])
     }
-    let rollbacks: [JSONValue] = schedule.rollbacks.map { run in
-      .object([
-        ("id", .string(graph.stages[run.rollback].key)),
-        ("title", .string(graph.stages[run.rollback].title)),
-        ("gate", .string(graph.gates[run.gate].id)),
-        ("start", .int(run.start)),
-        ("length", pair(run.lengthBest, run.lengthWorst)),
-        ("bound", .int(run.bound)),
-        ("fits", run.bound.map { .bool(run.lengthWorst <= $0) } ?? .null),
-        ("steps", .array(run.nodes.filter { PlanShape.isWork(graph, $0.node) }.map {
-          .object([("id", .string(id($0.node))), ("start", .int($0.start)), ("finish", .int($0.finish))])
-        })),
-      ])
+  }
+
+  func rollback(_ run: RollbackRun, _ w: inout JSONWriter) {
+    w.object { w in
+      w.field("id", graph.stages[run.rollback].key)
+      w.field("title", graph.stages[run.rollback].title)
+      w.field("gate", graph.gates[run.gate].id)
+      w.field("start", run.start)
+      pair("length", run.lengthBest, run.lengthWorst, &w)
+      w.field("bound", run.bound)
+      w.key("fits")
+      w.bool(run.bound.map { run.lengthWorst <= $0 })
+      w.array("steps") { w in
+        for placed in run.nodes where PlanShape.isWork(graph, placed.node) {
+          w.object { w in
+            w.field("id", id(placed.node))
+            w.field("start", placed.start)
+            w.field("finish", placed.finish)
+          }
+        }
+      }
     }
-    let document: JSONValue = .object([
-      ("schema", .string(schema)),
-      ("compiler", .object([("name", .string("runbook")), ("version", .string(RunbookInfo.version))])),
-      ("source", .object([("name", .string(sourceName)), ("sha256", .string(sha256Hex(source.bytes)))])),
-      ("title", .string(graph.title)),
-      ("anchor", graph.anchorName.map { .object([("name", .string($0)), ("description", .string(graph.anchorDescription ?? ""))]) } ?? .null),
-      ("anchored", .bool(schedule.anchored)),
-      ("start", .int(schedule.start)),
-      ("end", pair(schedule.endBest, schedule.endWorst)),
-      ("total", pair(schedule.endBest - schedule.start, schedule.endWorst - schedule.start)),
-      ("items", .array(items)),
-      ("unscheduled", .array(schedule.unscheduled.filter { PlanShape.isWork(graph, $0) }.map { .string(id($0)) })),
-      ("critical_path", .array(plan.criticalPath.map { .string(id($0)) })),
-      ("lanes", .array(plan.lanes.map { lane in
-        .object([("role", .string(graph.roles[lane.role].id)), ("name", .string(graph.roles[lane.role].name)), ("items", .array(lane.nodes.map { .string(id($0)) }))])
-      })),
-      ("handoffs", .array(plan.handoffs.map { handoff in
-        .object([("from", .string(id(handoff.from))), ("to", .string(id(handoff.to))), ("from_roles", roles(handoff.from)), ("to_roles", roles(handoff.to))])
-      })),
-      ("gates", .array(gates)),
-      ("rollbacks", .array(rollbacks)),
-      ("steps_without_duration", .array(schedule.stepsWithoutDuration.map { .string(graph.steps[$0].id) })),
-      ("diagnostics", .array(plan.diagnostics.map(diagnostic))),
-    ])
-    return document.serialized()
   }
 }

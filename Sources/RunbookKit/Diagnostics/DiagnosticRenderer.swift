@@ -129,13 +129,21 @@ func isBidiControl(_ value: UInt32) -> Bool {
 
 /// Text for one line of output: every control and bidi character shown as `<U+XXXX>`.
 public func visible(_ text: String) -> String {
+  // Most text has none: a scan of the bytes finds the few lead bytes that could start one
+  // (ASCII controls, C1 controls as C2 80-9F, U+061C as D8 9C, the bidi marks as E2 80/81).
+  var suspicious = false
+  for byte in text.utf8 where byte < 0x20 || byte == 0x7F || byte == 0xC2 || byte == 0xD8 || byte == 0xE2 {
+    suspicious = true
+    break
+  }
+  if !suspicious { return text }
   var output = ""
   for scalar in text.unicodeScalars {
     let value = scalar.value
     if value < 0x20 || value == 0x7F || (0x80...0x9F).contains(value) || isBidiControl(value) {
       output += "<U+\(hex(Int(value), width: 4))>"
     } else {
-      output.unicodeScalars.append(scalar)
+      output.append(Character(scalar))
     }
   }
   return output

@@ -1,0 +1,35 @@
+// The JSON writer's escaping, checked by parsing its output back with Foundation's parser.
+import XCTest
+@testable import RunbookKit
+
+final class JSONWriterTests: XCTestCase {
+  func testStringsFromAHostileAlphabetRoundTrip() throws {
+    let alphabet: [String] = ["a", "\"", "\\", "/", "\n", "\r", "\t", "\u{0}", "\u{1}", "\u{1F}", "\u{7F}", "\u{2028}", "\u{2029}", "é", "€", "\u{1F600}", "\u{202E}", "\u{FEFF}", " ", "{", "]", ":", ","]
+    var generator = SystemRandomNumberGenerator()
+    for _ in 0..<300 {
+      let length = Int.random(in: 0...24, using: &generator)
+      let text = (0..<length).map { _ in alphabet.randomElement(using: &generator)! }.joined()
+      var writer = JSONWriter()
+      writer.array { w in
+        w.string(text)
+        w.object { w in w.field(text, text) }
+      }
+      let parsed = try JSONSerialization.jsonObject(with: Data(writer.document.utf8), options: [.fragmentsAllowed]) as? [Any]
+      XCTAssertEqual(parsed?.first as? String, text, writer.document)
+      XCTAssertEqual((parsed?.last as? [String: String])?[text], text)
+      XCTAssertFalse(writer.document.contains("\u{2028}") || writer.document.contains("\u{0}"))
+    }
+  }
+
+  func testLayout() {
+    var writer = JSONWriter()
+    writer.object { w in
+      w.field("a", 1)
+      w.array("empty") { _ in }
+      w.object("nested") { w in w.field("b", nil as String?) }
+      w.key("d")
+      w.double(2.5)
+    }
+    XCTAssertEqual(writer.document, "{\n  \"a\": 1,\n  \"empty\": [],\n  \"nested\": {\n    \"b\": null\n  },\n  \"d\": 2.5\n}\n")
+  }
+}
