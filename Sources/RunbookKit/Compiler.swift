@@ -37,6 +37,7 @@ public enum Compiler {
       graph = built
       diagnostics += semantic
     }
+    diagnostics = Suppressions.apply(to: diagnostics, tree: tree)
     return Compilation(source: source, tree: tree, graph: graph, diagnostics: sortedDiagnostics(diagnostics))
   }
 }

@@ -66,10 +66,18 @@ public enum DiagnosticCode: String, CaseIterable, Sendable, Comparable {
   // MARK: - Limits (RB07xx)
   case fileTooLarge = "RB0701"
 
+  // MARK: - Suppressions (RB08xx)
+  case unusedSuppression = "RB0801"
+  case unknownSuppressionCode = "RB0802"
+  case errorNotSuppressible = "RB0803"
+  case malformedSuppression = "RB0804"
+
   /// The severity a diagnostic of this code has unless a caller changes it.
   public var defaultSeverity: Severity {
     switch self {
-    case .unusedRole, .gateWithoutCriteria, .rollbackNeverEntered: .warning
+    case .unusedRole, .gateWithoutCriteria, .rollbackNeverEntered, .unusedSuppression,
+      .unknownSuppressionCode, .errorNotSuppressible, .malformedSuppression:
+      .warning
     default: .error
     }
   }
@@ -123,6 +131,10 @@ public enum DiagnosticCode: String, CaseIterable, Sendable, Comparable {
     case .missingUnit: "number without a unit"
     case .durationTooLarge: "duration too large"
     case .fileTooLarge: "file too large"
+    case .unusedSuppression: "suppression that suppresses nothing"
+    case .unknownSuppressionCode: "suppression of an unknown code"
+    case .errorNotSuppressible: "suppression of an error"
+    case .malformedSuppression: "malformed suppression comment"
     }
   }
 

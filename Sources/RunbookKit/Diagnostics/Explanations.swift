@@ -251,11 +251,48 @@ extension DiagnosticCode {
       return Explanation(
         summary: "The file is larger than 64 MiB, the largest runbook accepted. Split it into several runbooks.",
         wrong: nil, fixed: nil)
+    // MARK: Suppressions
+    case .unusedSuppression:
+      return Explanation(
+        summary: "A `# runbook:ignore CODE` comment silences a warning on the next statement (`runbook:ignore-file` in the whole file), but there is no such warning there. Remove the comment, so that it does not hide a later warning by accident.",
+        wrong: suppressed("# runbook:ignore RB0404 the auditor signs later", role: "auditor"),
+        fixed: suppressed("# the auditor does the work", role: "auditor"))
+    case .unknownSuppressionCode:
+      return Explanation(
+        summary: "A suppression names a code that runbook does not have. `runbook explain --list` lists every code.",
+        wrong: suppressed("# runbook:ignore RB4040", role: "customer"),
+        fixed: suppressed("# runbook:ignore RB0404", role: "customer"))
+    case .errorNotSuppressible:
+      return Explanation(
+        summary: "Only warnings can be suppressed. An error means the runbook is wrong or ambiguous: fix it instead.",
+        wrong: suppressed("# runbook:ignore RB0202", role: "customer"),
+        fixed: suppressed("# runbook:ignore RB0404", role: "customer"))
+    case .malformedSuppression:
+      return Explanation(
+        summary: "A comment starting with `runbook:` is read as an instruction to runbook: `runbook:ignore CODE [reason]` or `runbook:ignore-file CODE [reason]`. Anything else is reported so that a typo does not silently fail to suppress.",
+        wrong: suppressed("# runbook:ignroe RB0404", role: "customer"),
+        fixed: suppressed("# runbook:ignore RB0404", role: "customer"))
     }
   }
 }
 
 // MARK: - Example builders
+
+/// A runbook whose `auditor` role is declared under a suppression comment and never used, with
+/// `role` owning the work (so the warning is there when `role` is not `auditor`).
+private func suppressed(_ comment: String, role: String) -> String {
+  """
+  runbook "Example" {
+    role customer "Customer"
+    \(comment)
+    role auditor "Auditor"
+    stage work "Work" owner \(role) {
+      step "Backup"
+    }
+  }
+
+  """
+}
 
 /// A runbook with two roles and one stage owned by `customer` holding `body`.
 private func work(_ body: String, parallel: Bool = false) -> String {
