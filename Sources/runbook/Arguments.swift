@@ -15,7 +15,7 @@ struct UsageError: Error {
 
 /// Output formats of `runbook check`.
 enum CheckFormat: String, CaseIterable {
-  case human
+  case human, json, github, sarif
 }
 
 /// Options of `runbook check`.
@@ -45,8 +45,15 @@ struct BuildOptions {
   var outputPath: String?
 }
 
+/// Options of `runbook fmt`.
+struct FormatOptions {
+  var paths: [String] = []
+  var check = false
+}
+
 /// One parsed invocation.
 enum Command {
+  case format(FormatOptions)
   case build(BuildOptions)
   case plan(PlanOptions)
   case help
@@ -60,9 +67,10 @@ let usage = """
   usage: runbook <command> [options]
 
   commands:
-    check [--werror] [--quiet] [--stdin-filename NAME] PATH...
+    check [--format human|json|github|sarif] [--werror] [--quiet] [--stdin-filename NAME] PATH...
                           check runbooks for errors; folders are searched for *.runbook,
-                          '-' reads standard input
+                          '-' reads standard input; --werror fails on warnings, --quiet
+                          shows errors only
     build FILE --to markdown|json|plan|mermaid [-o OUT]
                           compile a runbook to a printable checklist, to JSON, to the JSON
                           plan, or to a Mermaid gantt chart of the plan; standard output
@@ -70,6 +78,9 @@ let usage = """
     plan FILE [--format text|json]
                           the executable plan: order, schedule, critical path, lanes per role,
                           hand-offs, gates and rollbacks, with every problem shown in place
+    fmt [--check] PATH... rewrite runbooks in the canonical layout, comments kept; '-' formats
+                          standard input to standard output; --check lists the files that
+                          are not formatted and changes nothing
     explain CODE          explain a diagnostic code, with a wrong and a fixed example
     explain --list        list every diagnostic code
     --help                show this help
@@ -93,11 +104,24 @@ func parseArguments(_ arguments: [String]) throws(UsageError) -> Command {
     return .build(try parseBuild(rest))
   case "plan":
     return .plan(try parsePlan(rest))
+  case "fmt", "format":
+    var options = FormatOptions()
+    for argument in rest {
+      if argument == "--check" {
+        options.check = true
+      } else if argument.hasPrefix("-") && argument != "-" {
+        throw UsageError(message: "unknown option '\(argument)' for 'fmt'")
+      } else {
+        options.paths.append(argument)
+      }
+    }
+    if options.paths.isEmpty { throw UsageError(message: "fmt needs at least one PATH (a file, a folder, or '-')") }
+    return .format(options)
   case "explain":
     guard rest.count == 1 else { throw UsageError(message: "explain needs one CODE, e.g. 'runbook explain RB0102', or --list") }
     return rest[0] == "--list" ? .explainList : .explain(code: rest[0])
   default:
-    let commands = ["check", "build", "plan", "explain", "--help", "--version"]
+    let commands = ["check", "build", "plan", "fmt", "explain", "--help", "--version"]
     var message = "unknown command '\(first)'"
     if let suggestion = closestCommand(first, among: commands) { message += "; did you mean '\(suggestion)'?" }
     throw UsageError(message: message)

@@ -1,58 +1,101 @@
-// `runbook check`: compile every input, print its diagnostics and a one-line summary.
-import RunbookKit
+// `runbook check`: compile every input and report its diagnostics in the chosen format, then a
+// one-line summary ("checked 3 files, 2 errors, 1 warning"). Human output streams file by file;
+// the machine formats are printed whole on standard output, with the summary on standard error.
+// An unreadable file is an error for that file, not the end of the run.
 import Foundation
+import RunbookKit
 
 struct CheckCommand {
   let options: CheckOptions
 
   func run() -> ExitStatus {
-    let renderer = DiagnosticRenderer(color: Output.useColor(STDOUT_FILENO))
+    let renderer = DiagnosticRenderer(color: options.format == .human && Output.useColor(STDOUT_FILENO))
+    let workingDirectory = FileManager.default.currentDirectoryPath
     var files = 0
     var errors = 0
     var warnings = 0
     var ioFailures = 0
-    var report = ""
+    var reports: [FileReport] = []
+    var humanOutput = ""
     for item in collectInputs(options.paths, stdinName: options.stdinFilename) {
       switch readInput(item) {
       case .failure(let failure):
         ioFailures += 1
-        report += "\(visible(failure.path)): error: \(failure.message)\n"
+        let line = "\(visible(displayPath(failure.path, in: workingDirectory))): error: \(failure.message)\n"
+        if options.format == .human { humanOutput += line } else { Output.error(line) }
       case .success(let source):
         files += 1
-        let compilation = Compiler.compile(source)
-        var shown = 0
-        var hidden = 0
-        for var diagnostic in compilation.diagnostics {
+        var diagnostics: [Diagnostic] = []
+        for var diagnostic in Compiler.compile(source).diagnostics {
           if diagnostic.severity == .warning && options.warningsAreErrors { diagnostic.severity = .error }
           if diagnostic.severity == .error { errors += 1 } else if diagnostic.severity == .warning { warnings += 1 }
           if options.quiet && diagnostic.severity != .error { continue }
-          if shown >= RunbookInfo.maximumDiagnosticsPerFile {
-            hidden += 1
-            continue
-          }
-          shown += 1
-          report += renderer.render(diagnostic, in: source)
+          diagnostics.append(diagnostic)
         }
-        if hidden > 0 { report += "\(visible(source.path)): … and \(hidden) more diagnostics not shown\n" }
-      }
-      if report.utf8.count > 1 << 16 {
-        Output.standard(report)
-        report = ""
+        let path = item.isStandardInput ? source.path : displayPath(source.path, in: workingDirectory)
+        if options.format == .human {
+          let shown = diagnostics.prefix(RunbookInfo.maximumDiagnosticsPerFile)
+          for diagnostic in shown { humanOutput += renderer.render(diagnostic, in: SourceFile(renamed: source, to: path)) }
+          if diagnostics.count > shown.count {
+            humanOutput += "\(visible(path)): … and \(diagnostics.count - shown.count) more diagnostics not shown\n"
+          }
+          if humanOutput.utf8.count > 1 << 16 {
+            Output.standard(humanOutput)
+            humanOutput = ""
+          }
+        } else if !diagnostics.isEmpty {
+          reports.append(FileReport(path: path, source: source, diagnostics: diagnostics))
+        }
       }
     }
     if files == 0 && ioFailures == 0 {
-      report += "error: no *.runbook files found in \(options.paths.joined(separator: ", "))\n"
+      let line = "error: no *.runbook files found in \(options.paths.joined(separator: ", "))\n"
+      if options.format == .human { humanOutput += line } else { Output.error(line) }
       ioFailures += 1
     }
-    report += summary(files: files, errors: errors, warnings: warnings, unreadable: ioFailures)
-    Output.standard(report)
+    let summary = summaryLine(files: files, errors: errors, warnings: warnings, unreadable: ioFailures)
+    switch options.format {
+    case .human:
+      Output.standard(humanOutput + summary)
+    case .json:
+      Output.standard(ReportFormat.json(reports))
+      Output.error(summary)
+    case .github:
+      Output.standard(ReportFormat.github(reports))
+      Output.error(summary)
+    case .sarif:
+      Output.standard(ReportFormat.sarif(reports))
+      Output.error(summary)
+    }
     if ioFailures > 0 { return .usageOrIO }
     return errors > 0 ? .inputErrors : .success
   }
 
-  private func summary(files: Int, errors: Int, warnings: Int, unreadable: Int) -> String {
+  private func summaryLine(files: Int, errors: Int, warnings: Int, unreadable: Int) -> String {
     var parts = [plural(files, "file"), plural(errors, "error"), plural(warnings, "warning")]
     if unreadable > 0 { parts.append("\(unreadable) unreadable") }
     return "checked " + parts.joined(separator: ", ") + "\n"
+  }
+}
+
+/// A path as given when relative; an absolute path inside the working directory made relative.
+func displayPath(_ path: String, in workingDirectory: String) -> String {
+  let base = workingDirectory.hasSuffix("/") ? workingDirectory : workingDirectory + "/"
+  if path.hasPrefix(base) { return String(path.dropFirst(base.count)) }
+  if path.hasPrefix("./") { return String(path.dropFirst(2)) }
+  return path
+}
+
+extension SourceFile {
+  /// The same file under another displayed path.
+  init(renamed source: SourceFile, to path: String) {
+    self = source.path == path ? source : SourceFile(path: path, bytes: source.bytes)
+  }
+}
+
+extension InputItem {
+  var isStandardInput: Bool {
+    if case .standardInput = self { return true }
+    return false
   }
 }

@@ -24,6 +24,8 @@ enum Tool {
       return BuildCommand(options: options).run()
     case .plan(let options):
       return PlanCommand(options: options).run()
+    case .format(let options):
+      return FormatCommand(options: options).run()
     case .explain(let code):
       return explain(code)
     case .explainList:
