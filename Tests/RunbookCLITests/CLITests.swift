@@ -240,3 +240,193 @@ final class PlanCommandTests: XCTestCase {
     XCTAssertTrue(result.stdout.contains("✗ error[RB0304]"), result.stdout)
   }
 }
+
+/// A runbook with one error and one warning whose messages quote hostile text.
+private let hostileRunbook = """
+  runbook "Formats" {
+    role customer "Customer"
+    role unused_role "Unused"
+    stage s "S" owner customer {
+      step "x" owner cust, tom
+    }
+  }
+
+  """
+
+final class CheckFormatTests: XCTestCase {
+  private func fileWith(_ text: String, name: String = "formats.runbook") throws -> (folder: URL, file: URL) {
+    let folder = try temporaryFolder()
+    let file = folder.appendingPathComponent(name)
+    try Data(text.utf8).write(to: file)
+    return (folder, file)
+  }
+
+  func testJSONFormatIsADocumentedArray() throws {
+    let (folder, _) = try fileWith(hostileRunbook)
+    let result = try runTool(["check", "--format", "json", "formats.runbook"], in: folder)
+    XCTAssertEqual(result.status, 1)
+    XCTAssertTrue(result.stderr.contains("checked 1 file, 3 errors, 1 warning"), result.stderr)
+    let array = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+    XCTAssertEqual(array.count, 4)
+    let first = array[0]
+    XCTAssertEqual(first["path"] as? String, "formats.runbook")
+    XCTAssertEqual(Set(first.keys), ["path", "severity", "code", "message", "range", "notes", "help"])
+    let range = try XCTUnwrap(first["range"] as? [String: [String: Int]])
+    XCTAssertEqual(range["start"]?["line"], 3)
+    XCTAssertEqual(range["start"]?["column"], 8)
+    XCTAssertEqual(range["start"]?["offset"], 54)
+  }
+
+  func testGitHubFormatEscapesMessagesAndProperties() throws {
+    let (folder, _) = try fileWith(hostileRunbook, name: "a,b:c%.runbook")
+    let result = try runTool(["check", "--format", "github", "."], in: folder)
+    XCTAssertEqual(result.status, 1)
+    let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.isEmpty }
+    XCTAssertEqual(lines.count, 4)
+    for line in lines {
+      XCTAssertTrue(line.hasPrefix("::error file=") || line.hasPrefix("::warning file="), String(line))
+      XCTAssertTrue(line.contains("file=a%2Cb%3Ac%25.runbook,line="), String(line))
+      // Exactly one `::` separates the parameters from the message.
+      let afterCommand = line.dropFirst(2)
+      XCTAssertEqual(afterCommand.components(separatedBy: "::").count, 2, String(line))
+    }
+    XCTAssertTrue(result.stdout.contains("::warning file=a%2Cb%3Ac%25.runbook,line=3,col=8,endLine=3,endColumn=19,title=RB0404 role never used::"), result.stdout)
+    XCTAssertTrue(result.stdout.contains("%0Ahelp: "), result.stdout)
+  }
+
+  func testGitHubMessagesSurviveHostileText() {
+    XCTAssertEqual(githubEscaped("100% done\r\nnext ::error file=x::boom, a:b"), "100%25 done%0D%0Anext ::error file=x::boom, a:b")
+  }
+
+  private func githubEscaped(_ text: String) -> String {
+    var output = ""
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "%": output += "%25"
+      case "\r": output += "%0D"
+      case "\n": output += "%0A"
+      default: output.unicodeScalars.append(scalar)
+      }
+    }
+    return output
+  }
+
+  func testSARIFValidatesAgainstTheOfficialSchema() throws {
+    let schema = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/schemas/sarif-schema-2.1.0.json")
+    guard FileManager.default.fileExists(atPath: schema.path) else {
+      if ProcessInfo.processInfo.environment["RUNBOOK_REQUIRE_TOOLS"] == "1" { XCTFail("missing \(schema.path)") }
+      throw XCTSkip("the SARIF schema is not beside the repository")
+    }
+    let (folder, _) = try fileWith(hostileRunbook)
+    let result = try runTool(["check", "--format", "sarif", "formats.runbook"], in: folder)
+    XCTAssertEqual(result.status, 1)
+    let log = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    XCTAssertEqual(log["version"] as? String, "2.1.0")
+    let run = try XCTUnwrap((log["runs"] as? [[String: Any]])?.first)
+    XCTAssertEqual(run["columnKind"] as? String, "unicodeCodePoints")
+    let results = try XCTUnwrap(run["results"] as? [[String: Any]])
+    XCTAssertEqual(results.count, 4)
+    let script = """
+      import json, sys, jsonschema
+      schema = json.load(open(sys.argv[1]))
+      jsonschema.validate(json.load(sys.stdin), schema)
+      """
+    let check = Process()
+    check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    check.arguments = ["python3", "-c", script, schema.path]
+    let input = Pipe()
+    let errors = Pipe()
+    check.standardInput = input
+    check.standardError = errors
+    try check.run()
+    input.fileHandleForWriting.write(Data(result.stdout.utf8))
+    try input.fileHandleForWriting.close()
+    check.waitUntilExit()
+    let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    if message.contains("No module named") && ProcessInfo.processInfo.environment["RUNBOOK_REQUIRE_TOOLS"] != "1" {
+      throw XCTSkip("jsonschema is not installed")
+    }
+    XCTAssertEqual(check.terminationStatus, 0, message)
+  }
+
+  func testQuietAndStdinFilename() throws {
+    let result = try runTool(["check", "--quiet", "--stdin-filename", "pipe.runbook", "-"], stdin: Data(hostileRunbook.utf8))
+    XCTAssertEqual(result.status, 1)
+    XCTAssertFalse(result.stdout.contains("warning["), result.stdout)
+    XCTAssertTrue(result.stdout.contains("pipe.runbook:5:20: error[RB0202]"), result.stdout)
+  }
+
+  func testSuppressionsThroughTheTool() throws {
+    let used = "runbook \"R\" {\n  role a \"A\"\n  # runbook:ignore RB0404 kept for contacts\n  role b \"B\"\n  stage s \"S\" owner a {\n    step \"x\"\n  }\n}\n"
+    let usedResult = try runTool(["check", "-"], stdin: Data(used.utf8))
+    XCTAssertEqual(usedResult.status, 0)
+    XCTAssertTrue(usedResult.stdout.hasSuffix("checked 1 file, 0 errors, 0 warnings\n"), usedResult.stdout)
+    let unused = used.replacingOccurrences(of: "role b \"B\"", with: "role b \"B\" name \"x\"\n  signoff \"s\" by b")
+    let unusedResult = try runTool(["check", "--werror", "-"], stdin: Data(unused.utf8))
+    XCTAssertEqual(unusedResult.status, 1)
+    XCTAssertTrue(unusedResult.stdout.contains("error[RB0801]"), unusedResult.stdout)
+    let unknown = used.replacingOccurrences(of: "RB0404", with: "RB4404")
+    let unknownResult = try runTool(["check", "-"], stdin: Data(unknown.utf8))
+    XCTAssertTrue(unknownResult.stdout.contains("warning[RB0802]"), unknownResult.stdout)
+    XCTAssertTrue(unknownResult.stdout.contains("warning[RB0404]"), unknownResult.stdout)
+  }
+
+  func testManyFilesInOneRunAndAnUnreadableOne() throws {
+    let folder = try temporaryFolder()
+    for index in 0..<1000 {
+      let text = index == 500 ? "runbook \"R\" {\n  stgae\n}\n" : "runbook \"R\(index)\" {\n  role a \"A\"\n  stage s \"S\" owner a {\n    step \"x\"\n  }\n}\n"
+      try Data(text.utf8).write(to: folder.appendingPathComponent(String(format: "r%04d.runbook", index)))
+    }
+    let locked = folder.appendingPathComponent("r9999.runbook")
+    try Data("runbook \"R\" {\n}\n".utf8).write(to: locked)
+    try FileManager.default.setAttributes([.posixPermissions: 0], ofItemAtPath: locked.path)
+    defer { try? FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: locked.path) }
+    let result = try runTool(["check", folder.path])
+    if getuid() == 0 {
+      // root reads any file, so the unreadable one is read like the others.
+      XCTAssertEqual(result.status, 1)
+      XCTAssertTrue(result.stdout.hasSuffix("checked 1001 files, 1 error, 0 warnings\n"), String(result.stdout.suffix(200)))
+    } else {
+      XCTAssertEqual(result.status, 2)
+      XCTAssertTrue(result.stdout.contains("r9999.runbook: error: cannot open the file"), result.stdout)
+      XCTAssertTrue(result.stdout.hasSuffix("checked 1000 files, 1 error, 0 warnings, 1 unreadable\n"), String(result.stdout.suffix(200)))
+    }
+    XCTAssertTrue(result.stdout.contains("r0500.runbook:2:3: error[RB0102]"), String(result.stdout.prefix(400)))
+  }
+}
+
+final class FormatCommandTests: XCTestCase {
+  func testFormatInPlaceCheckAndStdin() throws {
+    let folder = try temporaryFolder()
+    let file = folder.appendingPathComponent("messy.runbook")
+    let messy = "runbook   \"R\" {\n    role a \"A\"   # the only role\n  stage s \"S\" owner a {\n step \"x\"\n  }\n}\n"
+    try Data(messy.utf8).write(to: file)
+    let check = try runTool(["fmt", "--check", folder.path])
+    XCTAssertEqual(check.status, 1)
+    XCTAssertTrue(check.stdout.contains("messy.runbook"), check.stdout)
+    XCTAssertEqual(try String(contentsOf: file, encoding: .utf8), messy, "--check must not change files")
+    let fix = try runTool(["fmt", file.path])
+    XCTAssertEqual(fix.status, 0, fix.stderr)
+    let formatted = try String(contentsOf: file, encoding: .utf8)
+    XCTAssertEqual(formatted, "runbook \"R\" {\n  role a \"A\"  # the only role\n\n  stage s \"S\" owner a {\n    step \"x\"\n  }\n}\n")
+    XCTAssertEqual(try runTool(["fmt", "--check", file.path]).status, 0)
+    let piped = try runTool(["fmt", "-"], stdin: Data(messy.utf8))
+    XCTAssertEqual(piped.stdout, formatted)
+  }
+
+  func testAFileWithSyntaxErrorsIsNotTouched() throws {
+    let folder = try temporaryFolder()
+    let file = folder.appendingPathComponent("broken.runbook")
+    let broken = "runbook   \"R\" {\n  stgae s \"S\" {\n  }\n}\n"
+    try Data(broken.utf8).write(to: file)
+    let result = try runTool(["fmt", file.path])
+    XCTAssertEqual(result.status, 1)
+    XCTAssertTrue(result.stderr.contains("error[RB0102]"), result.stderr)
+    XCTAssertEqual(try String(contentsOf: file, encoding: .utf8), broken)
+  }
+
+  func testTheExamplesAreFormatted() throws {
+    let result = try runTool(["fmt", "--check", "Examples"], in: repositoryRoot)
+    XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+  }
+}
