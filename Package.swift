@@ -11,6 +11,8 @@ let package = Package(
   targets: [
     .target(name: "RunbookKit"),
     .executableTarget(name: "runbook", dependencies: ["RunbookKit"]),
+    // The benchmark: generates runbooks and times the release `runbook` beside baselines.
+    .executableTarget(name: "runbook-bench"),
     .testTarget(
       name: "RunbookKitTests", dependencies: ["RunbookKit"], exclude: ["Fixtures", "Golden"]),
     .testTarget(name: "RunbookCLITests", dependencies: ["runbook"]),

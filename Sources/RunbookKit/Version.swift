@@ -8,4 +8,12 @@ public enum RunbookInfo {
   public static let maximumFileBytes = 64 * 1024 * 1024
   /// The most diagnostics printed for one file; the rest are counted ("… and 812 more").
   public static let maximumDiagnosticsPerFile = 200
+  /// The longest id or keyword, in bytes. Longer names get RB0702.
+  public static let maximumNameBytes = 128
+  /// The longest one-line string, in bytes (64 KiB). Longer strings get RB0703.
+  public static let maximumStringBytes = 64 * 1024
+  /// The longest text block, in bytes (1 MiB). Longer blocks get RB0703.
+  public static let maximumTextBlockBytes = 1024 * 1024
+  /// The most steps and gates in one runbook. More get RB0704.
+  public static let maximumSteps = 1_048_576
 }

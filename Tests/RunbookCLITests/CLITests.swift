@@ -312,7 +312,13 @@ final class CheckFormatTests: XCTestCase {
   }
 
   func testSARIFValidatesAgainstTheOfficialSchema() throws {
-    let schema = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/schemas/sarif-schema-2.1.0.json")
+    // The schema is in the project's shared folder, beside the repository (or above it).
+    var parent = repositoryRoot
+    var schema = parent.appendingPathComponent("shared/schemas/sarif-schema-2.1.0.json")
+    while !FileManager.default.fileExists(atPath: schema.path) && parent.path != "/" {
+      parent = parent.deletingLastPathComponent()
+      schema = parent.appendingPathComponent("shared/schemas/sarif-schema-2.1.0.json")
+    }
     guard FileManager.default.fileExists(atPath: schema.path) else {
       if ProcessInfo.processInfo.environment["RUNBOOK_REQUIRE_TOOLS"] == "1" { XCTFail("missing \(schema.path)") }
       throw XCTSkip("the SARIF schema is not beside the repository")

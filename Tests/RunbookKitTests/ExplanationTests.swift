@@ -6,7 +6,7 @@ import XCTest
 
 final class ExplanationTests: XCTestCase {
   func testEveryCodeHasAnExplanationWithCheckedExamples() {
-    let withoutTextExamples: Set<DiagnosticCode> = [.invalidUTF8, .nulByte, .fileTooLarge]
+    let withoutTextExamples: Set<DiagnosticCode> = [.invalidUTF8, .nulByte, .fileTooLarge, .textTooLong, .tooManySteps]
     for code in DiagnosticCode.allCases {
       let explanation = code.explanation
       XCTAssertGreaterThan(explanation.summary.count, 40, "\(code.rawValue) needs a real explanation")
@@ -24,12 +24,18 @@ final class ExplanationTests: XCTestCase {
     }
   }
 
-  func testCodesWithoutTextExamplesAreProducedFromBytes() {
+  func testCodesWithoutTextExamplesAreProducedFromBytes() throws {
     let valid = Array("runbook \"R\" {\n}\n".utf8)
     let invalidUTF8 = Compiler.compile(SourceFile(path: "t", bytes: valid + [0xC3]))
     XCTAssertEqual(invalidUTF8.diagnostics.map(\.code), [.invalidUTF8])
     let nul = Compiler.compile(SourceFile(path: "t", bytes: valid + [0]))
     XCTAssertEqual(nul.diagnostics.map(\.code), [.nulByte])
+    let longString = "runbook \"" + String(repeating: "x", count: RunbookInfo.maximumStringBytes) + "\" {\n}\n"
+    XCTAssertEqual(compile(longString).diagnostics.map(\.code), [.textTooLong])
+    let steps = "runbook \"R\" {\n  role a \"A\"\n  stage s \"S\" owner a {\n" + String(repeating: "    step \"x\"\n", count: 12) + "  }\n}\n"
+    let (graph, diagnostics) = GraphBuilder.build(try XCTUnwrap(parse(steps).root), maximumSteps: 10)
+    XCTAssertEqual(diagnostics.map(\.code), [.tooManySteps])
+    XCTAssertEqual(graph.steps.count, 10)
     let huge = [UInt8](repeating: UInt8(ascii: " "), count: RunbookInfo.maximumFileBytes + 1)
     XCTAssertEqual(Compiler.compile(SourceFile(path: "t", bytes: huge)).diagnostics.map(\.code), [.fileTooLarge])
   }

@@ -14,6 +14,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable, Comparable {
   case textBlockIndentation = "RB0007"
   case unknownUnit = "RB0008"
   case invalidNumber = "RB0009"
+  case bidiControl = "RB0010"
 
   // MARK: - Syntax (RB01xx)
   case expectedToken = "RB0101"
@@ -65,6 +66,9 @@ public enum DiagnosticCode: String, CaseIterable, Sendable, Comparable {
 
   // MARK: - Limits (RB07xx)
   case fileTooLarge = "RB0701"
+  case nameTooLong = "RB0702"
+  case textTooLong = "RB0703"
+  case tooManySteps = "RB0704"
 
   // MARK: - Suppressions (RB08xx)
   case unusedSuppression = "RB0801"
@@ -75,7 +79,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable, Comparable {
   /// The severity a diagnostic of this code has unless a caller changes it.
   public var defaultSeverity: Severity {
     switch self {
-    case .unusedRole, .gateWithoutCriteria, .rollbackNeverEntered, .unusedSuppression,
+    case .unusedRole, .gateWithoutCriteria, .rollbackNeverEntered, .unusedSuppression, .bidiControl,
       .unknownSuppressionCode, .errorNotSuppressible, .malformedSuppression:
       .warning
     default: .error
@@ -94,6 +98,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable, Comparable {
     case .textBlockIndentation: "badly indented text block"
     case .unknownUnit: "unknown unit"
     case .invalidNumber: "invalid number"
+    case .bidiControl: "text with a bidirectional control character"
     case .expectedToken: "unexpected token"
     case .unknownKeyword: "unknown keyword"
     case .unclosedBlock: "unclosed block"
@@ -131,6 +136,9 @@ public enum DiagnosticCode: String, CaseIterable, Sendable, Comparable {
     case .missingUnit: "number without a unit"
     case .durationTooLarge: "duration too large"
     case .fileTooLarge: "file too large"
+    case .nameTooLong: "name too long"
+    case .textTooLong: "text too long"
+    case .tooManySteps: "too many steps"
     case .unusedSuppression: "suppression that suppresses nothing"
     case .unknownSuppressionCode: "suppression of an unknown code"
     case .errorNotSuppressible: "suppression of an error"

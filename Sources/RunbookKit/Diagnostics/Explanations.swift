@@ -55,6 +55,11 @@ extension DiagnosticCode {
         summary: "A duration has a unit the language does not know. The units are `m` (minutes), `h` (hours), `d` (days), `w` (weeks) and `mo` (months of 30 days); they combine as in `1h30m`.",
         wrong: work("step \"Backup\" duration 2hrs"),
         fixed: work("step \"Backup\" duration 2h"))
+    case .bidiControl:
+      return Explanation(
+        summary: "Text contains an invisible character (such as U+202E, right-to-left override) that changes the order in which the text around it is displayed, so a title can read differently on the printout than what the file says. Remove it, or write it as an escape such as `\\u{202E}` so that it is seen.",
+        wrong: work("step \"Backup \u{202E}TSET\""),
+        fixed: work("step \"Backup TEST\""))
     case .invalidNumber:
       return Explanation(
         summary: "A number or duration could not be read, or a duration is not a whole number of minutes.",
@@ -250,6 +255,19 @@ extension DiagnosticCode {
     case .fileTooLarge:
       return Explanation(
         summary: "The file is larger than 64 MiB, the largest runbook accepted. Split it into several runbooks.",
+        wrong: nil, fixed: nil)
+    case .nameTooLong:
+      return Explanation(
+        summary: "An id or keyword is longer than 128 characters. Ids are short handles for `after` and `verifies`; the description belongs in the title.",
+        wrong: work("step " + String(repeating: "a", count: 129) + " \"Backup\""),
+        fixed: work("step backup \"Backup\""))
+    case .textTooLong:
+      return Explanation(
+        summary: "A one-line string is longer than 64 KiB, or a text block longer than 1 MiB. Runbooks hold checklists, not documents: point to the document instead.",
+        wrong: nil, fixed: nil)
+    case .tooManySteps:
+      return Explanation(
+        summary: "The runbook has more than 1,048,576 steps and gates; the rest are not checked. Split it into several runbooks.",
         wrong: nil, fixed: nil)
     // MARK: Suppressions
     case .unusedSuppression:

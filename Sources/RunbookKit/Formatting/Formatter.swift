@@ -22,6 +22,9 @@ private struct Printer {
   let comments: [SourceRange]
   /// Comments already printed.
   var printed: [Bool]
+  /// Every comment before this index has been printed: printing goes in source order, so
+  /// the loops over comments start here instead of at the first comment.
+  var nextComment = 0
   /// Output lines: the code, and a trailing comment kept apart so it can be aligned.
   var lines: [(indent: Int, code: String, comment: String?)] = []
 
@@ -219,7 +222,11 @@ private struct Printer {
   mutating func emitComments(before offset: Int, indent: Int, after previousEnd: Int?, blankBefore: Bool = false) {
     var lastEnd = previousEnd
     var first = true
-    for index in comments.indices where !printed[index] && comments[index].start < offset {
+    while nextComment < comments.count && printed[nextComment] { nextComment += 1 }
+    var index = nextComment - 1
+    while index + 1 < comments.count && comments[index + 1].start < offset {
+      index += 1
+      if printed[index] { continue }
       printed[index] = true
       let comment = comments[index]
       if let lastEnd, first, onSameLine(lastEnd, comment.start), let last = lines.indices.last, lines[last].comment == nil, !lines[last].code.isEmpty {
@@ -239,8 +246,11 @@ private struct Printer {
   /// the end of the statement's line, any others on lines of their own before it.
   mutating func attachComments(inside range: SourceRange, indent: Int) {
     var found: [Int] = []
-    for index in comments.indices where !printed[index] && comments[index].start >= range.start && comments[index].start < range.end {
-      found.append(index)
+    while nextComment < comments.count && printed[nextComment] { nextComment += 1 }
+    var index = nextComment
+    while index < comments.count && comments[index].start < range.end {
+      if !printed[index] && comments[index].start >= range.start { found.append(index) }
+      index += 1
     }
     guard !found.isEmpty, !lines.isEmpty else { return }
     for index in found { printed[index] = true }

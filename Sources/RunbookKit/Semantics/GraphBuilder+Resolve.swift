@@ -143,9 +143,10 @@ extension GraphBuilder {
   mutating func owners(_ attribute: Attribute?) -> Owners? {
     guard case .owners(let expression) = attribute?.value else { return nil }
     var roles: [Int] = []
+    var seen: Set<Int> = []
     for role in expression.roles {
       guard let index = resolveRole(role) else { continue }
-      if !roles.contains(index) { roles.append(index) }
+      if seen.insert(index).inserted { roles.append(index) }
     }
     return roles.isEmpty ? nil : Owners(roles: roles, mode: expression.mode)
   }

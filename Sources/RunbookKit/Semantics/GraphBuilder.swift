@@ -24,6 +24,8 @@ struct GraphBuilder {
   var brokenNames: Set<String> = []
   var usedRoles: Set<Int> = []
   var suggestionsMade = 0
+  var maximumSteps = RunbookInfo.maximumSteps
+  var reportedTooManySteps = false
   /// Set when a `no_go` names no rollback: then "rollback never entered" would only repeat it.
   var unresolvedRollbackReference = false
   let anchorRange: SourceRange?
@@ -31,8 +33,9 @@ struct GraphBuilder {
   // MARK: - Entry
 
   /// Builds the graph of a parsed runbook.
-  static func build(_ root: Declaration) -> (RunbookGraph, [Diagnostic]) {
+  static func build(_ root: Declaration, maximumSteps: Int = RunbookInfo.maximumSteps) -> (RunbookGraph, [Diagnostic]) {
     var builder = GraphBuilder(root: root)
+    builder.maximumSteps = maximumSteps
     builder.declare(root)
     builder.deriveIDs()
     builder.resolve()
@@ -138,6 +141,16 @@ struct GraphBuilder {
   }
 
   mutating func declareItem(_ declaration: Declaration, in stage: Int) {
+    if declaration.kind == .step || declaration.kind == .gate {
+      let count = graph.steps.count + graph.gates.count
+      if count == maximumSteps && !reportedTooManySteps {
+        reportedTooManySteps = true
+        report(
+          .tooManySteps, "the runbook has more than \(maximumSteps) steps and gates; the rest are not checked",
+          at: declaration.keywordRange, help: "split the runbook into several files")
+      }
+      if count >= maximumSteps { return }
+    }
     let item: Item
     switch declaration.kind {
     case .stage:

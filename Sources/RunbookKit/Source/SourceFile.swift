@@ -50,18 +50,41 @@ public struct SourceFile: Sendable {
   public let bytes: [UInt8]
   /// The byte offset at which each line starts. Line 1 starts after a byte-order mark, if any.
   public let lineStarts: [Int]
+  /// The number of scalars (non-continuation bytes) before every multiple of `checkpointBytes`,
+  /// so that a column on a very long line costs a short scan, not a scan of the whole line.
+  private let scalarCheckpoints: [Int]
+  private static let checkpointBytes = 4096
 
   /// Creates a source file from raw bytes.
   public init(path: String, bytes: [UInt8]) {
     self.path = path
     self.bytes = bytes
     var starts = [SourceFile.byteOrderMarkLength(bytes)]
+    var checkpoints = [0]
+    checkpoints.reserveCapacity(bytes.count / SourceFile.checkpointBytes + 1)
     bytes.withUnsafeBufferPointer { buffer in
-      for offset in 0..<buffer.count where buffer[offset] == UInt8(ascii: "\n") {
-        starts.append(offset + 1)
+      var scalars = 0
+      for offset in 0..<buffer.count {
+        let byte = buffer[offset]
+        if byte == UInt8(ascii: "\n") { starts.append(offset + 1) }
+        if byte & 0xC0 != 0x80 { scalars += 1 }
+        if (offset + 1) % SourceFile.checkpointBytes == 0 { checkpoints.append(scalars) }
       }
     }
     self.lineStarts = starts
+    self.scalarCheckpoints = checkpoints
+  }
+
+  /// The number of scalars in `bytes[0..<offset]`.
+  private func scalarCount(before offset: Int) -> Int {
+    let checkpoint = offset / SourceFile.checkpointBytes
+    var count = scalarCheckpoints[checkpoint]
+    var position = checkpoint * SourceFile.checkpointBytes
+    while position < offset {
+      if bytes[position] & 0xC0 != 0x80 { count += 1 }
+      position += 1
+    }
+    return count
   }
 
   /// Creates a source file from a string (used by tests and tools).
@@ -89,14 +112,9 @@ public struct SourceFile: Sendable {
   public func lineColumn(of offset: Int) -> LineColumn {
     let clamped = min(max(offset, 0), bytes.count)
     let index = lineIndex(of: clamped)
-    var column = 1
-    var position = lineStarts[index]
-    while position < clamped {
-      // Count every byte that is not a UTF-8 continuation byte: one per scalar in valid text,
-      // one per stray byte in invalid text.
-      if bytes[position] & 0xC0 != 0x80 { column += 1 }
-      position += 1
-    }
+    // Every byte that is not a UTF-8 continuation byte counts: one per scalar in valid text,
+    // one per stray byte in invalid text.
+    let column = scalarCount(before: clamped) - scalarCount(before: lineStarts[index]) + 1
     return LineColumn(line: index + 1, column: column)
   }
 

@@ -173,6 +173,11 @@ public struct Lexer {
     }
     emit(.word, from: start)
     tokens[tokens.count - 1].keyword = Keyword.lookup(bytes, start, position)
+    if position - start > RunbookInfo.maximumNameBytes {
+      report(
+        .nameTooLong, "this name is \(position - start) characters long; the limit is \(RunbookInfo.maximumNameBytes)",
+        SourceRange(start, position), help: "use a short id; put the description in the title")
+    }
   }
 
   /// Scans digits, an optional fraction, and any glued unit letters and further digits
@@ -251,6 +256,7 @@ public struct Lexer {
       if byte == UInt8(ascii: "\"") {
         position += 1
         emit(.string, from: start)
+        reportIfTooLong(from: start, limit: RunbookInfo.maximumStringBytes, what: "string")
         return
       }
       if byte == UInt8(ascii: "\n") || (byte == UInt8(ascii: "\r") && peek(1) == UInt8(ascii: "\n")) {
@@ -297,6 +303,7 @@ public struct Lexer {
       if byte == UInt8(ascii: "\"") && peek(1) == UInt8(ascii: "\"") && peek(2) == UInt8(ascii: "\"") {
         position += 3
         emit(.textBlock, from: start)
+        reportIfTooLong(from: start, limit: RunbookInfo.maximumTextBlockBytes, what: "text block")
         return
       }
       if byte == UInt8(ascii: "\\") && peek(1) == UInt8(ascii: "\"") {
@@ -309,6 +316,14 @@ public struct Lexer {
       .unterminatedTextBlock, "unterminated text block", SourceRange(start, start + 3),
       help: "close the text block with `\"\"\"` on a line of its own")
     emit(.textBlock, from: start)
+  }
+
+  private mutating func reportIfTooLong(from start: Int, limit: Int, what: String) {
+    guard position - start > limit else { return }
+    report(
+      .textTooLong, "this \(what) is \(position - start) bytes long; the limit is \(limit)",
+      SourceRange(start, min(position, start + 3)),
+      help: "shorten it; long text belongs in the document the runbook points to")
   }
 
   // MARK: - Bad bytes

@@ -21,13 +21,26 @@ extension Parser {
     let token = current
     advance()
     if token.kind == .textBlock {
-      return TextLiteral(value: decodeTextBlock(token), range: token.range, isBlock: true)
+      let value = decodeTextBlock(token)
+      checkBidiControls(value, at: token.range)
+      return TextLiteral(value: value, range: token.range, isBlock: true)
     }
     let bytes = source.bytes
     var end = token.range.end
     if end - token.range.start >= 2 && bytes[end - 1] == bytes[token.range.start] { end -= 1 }
     let value = decodeEscapes(from: token.range.start + 1, to: end)
+    checkBidiControls(value, at: token.range)
     return TextLiteral(value: value, range: token.range, isBlock: false)
+  }
+
+  /// Warns about characters that make text display in another order than it is stored: a
+  /// title could then read differently on the printout than what it says.
+  mutating func checkBidiControls(_ value: String, at range: SourceRange) {
+    guard let scalar = value.unicodeScalars.first(where: { isBidiControl($0.value) }) else { return }
+    report(
+      .bidiControl,
+      "this text contains U+\(hex(Int(scalar.value), width: 4)), which changes the order in which text is displayed",
+      at: range, help: "remove the invisible control character; if it is needed, write it as \\u{\(hex(Int(scalar.value), width: 4))} so that it is seen")
   }
 
   /// Processes `\\`, `\"`, `\n`, `\t`, `\r` and `\u{…}` between two offsets.

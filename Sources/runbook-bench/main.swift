@@ -1,0 +1,189 @@
+// runbook-bench: generates realistic runbooks of 1k, 10k, 100k and 1M steps and measures the
+// release `runbook` binary on them — check, Markdown, JSON and plan: wall time, steps/s, MB/s
+// and peak memory — beside two baselines on the same data: `wc -l` on the source and Python's
+// `json.load` on runbook's own JSON. Then it checks the project's targets and exits 1 if one is
+// missed. Run: swift build -c release && .build/release/runbook-bench [--sizes 1000,10000]
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+// MARK: - Generating runbooks
+
+/// A runbook of `steps` steps: stages of 50 steps, every third one parallel; multi-owner steps;
+/// `after` edges to the previous stage; a gate with a rollback every 20 stages; durations on
+/// some steps; a window tying one stage to the anchor and wide windows on a few steps.
+func generate(steps total: Int) -> String {
+  var lines = ["runbook \"Generated upgrade of \(total) steps\" {", "  anchor T \"Cut-over\""]
+  let roles = ["vendor", "customer", "engineer", "qa", "support"]
+  for role in roles { lines.append("  role \(role) \"\(role.capitalized)\"") }
+  var step = 0
+  var stage = 0
+  var rollbacks: [String] = []
+  while step < total {
+    stage += 1
+    let parallel = stage % 3 == 0
+    lines.append("  stage st\(stage) \"Stage \(stage)\"\(parallel ? " parallel" : "") owner \(roles[stage % roles.count]) {")
+    if stage == 3 { lines.append("    window T-1w..T+5000w") }
+    let firstOfStage = step + 1
+    for index in 0..<50 where step < total {
+      step += 1
+      var line = "    step s\(step) \"Check item \(step)\""
+      if index % 7 == 3 { line += " owner \(roles[step % 5]) and \(roles[(step + 1) % 5])" }
+      if index % 5 == 1 { line += " duration \(1 + step % 50)m..\(60 + step % 60)m" }
+      if index % 11 == 5 && firstOfStage > 50 { line += " after s\(firstOfStage - 50 + index % 50)" }
+      if index % 17 == 9 { line += " window T-1w..T+5000w" }
+      lines.append(line)
+    }
+    if stage % 20 == 0 && step < total {
+      step += 1
+      let gate = "g\(stage)"
+      lines += [
+        "    gate \(gate) \"Go / No-Go \(stage)\" {", "      decided_by customer",
+        "      criterion availability >= 99.9%", "      go -> s\(step + 1)",
+        "      no_go -> rollback r\(stage) within 10h", "    }",
+      ]
+      rollbacks.append("  rollback r\(stage) \"Rollback \(stage)\" owner engineer {\n    step rb\(stage)a \"Restore\" duration 1h\n    step rb\(stage)b \"Verify\" duration 30m..1h\n  }")
+      if step < total {
+        step += 1
+        lines.append("    step s\(step) \"Continue after gate \(stage)\"")
+      }
+    }
+    lines.append("  }")
+  }
+  lines += rollbacks
+  lines.append("  signoff \"Done\" by vendor")
+  lines.append("}")
+  return lines.joined(separator: "\n") + "\n"
+}
+
+// MARK: - Measuring
+
+struct Measurement {
+  var seconds: Double
+  var peakBytes: Int
+  var status: Int32
+}
+
+/// Runs a program with stdout to /dev/null (or a file) and returns its wall time and peak
+/// resident memory, read from wait4's resource usage for that child alone.
+func measure(_ executable: String, _ arguments: [String], stdout: String = "/dev/null") -> Measurement {
+  var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
+  posix_spawn_file_actions_init(&actions)
+  posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+  let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+  defer { for pointer in argv { free(pointer) } }
+  var pid: pid_t = 0
+  let start = DispatchTime.now().uptimeNanoseconds
+  let spawned = posix_spawnp(&pid, executable, &actions, nil, argv, environ)
+  posix_spawn_file_actions_destroy(&actions)
+  guard spawned == 0 else {
+    return Measurement(seconds: 0, peakBytes: 0, status: -1)
+  }
+  var status: Int32 = 0
+  var usage = rusage()
+  _ = wait4(pid, &status, 0, &usage)
+  let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+  return Measurement(seconds: seconds, peakBytes: Int(usage.ru_maxrss) * 1024, status: (status >> 8) & 0xFF)
+}
+
+/// The best of `runs` measurements (the least disturbed by the rest of the machine).
+func best(_ runs: Int, _ body: () -> Measurement) -> Measurement {
+  var result = body()
+  for _ in 1..<max(runs, 1) {
+    let next = body()
+    if next.seconds < result.seconds { result = next }
+  }
+  return result
+}
+
+// MARK: - Main
+
+var sizes = [1_000, 10_000, 100_000, 1_000_000]
+var arguments = Array(CommandLine.arguments.dropFirst())
+while let argument = arguments.first {
+  arguments.removeFirst()
+  if argument == "--sizes", let list = arguments.first {
+    arguments.removeFirst()
+    sizes = list.split(separator: ",").compactMap { Int($0) }
+  } else {
+    FileHandle.standardError.write(Data("usage: runbook-bench [--sizes 1000,10000,100000,1000000]\n".utf8))
+    exit(2)
+  }
+}
+
+let binaryFolder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+let runbook = binaryFolder.appendingPathComponent("runbook").path
+guard FileManager.default.isExecutableFile(atPath: runbook) else {
+  FileHandle.standardError.write(Data("runbook-bench: build the release binary first: swift build -c release\n".utf8))
+  exit(2)
+}
+let work = FileManager.default.temporaryDirectory.appendingPathComponent("runbook-bench-\(getpid())")
+try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+defer { try? FileManager.default.removeItem(at: work) }
+
+print("runbook-bench: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory / 1_073_741_824) GiB; times are the best of 3 runs (1 for 1M steps)")
+print("")
+print("steps".padding(toLength: 10, withPad: " ", startingAt: 0) + "source MB  " + "command".padding(toLength: 22, withPad: " ", startingAt: 0) + "seconds    steps/s      MB/s   peak MB  peak/source")
+var results: [Int: [String: Measurement]] = [:]
+var sourceBytes: [Int: Int] = [:]
+for size in sizes {
+  let file = work.appendingPathComponent("generated-\(size).runbook")
+  let text = generate(steps: size)
+  try Data(text.utf8).write(to: file)
+  sourceBytes[size] = text.utf8.count
+  let json = work.appendingPathComponent("generated-\(size).json").path
+  let runs = size >= 1_000_000 ? 1 : 3
+  var row: [String: Measurement] = [:]
+  row["check"] = best(runs) { measure(runbook, ["check", file.path]) }
+  row["build --to markdown"] = best(runs) { measure(runbook, ["build", file.path, "--to", "markdown"]) }
+  row["build --to json"] = best(runs) { measure(runbook, ["build", file.path, "--to", "json"], stdout: json) }
+  row["plan"] = best(runs) { measure(runbook, ["plan", file.path]) }
+  row["baseline: wc -l"] = best(runs) { measure("wc", ["-l", file.path]) }
+  row["baseline: json.load"] = best(runs) { measure("python3", ["-c", "import json,sys; json.load(open(sys.argv[1]))", json]) }
+  results[size] = row
+  for name in ["check", "build --to markdown", "build --to json", "plan", "baseline: wc -l", "baseline: json.load"] {
+    guard let m = row[name] else { continue }
+    let megabytes = Double(text.utf8.count) / 1_048_576
+    var line = String(size).padding(toLength: 10, withPad: " ", startingAt: 0)
+    line += String(format: "%9.1f  ", megabytes)
+    line += name.padding(toLength: 22, withPad: " ", startingAt: 0)
+    line += String(format: "%7.3f %10.0f %9.1f %9.1f %12.1f", m.seconds, Double(size) / m.seconds, megabytes / m.seconds, Double(m.peakBytes) / 1_048_576, Double(m.peakBytes) / Double(text.utf8.count))
+    if m.status != 0 && !name.hasPrefix("baseline") { line += "  (exit \(m.status))" }
+    print(line)
+  }
+}
+
+// MARK: - Targets
+
+print("")
+print("Targets")
+var missed = 0
+func target(_ name: String, _ holds: Bool, _ detail: String) {
+  print("  \(holds ? "met   " : "MISSED") \(name): \(detail)")
+  if !holds { missed += 1 }
+}
+if let row = results[100_000] {
+  target("check of 100k steps < 0.5 s", row["check"]!.seconds < 0.5, String(format: "%.3f s", row["check"]!.seconds))
+  target("plan of 100k steps < 1 s", row["plan"]!.seconds < 1, String(format: "%.3f s", row["plan"]!.seconds))
+  target("Markdown of 100k steps < 1 s", row["build --to markdown"]!.seconds < 1, String(format: "%.3f s", row["build --to markdown"]!.seconds))
+  target("JSON of 100k steps < 1 s", row["build --to json"]!.seconds < 1, String(format: "%.3f s", row["build --to json"]!.seconds))
+  let ratio = Double(row["check"]!.peakBytes) / Double(sourceBytes[100_000]!)
+  target("check peak memory < 25x the source", ratio < 25, String(format: "%.1fx", ratio))
+  target("check faster than json.load of the same runbook", row["check"]!.seconds < row["baseline: json.load"]!.seconds,
+    String(format: "%.3f s vs %.3f s", row["check"]!.seconds, row["baseline: json.load"]!.seconds))
+  if let small = results[10_000] {
+    for name in ["check", "build --to markdown", "build --to json", "plan"] {
+      let growth = row[name]!.seconds / small[name]!.seconds
+      target("\(name): 100k at most 12x the time of 10k", growth <= 12, String(format: "%.1fx", growth))
+    }
+  }
+}
+let examples = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("Examples").path
+if FileManager.default.fileExists(atPath: examples) {
+  let m = best(10) { measure(runbook, ["check", examples]) }
+  target("check of Examples/ < 50 ms, process start included", m.seconds < 0.05, String(format: "%.1f ms", m.seconds * 1000))
+}
+exit(missed == 0 ? 0 : 1)

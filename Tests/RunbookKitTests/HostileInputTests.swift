@@ -1,0 +1,231 @@
+// Hostile input: random bytes, invalid UTF-8 in every kind of token, NUL, lone CR, a BOM in the
+// middle, control and bidirectional-override characters, huge titles, 100,000 owners on one step
+// and 100,000 dependencies into one. Each gives located diagnostics or valid output, never a
+// crash or a hang; and every output escapes hostile text so that it reads back as written.
+import XCTest
+@testable import RunbookKit
+
+/// A small deterministic generator, so that a failure can be reproduced.
+private struct SplitMix: RandomNumberGenerator {
+  var state: UInt64
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+}
+
+/// Runs the whole pipeline and every backend on bytes, and checks that each diagnostic is
+/// located inside the file.
+private func exercise(_ bytes: [UInt8], allBackends: Bool = true, file: StaticString = #filePath, line: UInt = #line) -> Compilation {
+  let source = SourceFile(path: "hostile.runbook", bytes: bytes)
+  let compilation = Compiler.compile(source)
+  for diagnostic in compilation.diagnostics {
+    XCTAssertLessThanOrEqual(diagnostic.range.end, bytes.count, "\(diagnostic.code.rawValue) points past the end", file: file, line: line)
+    _ = DiagnosticRenderer().render(diagnostic, in: source)
+  }
+  if let graph = compilation.graph {
+    let plan = Plan(graph: graph, diagnostics: compilation.diagnostics)
+    _ = PlanTextBackend.render(plan, sourceName: "h")
+    if !compilation.hasErrors {
+      _ = MarkdownBackend.render(graph, sourceName: "h", sourceBytes: bytes)
+    }
+    if allBackends {
+      _ = MermaidBackend.render(plan)
+      if !compilation.hasErrors { _ = JSONBackend.render(compilation, sourceName: "h") }
+    }
+  }
+  if allBackends { _ = Formatter.format(compilation.tree) }
+  return compilation
+}
+
+final class HostileInputTests: XCTestCase {
+  func testRandomBytes() {
+    var random = SplitMix(state: 42)
+    for _ in 0..<300 {
+      let count = Int.random(in: 0...600, using: &random)
+      _ = exercise((0..<count).map { _ in UInt8.random(in: 0...255, using: &random) })
+    }
+  }
+
+  func testRandomTokenSoup() {
+    let pieces = ["runbook", "\"R\"", "{", "}", "stage", "step", "gate", "rollback", "role", "a", "b", "owner", "and", "or", "after", ",", "->", "go", "no_go", "within", "1h", "3h..5h", "T-4h", "..", "window", "T", "\n", "\n", "\"\"\"\n  x\n  \"\"\"", "#c\n", "?", ">=", "99%", "record", "yes_no", "verifies", "duration", "parallel", "signoff", "by", "covers", "stop", "\u{FF}", "\u{0}"]
+    var random = SplitMix(state: 7)
+    for _ in 0..<300 {
+      let count = Int.random(in: 0...120, using: &random)
+      let text = (0..<count).map { _ in pieces.randomElement(using: &random)! }.joined(separator: " ")
+      _ = exercise(Array(text.utf8))
+    }
+  }
+
+  func testInvalidUTF8InEveryKindOfToken() {
+    let places: [(String, String)] = [
+      ("name", "runbook \"R\" {\n  role cu\u{FFFF}st \"C\"\n}\n"),
+      ("string", "runbook \"R\" {\n  note \"a\u{FFFF}b\"\n}\n"),
+      ("text block", "runbook \"R\" {\n  note \"\"\"\n    a\u{FFFF}b\n    \"\"\"\n}\n"),
+      ("comment", "runbook \"R\" { # a\u{FFFF}b\n}\n"),
+      ("duration", "runbook \"R\" {\n  role a \"A\"\n  stage s \"S\" owner a {\n    step \"x\" duration 4\u{FFFF}h\n  }\n}\n"),
+      ("between tokens", "runbook \u{FFFF}\"R\" {\n}\n"),
+    ]
+    for (place, text) in places {
+      // U+FFFF stands for the place; it is replaced by an invalid byte.
+      var bytes: [UInt8] = []
+      for byte in Array(text.utf8) { bytes.append(byte) }
+      let marker: [UInt8] = [0xEF, 0xBF, 0xBF]
+      guard let index = (0..<bytes.count - 2).first(where: { Array(bytes[$0..<$0 + 3]) == marker }) else { continue }
+      bytes.replaceSubrange(index..<index + 3, with: [0xFF])
+      let compilation = exercise(bytes)
+      let invalid = compilation.diagnostics.first { $0.code == .invalidUTF8 }
+      XCTAssertEqual(invalid?.range.start, index, "invalid UTF-8 in a \(place) is not reported where it is")
+    }
+  }
+
+  func testNULLoneCRBOMInTheMiddleAndControlCharacters() {
+    let nul = exercise(Array("runbook \"R\" {\n  note \"a\u{0}b\"\n}\n".utf8))
+    XCTAssertEqual(nul.diagnostics.map(\.code), [.nulByte])
+    let loneCR = exercise(Array("runbook \"R\" {\r  note \"a\"\r}\r".utf8))
+    XCTAssertEqual(loneCR.diagnostics.map(\.code), [], "a lone CR separates tokens like a space")
+    let bom = exercise(Array("runbook \"R\" {\n".utf8) + [0xEF, 0xBB, 0xBF] + Array("  note \"a\"\n}\n".utf8))
+    XCTAssertEqual(bom.diagnostics.map(\.code), [.invalidCharacter])
+    XCTAssertEqual(bom.diagnostics.first.map { bom.source.lineColumn(of: $0.range.start) }, LineColumn(line: 2, column: 1))
+    let control = exercise(Array("runbook \"R\" {\n  \u{7}note \"a\"\n}\n".utf8))
+    XCTAssertEqual(control.diagnostics.map(\.code), [.invalidCharacter])
+    let rendered = DiagnosticRenderer().render(control.diagnostics[0], in: control.source)
+    XCTAssertTrue(rendered.contains("<U+0007>note"), rendered)
+  }
+
+  func testRightToLeftOverrideInATitleIsFlaggedAndShownEscaped() throws {
+    let compilation = exercise(Array("runbook \"R\" {\n  role a \"A\"\n  stage s \"S\" owner a {\n    step \"Backup \u{202E}TSET\"\n  }\n}\n".utf8))
+    let warning = try XCTUnwrap(compilation.diagnostics.first)
+    XCTAssertEqual(warning.code, .bidiControl)
+    XCTAssertEqual(compilation.source.lineColumn(of: warning.range.start), LineColumn(line: 4, column: 10))
+    let rendered = DiagnosticRenderer().render(warning, in: compilation.source)
+    XCTAssertTrue(rendered.contains("Backup <U+202E>TSET"), rendered)
+    XCTAssertFalse(rendered.contains("\u{202E}"))
+  }
+
+  func testAHundredThousandOwnersOnOneStep() {
+    let owners = (0..<100_000).map { _ in "a" }.joined(separator: " and ")
+    let compilation = exercise(Array("runbook \"R\" {\n  role a \"A\"\n  stage s \"S\" {\n    step \"x\" owner \(owners)\n  }\n}\n".utf8))
+    XCTAssertEqual(compilation.diagnostics.map(\.code), [])
+    XCTAssertEqual(compilation.graph?.steps.first?.owners?.roles, [0])
+  }
+
+  func testAHundredThousandDependenciesIntoOneStep() {
+    var text = "runbook \"R\" {\n  role a \"A\"\n  stage s \"S\" parallel owner a {\n"
+    for index in 0..<100_000 { text += "    step s\(index) \"Step \(index)\"\n" }
+    text += "    step last \"Last\" after " + (0..<100_000).map { "s\($0)" }.joined(separator: ", ") + "\n  }\n}\n"
+    // The JSON and Mermaid outputs of this file are measured by the release benchmark; in a
+    // debug build they take too long for a unit test.
+    let compilation = exercise(Array(text.utf8), allBackends: false)
+    XCTAssertEqual(compilation.diagnostics.map(\.code), [])
+    XCTAssertEqual(compilation.graph?.edges.filter { $0.origin == .after }.count, 100_000)
+  }
+
+  func testColumnsOnAVeryLongLineCostAShortScan() {
+    // 100,000 columns on one 1 MB line: each must not rescan the line from its start.
+    let line = String(repeating: "é", count: 300_000) + String(repeating: "x", count: 400_000)
+    let source = SourceFile(path: "t", text: "first\n" + line + "\n")
+    var random = SplitMix(state: 9)
+    let started = Date()
+    for _ in 0..<20_000 {
+      let offset = 6 + Int.random(in: 0..<(line.utf8.count), using: &random)
+      let position = source.lineColumn(of: offset)
+      XCTAssertEqual(position.line, 2)
+    }
+    XCTAssertEqual(source.lineColumn(of: 6 + 600_000), LineColumn(line: 2, column: 300_001))
+    XCTAssertEqual(source.lineColumn(of: 6 + 600_010), LineColumn(line: 2, column: 300_011))
+    // Generous: scanning the whole line each time took minutes; the checkpoints take well under
+    // a second even in a debug build.
+    XCTAssertLessThan(Date().timeIntervalSince(started), 20)
+  }
+
+  func testNameAndTextLimits() {
+    let long = String(repeating: "n", count: RunbookInfo.maximumNameBytes + 1)
+    assertDiagnostics("runbook \"R\" {\n  role ⟨RB0702⟩\(long) \"A\"\n  stage s \"S\" owner ⟨RB0702⟩\(long) {\n    step \"x\"\n  }\n}\n")
+    let fine = String(repeating: "n", count: RunbookInfo.maximumNameBytes)
+    assertDiagnostics("runbook \"R\" {\n  role \(fine) \"A\"\n  stage s \"S\" owner \(fine) {\n    step \"x\"\n  }\n}\n")
+    let block = String(repeating: "x", count: RunbookInfo.maximumTextBlockBytes)
+    assertDiagnostics("runbook \"R\" {\n  note ⟨RB0703⟩\"\"\"\n    \(block)\n    \"\"\"\n}\n")
+  }
+
+  // MARK: - Escaping in every output
+
+  /// Text from a hostile alphabet, as it appears in a runbook string (escaped) and as decoded.
+  private func hostileTexts(count: Int, seed: UInt64) -> [String] {
+    let alphabet = ["a", "Z", " ", "*", "_", "|", "<", ">", "[", "]", "(", ")", "#", "`", "~", "&", "!", "$", "%", ":", ",", "\\", "\"", "-", "+", "=", ".", "1.", "é", "€", "\u{1F600}", "::", "\t", "{", "}"]
+    var random = SplitMix(state: seed)
+    return (0..<count).map { _ in
+      var text = (0..<Int.random(in: 1...16, using: &random)).map { _ in alphabet.randomElement(using: &random)! }.joined()
+      text = text.trimmingSpaces
+      return text.isEmpty ? "x" : text
+    }
+  }
+
+  private func quoted(_ text: String) -> String {
+    var output = "\""
+    for character in text {
+      switch character {
+      case "\\": output += "\\\\"
+      case "\"": output += "\\\""
+      case "\t": output += "\\t"
+      default: output.append(character)
+      }
+    }
+    return output + "\""
+  }
+
+  private func runbook(titles: [String]) -> Compilation {
+    var text = "runbook \(quoted(titles[0])) {\n  role r \(quoted(titles[1]))\n  stage s \(quoted(titles[2])) owner r {\n"
+    for (index, title) in titles.enumerated() { text += "    step s\(index) \(quoted(title)) {\n      note \(quoted(title))\n    }\n" }
+    text += "  }\n}\n"
+    let compilation = compile(text)
+    XCTAssertEqual(compilation.diagnostics.map { "\($0.code.rawValue) \($0.message)" }, [], text)
+    return compilation
+  }
+
+  func testJSONReadsBackTheOriginalText() throws {
+    let titles = hostileTexts(count: 60, seed: 1)
+    let compilation = runbook(titles: titles)
+    let document = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(JSONBackend.render(compilation, sourceName: "x").utf8)) as? [String: Any])
+    let steps = try XCTUnwrap(document["steps"] as? [[String: Any]])
+    XCTAssertEqual(steps.map { $0["title"] as? String }, titles)
+    XCTAssertEqual(steps.map { ($0["notes"] as? [String])?.first }, titles)
+    XCTAssertEqual((document["runbook"] as? [String: Any])?["title"] as? String, titles[0])
+  }
+
+  func testMarkdownRendersTheOriginalTextThroughCmarkGFM() throws {
+    try requireTool("cmark-gfm")
+    let titles = hostileTexts(count: 60, seed: 2)
+    let compilation = runbook(titles: titles)
+    let html = try runProgram("cmark-gfm", ["-e", "table", "-e", "tasklist"], input: Data(markdown(compilation).utf8)).stdout
+    let text = htmlText(html)
+    for (index, title) in titles.enumerated() {
+      let shown = title.replacingOccurrences(of: "\t", with: " ")
+      XCTAssertTrue(text.contains("\(index + 1). \(shown) — "), "title \(title.debugDescription) did not render literally")
+      XCTAssertTrue(text.contains("Note: \(shown)"), "note \(title.debugDescription) did not render literally")
+    }
+  }
+
+  func testGitHubAnnotationsAndSARIFCarryTheMessageIntact() throws {
+    let titles = hostileTexts(count: 30, seed: 3)
+    for title in titles {
+      let source = SourceFile(path: "a,b:c.runbook", text: "runbook \"R\" {\n  stage s \"S\" {\n    step \"x\" owner \(title.filter { $0.isLetter })zz\n  }\n}\n")
+      let compilation = Compiler.compile(source)
+      var diagnostics = compilation.diagnostics
+      diagnostics[0].message = title + "\n" + title
+      let report = [FileReport(path: source.path, source: source, diagnostics: [diagnostics[0]])]
+      let line = ReportFormat.github(report)
+      XCTAssertEqual(line.filter { $0 == "\n" }.count, 1, "one command, one line")
+      let message = String(line.dropLast().components(separatedBy: "::").dropFirst(2).joined(separator: "::"))
+      let decoded = message.replacingOccurrences(of: "%0A", with: "\n").replacingOccurrences(of: "%0D", with: "\r").replacingOccurrences(of: "%25", with: "%")
+      XCTAssertTrue(decoded.hasPrefix(title + "\n" + title + "\nhelp: "), decoded)
+      XCTAssertTrue(line.hasPrefix("::error file=a%2Cb%3Ac.runbook,line=3,"), line)
+      let sarif = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(ReportFormat.sarif(report).utf8)) as? [String: Any])
+      let result = try XCTUnwrap(((sarif["runs"] as? [[String: Any]])?.first?["results"] as? [[String: Any]])?.first)
+      XCTAssertTrue(((result["message"] as? [String: Any])?["text"] as? String)?.hasPrefix(title + "\n" + title) == true)
+    }
+  }
+}
