@@ -161,7 +161,7 @@ for size in sizes {
 print("")
 print("Targets")
 var missed = 0
-func target(_ name: String, _ holds: Bool, _ detail: String) {
+@MainActor func target(_ name: String, _ holds: Bool, _ detail: String) {
   print("  \(holds ? "met   " : "MISSED") \(name): \(detail)")
   if !holds { missed += 1 }
 }
