@@ -26,24 +26,24 @@ struct BuildCommand {
       return .inputErrors
     }
     let name = (source.path as NSString).lastPathComponent
-    let text: String
+    let output: Data
     switch options.target {
     case .markdown:
-      text = MarkdownBackend.render(graph, sourceName: name, sourceBytes: source.bytes)
+      output = Data(MarkdownBackend.render(graph, sourceName: name, sourceBytes: source.bytes).utf8)
     case .json:
-      text = JSONBackend.render(compilation, sourceName: name)
+      output = Data(JSONBackend.renderBytes(compilation, sourceName: name))
     case .plan:
-      text = PlanJSONBackend.render(Plan(graph: graph, diagnostics: compilation.diagnostics), source: source, sourceName: name)
+      output = Data(PlanJSONBackend.renderBytes(Plan(graph: graph, diagnostics: compilation.diagnostics), source: source, sourceName: name))
     case .mermaid:
-      text = MermaidBackend.render(Plan(graph: graph, diagnostics: compilation.diagnostics))
+      output = Data(MermaidBackend.render(Plan(graph: graph, diagnostics: compilation.diagnostics)).utf8)
     }
     guard let path = options.outputPath, path != "-" else {
-      Output.standard(text)
+      FileHandle.standardOutput.write(output)
       return .success
     }
     do {
       // Written beside the target and renamed, so a reader never sees half a file.
-      try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+      try output.write(to: URL(fileURLWithPath: path), options: .atomic)
       return .success
     } catch {
       Output.error("\(visible(path)): error: cannot write the output: \(error.localizedDescription)\n")

@@ -25,9 +25,11 @@ struct PlanCommand {
     guard let graph = compilation.graph else { return .inputErrors }
     let plan = Plan(graph: graph, diagnostics: compilation.diagnostics)
     let name = (source.path as NSString).lastPathComponent
-    Output.standard(options.json
-      ? PlanJSONBackend.render(plan, source: source, sourceName: name)
-      : PlanTextBackend.render(plan, sourceName: name))
+    if options.json {
+      FileHandle.standardOutput.write(Data(PlanJSONBackend.renderBytes(plan, source: source, sourceName: name)))
+    } else {
+      Output.standard(PlanTextBackend.render(plan, sourceName: name))
+    }
     return compilation.hasErrors ? .inputErrors : .success
   }
 }

@@ -11,11 +11,17 @@ public enum JSONBackend {
   /// The JSON of a compilation that has a graph. Warnings are included; callers do not render
   /// runbooks that have errors.
   public static func render(_ compilation: Compilation, sourceName: String) -> String {
-    guard let graph = compilation.graph else { return "null\n" }
-    var writer = JSONWriter(capacity: compilation.source.bytes.count * 6)
+    String(decoding: renderBytes(compilation, sourceName: sourceName), as: UTF8.self)
+  }
+
+  /// The same document as UTF-8 bytes, for writing out without another copy.
+  public static func renderBytes(_ compilation: Compilation, sourceName: String) -> [UInt8] {
+    guard let graph = compilation.graph else { return Array("null\n".utf8) }
+    // The document is about 13 times the size of its source; sized so it rarely grows.
+    var writer = JSONWriter(capacity: compilation.source.bytes.count * 14)
     GraphEncoder(graph: graph, source: compilation.source)
       .document(into: &writer, sourceName: sourceName, diagnostics: compilation.diagnostics)
-    return writer.document
+    return writer.documentBytes
   }
 }
 

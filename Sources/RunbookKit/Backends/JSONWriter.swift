@@ -17,7 +17,14 @@ struct JSONWriter {
   }
 
   /// The finished document, with a final newline.
-  var document: String { String(decoding: output, as: UTF8.self) + "\n" }
+  var document: String { String(decoding: documentBytes, as: UTF8.self) }
+
+  /// The finished document as UTF-8 bytes, with a final newline (no copy into a String).
+  var documentBytes: [UInt8] {
+    var bytes = output
+    bytes.append(UInt8(ascii: "\n"))
+    return bytes
+  }
 
   private mutating func beginValue() {
     if afterKey {

@@ -9,9 +9,14 @@ public enum PlanJSONBackend {
   public static let schema = "runbook-plan/1"
 
   public static func render(_ plan: Plan, source: SourceFile, sourceName: String) -> String {
-    var writer = JSONWriter(capacity: plan.work.count * 700)
+    String(decoding: renderBytes(plan, source: source, sourceName: sourceName), as: UTF8.self)
+  }
+
+  /// The same document as UTF-8 bytes, for writing out without another copy.
+  public static func renderBytes(_ plan: Plan, source: SourceFile, sourceName: String) -> [UInt8] {
+    var writer = JSONWriter(capacity: plan.work.count * 600 + 4096)
     PlanEncoder(plan: plan, source: source).document(into: &writer, sourceName: sourceName)
-    return writer.document
+    return writer.documentBytes
   }
 }
 

@@ -14,9 +14,20 @@ private struct PlanText {
   let plan: Plan
   var graph: RunbookGraph { plan.graph }
   var schedule: Schedule { plan.schedule }
+  /// Times already formatted: a plan prints the same few times many times over.
+  private let times = TimeCache()
+
+  init(plan: Plan) {
+    self.plan = plan
+  }
 
   func time(_ minutes: Int) -> String {
-    schedule.anchored ? formatTime(minutes, anchor: graph.anchorName ?? "T") : (minutes == 0 ? "0m" : (minutes < 0 ? "-" : "+") + formatDuration(abs(minutes)))
+    if let known = times.text[minutes] { return known }
+    let text = schedule.anchored
+      ? formatTime(minutes, anchor: graph.anchorName ?? "T")
+      : (minutes == 0 ? "0m" : (minutes < 0 ? "-" : "+") + formatDuration(abs(minutes)))
+    times.text[minutes] = text
+    return text
   }
 
   func number(_ node: Int) -> String {
@@ -211,9 +222,14 @@ private struct PlanText {
   }
 }
 
-/// Pads (or clips) text to a column width.
+/// A memo of formatted times, shared by the copies of the (value-type) text renderer.
+private final class TimeCache {
+  var text: [Int: String] = [:]
+}
+
+/// Pads text to a column width, counting Unicode scalars (the columns of this tool).
 func pad(_ text: String, _ width: Int) -> String {
-  let count = text.count
+  let count = text.unicodeScalars.count
   if count >= width { return text + " " }
   return text + String(repeating: " ", count: width - count)
 }

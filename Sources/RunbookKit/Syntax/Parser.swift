@@ -401,5 +401,11 @@ func listPhrase(_ items: [String], conjunction: String) -> String {
 
 /// Shortens text quoted in a message to a readable length.
 func clipped(_ text: String, limit: Int = 40) -> String {
-  text.count <= limit ? text : String(text.prefix(limit)) + "…"
+  // Scalars, not characters: counting grapheme clusters was a visible cost in large plans.
+  if text.utf8.count <= limit { return text }
+  let scalars = text.unicodeScalars
+  guard scalars.count > limit else { return text }
+  var clippedText = String.UnicodeScalarView()
+  clippedText.append(contentsOf: scalars.prefix(limit))
+  return String(clippedText) + "…"
 }
