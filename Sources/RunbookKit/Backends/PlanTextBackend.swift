@@ -16,9 +16,39 @@ private struct PlanText {
   var schedule: Schedule { plan.schedule }
   /// Times already formatted: a plan prints the same few times many times over.
   private let times = TimeCache()
+  /// Each node's number, clipped title and owners, made once: the table, the lanes and the
+  /// hand-offs each print them again.
+  private let numbers: [String]
+  private let titles: [String]
+  private let ownerNames: [String]
 
   init(plan: Plan) {
     self.plan = plan
+    let graph = plan.graph
+    var numbers = [String](repeating: "", count: graph.nodes.count)
+    var titles = [String](repeating: "", count: graph.nodes.count)
+    var ownerNames = [String](repeating: "—", count: graph.nodes.count)
+    let roleNames = graph.roles.map { visible($0.name) }
+    for node in graph.nodes.indices {
+      switch graph.nodes[node] {
+      case .step(let index):
+        numbers[node] = String(graph.steps[index].number)
+        titles[node] = clipped(visible(graph.steps[index].title), limit: 60)
+      case .gate(let index):
+        numbers[node] = String(graph.gates[index].number)
+        titles[node] = clipped(visible(graph.gates[index].title) + " (gate)", limit: 60)
+      case .signoff(let index):
+        titles[node] = clipped("Sign-off: " + visible(graph.signoffs[index].title), limit: 60)
+      case .stageStart(let index), .stageEnd(let index):
+        titles[node] = clipped(visible(graph.stages[index].title), limit: 60)
+      }
+      if let owners = graph.owners(of: node) {
+        ownerNames[node] = owners.roles.map { roleNames[$0] }.joined(separator: owners.mode == .all ? " + " : " / ")
+      }
+    }
+    self.numbers = numbers
+    self.titles = titles
+    self.ownerNames = ownerNames
   }
 
   func time(_ minutes: Int) -> String {
@@ -30,31 +60,16 @@ private struct PlanText {
     return text
   }
 
-  func number(_ node: Int) -> String {
-    switch graph.nodes[node] {
-    case .step(let index): String(graph.steps[index].number)
-    case .gate(let index): String(graph.gates[index].number)
-    default: ""
-    }
-  }
+  func number(_ node: Int) -> String { numbers[node] }
 
-  func title(_ node: Int) -> String {
-    switch graph.nodes[node] {
-    case .step(let index): visible(graph.steps[index].title)
-    case .gate(let index): visible(graph.gates[index].title) + " (gate)"
-    case .signoff(let index): "Sign-off: " + visible(graph.signoffs[index].title)
-    case .stageStart(let index), .stageEnd(let index): visible(graph.stages[index].title)
-    }
-  }
+  /// The title, clipped to the table's column.
+  func title(_ node: Int) -> String { titles[node] }
 
-  func owners(_ node: Int) -> String {
-    guard let owners = graph.owners(of: node) else { return "—" }
-    return owners.roles.map { visible(graph.roles[$0].name) }.joined(separator: owners.mode == .all ? " + " : " / ")
-  }
+  func owners(_ node: Int) -> String { ownerNames[node] }
 
   func label(_ node: Int) -> String {
-    let number = number(node)
-    return (number.isEmpty ? "" : number + " ") + "\"" + clipped(title(node), limit: 60) + "\""
+    let number = numbers[node]
+    return (number.isEmpty ? "" : number + " ") + "\"" + titles[node] + "\""
   }
 
   func render(sourceName: String) -> String {
@@ -105,7 +120,13 @@ private struct PlanText {
       out.append("Warning: \(plural(schedule.stepsWithoutDuration.count, "step")) have no duration (or `tbd`) and count as zero:")
       out += wrapList(schedule.stepsWithoutDuration.map { String(graph.steps[$0].number) }, separator: ", ")
     }
-    return out.joined(separator: "\n") + "\n"
+    var text = ""
+    text.reserveCapacity(out.reduce(0) { $0 + $1.utf8.count + 1 })
+    for line in out {
+      text += line
+      text += "\n"
+    }
+    return text
   }
 
   func range<T: Equatable>(_ best: T, _ worst: T, _ format: (T) -> String) -> String {
@@ -139,7 +160,7 @@ private struct PlanText {
       let slack = schedule.slack[node] < 0 ? "-" + formatDuration(-schedule.slack[node]) : formatDuration(schedule.slack[node])
       var row = pad(time(schedule.startWorst[node]), 12) + pad(time(schedule.finishWorst[node]), 12)
       row += pad(slack, 9) + pad(String(group), 5) + marker + " " + pad(number(node), 5)
-      row += pad(clipped(title(node), limit: 60), 62) + owners(node)
+      row += pad(title(node), 62) + owners(node)
       out.append(row)
       if case .gate(let index) = graph.nodes[node] { out += branches(index) }
       for diagnostic in plan.flags[node] ?? [] { out.append(String(repeating: " ", count: 40) + flag(diagnostic)) }
@@ -201,7 +222,7 @@ private struct PlanText {
     var out = ["  \"" + visible(graph.stages[run.rollback].title) + "\" after a no-go at " + label(graph.gates[run.gate].node)]
     out.append("    starts \(time(run.start)), " + rollbackSummary(run))
     for (node, start, finish) in run.nodes where PlanShape.isWork(graph, node) {
-      out.append("    " + pad(time(start), 12) + pad(time(finish), 12) + pad(number(node), 5) + pad(clipped(title(node), limit: 60), 62) + owners(node))
+      out.append("    " + pad(time(start), 12) + pad(time(finish), 12) + pad(number(node), 5) + pad(title(node), 62) + owners(node))
     }
     return out
   }
