@@ -88,7 +88,23 @@ struct JSONWriter {
 
   mutating func int(_ value: Int?) {
     beginValue()
-    output += (value.map(String.init) ?? "null").utf8
+    guard let value else {
+      output += "null".utf8
+      return
+    }
+    // Digits straight into the buffer: this runs for every line, column and number.
+    if value < 0 { output.append(UInt8(ascii: "-")) }
+    var magnitude = value.magnitude
+    var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    var count = 0
+    withUnsafeMutableBytes(of: &digits) { buffer in
+      repeat {
+        buffer[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+        magnitude /= 10
+        count += 1
+      } while magnitude > 0
+      for index in stride(from: count - 1, through: 0, by: -1) { output.append(buffer[index]) }
+    }
   }
 
   mutating func bool(_ value: Bool?) {
@@ -146,56 +162,47 @@ struct JSONWriter {
   }
 }
 
-/// Writes a JSON string literal as UTF-8. Runs of plain text are copied as slices.
+/// Writes a JSON string literal as UTF-8, scanning the string's contiguous bytes.
 func writeString(_ value: String, into output: inout [UInt8]) {
+  var copy = value
+  copy.withUTF8 { writeString(bytes: $0, into: &output) }
+}
+
+/// Writes a JSON string literal from UTF-8 bytes.
+private func writeString(bytes: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
   output.append(UInt8(ascii: "\""))
-  let utf8 = value.utf8
-  var plainStart = utf8.startIndex
-  var index = utf8.startIndex
-  while index != utf8.endIndex {
-    let byte = utf8[index]
+  var plainStart = 0
+  var index = 0
+  let count = bytes.count
+  while index < count {
+    let byte = bytes[index]
     var escape: String?
     var length = 1
-    switch byte {
-    case 0x22: escape = "\\\""
-    case 0x5C: escape = "\\\\"
-    case 0x0A: escape = "\\n"
-    case 0x0D: escape = "\\r"
-    case 0x09: escape = "\\t"
-    case 0..<0x20, 0x7F: escape = "\\u" + hex(Int(byte), width: 4).lowercased()
-    case 0xE2:
-      // U+2028 and U+2029 (E2 80 A8, E2 80 A9) end lines in JavaScript.
-      let second = utf8.index(after: index)
-      if second != utf8.endIndex, utf8[second] == 0x80 {
-        let third = utf8.index(after: second)
-        if third != utf8.endIndex, utf8[third] == 0xA8 || utf8[third] == 0xA9 {
-          escape = utf8[third] == 0xA8 ? "\\u2028" : "\\u2029"
-          length = 3
-        }
+    if byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F {
+      switch byte {
+      case 0x22: escape = "\\\""
+      case 0x5C: escape = "\\\\"
+      case 0x0A: escape = "\\n"
+      case 0x0D: escape = "\\r"
+      case 0x09: escape = "\\t"
+      default: escape = "\\u" + hex(Int(byte), width: 4).lowercased()
       }
-    case 0xEF:
-      // U+FEFF (EF BB BF), an invisible byte-order mark: escaped so that it is seen, and so
-      // that no parser mistakes it for the start of a stream.
-      let second = utf8.index(after: index)
-      if second != utf8.endIndex, utf8[second] == 0xBB {
-        let third = utf8.index(after: second)
-        if third != utf8.endIndex, utf8[third] == 0xBF {
-          escape = "\\ufeff"
-          length = 3
-        }
-      }
-    default:
-      break
+    } else if byte == 0xE2 && index + 2 < count && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9) {
+      escape = bytes[index + 2] == 0xA8 ? "\\u2028" : "\\u2029"
+      length = 3
+    } else if byte == 0xEF && index + 2 < count && bytes[index + 1] == 0xBB && bytes[index + 2] == 0xBF {
+      escape = "\\ufeff"
+      length = 3
     }
     if let escape {
-      output += utf8[plainStart..<index]
+      output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[plainStart..<index]))
       output += escape.utf8
-      index = utf8.index(index, offsetBy: length)
+      index += length
       plainStart = index
     } else {
-      index = utf8.index(after: index)
+      index += 1
     }
   }
-  output += utf8[plainStart..<utf8.endIndex]
+  output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[plainStart..<count]))
   output.append(UInt8(ascii: "\""))
 }

@@ -80,12 +80,13 @@ enum PlanShape {
   /// Each dependency between work of different roles, found through stage boundaries. Each
   /// walk back is bounded, so the cost stays linear however wide a stage is.
   static func handoffs(_ graph: RunbookGraph, work: [Int], scheduled: [Bool]) -> [Plan.Handoff] {
-    var predecessors = [[Int]](repeating: [], count: graph.nodes.count)
-    for edge in graph.edges where edge.origin != .noGo { predecessors[edge.to].append(edge.from) }
+    let flow = graph.edges.filter { $0.origin != .noGo }
+    let adjacency = Adjacency(nodeCount: graph.nodes.count, edges: flow)
+    func predecessors(_ node: Int) -> [Int] { adjacency.incoming(node).map { flow[$0].from } }
     var handoffs: [Plan.Handoff] = []
     for node in work {
       guard let owners = graph.owners(of: node) else { continue }
-      var frontier = predecessors[node]
+      var frontier = predecessors(node)
       var seen = Set(frontier)
       var found: [Int] = []
       while let previous = frontier.popLast(), found.count < 8, seen.count < 64 {
@@ -93,7 +94,7 @@ enum PlanShape {
           found.append(previous)
           continue
         }
-        for further in predecessors[previous] where seen.insert(further).inserted { frontier.append(further) }
+        for further in predecessors(previous) where seen.insert(further).inserted { frontier.append(further) }
       }
       for previous in found.sorted() where scheduled[previous] {
         guard let before = graph.owners(of: previous), Set(before.roles) != Set(owners.roles) else { continue }

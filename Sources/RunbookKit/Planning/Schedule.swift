@@ -71,21 +71,26 @@ extension Schedule {
 private struct ScheduleBuilder {
   let graph: RunbookGraph
   let count: Int
-  /// Edges by source and by target, excluding `no_go` edges (the normal flow does not take them).
-  var successors: [[Int]]
-  var predecessors: [[Int]]
+  /// The edges the flow takes (every edge but `no_go`), indexed by source and by target in flat
+  /// arrays: a hundred thousand small arrays cost more to make than the schedule itself.
+  let flowEdges: [Edge]
+  let adjacency: Adjacency
   var inRollback: [Bool]
 
   init(graph: RunbookGraph) {
     self.graph = graph
     count = graph.nodes.count
-    successors = Array(repeating: [], count: count)
-    predecessors = Array(repeating: [], count: count)
-    for edge in graph.edges where edge.origin != .noGo {
-      successors[edge.from].append(edge.to)
-      predecessors[edge.to].append(edge.from)
-    }
+    flowEdges = graph.edges.filter { $0.origin != .noGo }
+    adjacency = Adjacency(nodeCount: count, edges: flowEdges)
     inRollback = (0..<count).map { graph.rollback(containing: $0) != nil }
+  }
+
+  func successors(_ node: Int) -> LazyMapSequence<ArraySlice<Int>, Int> {
+    adjacency.outgoing(node).lazy.map { flowEdges[$0].to }
+  }
+
+  func predecessors(_ node: Int) -> LazyMapSequence<ArraySlice<Int>, Int> {
+    adjacency.incoming(node).lazy.map { flowEdges[$0].from }
   }
 
   func duration(_ node: Int, worst: Bool) -> Int {
@@ -129,14 +134,14 @@ private struct ScheduleBuilder {
     // Order the normal flow.
     var remaining = [Int](repeating: 0, count: count)
     for node in 0..<count where !inRollback[node] {
-      remaining[node] = predecessors[node].count
+      remaining[node] = adjacency.incoming(node).count
     }
     var ready = Heap()
     for node in 0..<count where !inRollback[node] && remaining[node] == 0 { ready.push(node) }
     var order: [Int] = []
     while let node = ready.pop() {
       order.append(node)
-      for next in successors[node] where !inRollback[next] {
+      for next in successors(node) where !inRollback[next] {
         remaining[next] -= 1
         if remaining[next] == 0 { ready.push(next) }
       }
@@ -150,7 +155,7 @@ private struct ScheduleBuilder {
     var offset = [Int](repeating: 0, count: count)
     for node in order {
       var value = 0
-      for previous in predecessors[node] where scheduled[previous] {
+      for previous in predecessors(node) where scheduled[previous] {
         value = max(value, offset[previous] + duration(previous, worst: true))
       }
       if let (start, length) = stageDuration(node, worst: true) { value = max(value, offset[start] + length) }
@@ -179,7 +184,7 @@ private struct ScheduleBuilder {
     var latestStart = [Int](repeating: endWorst, count: count)
     for node in order.reversed() {
       var value = endWorst
-      for next in successors[node] where scheduled[next] { value = min(value, latestStart[next]) }
+      for next in successors(node) where scheduled[next] { value = min(value, latestStart[next]) }
       if case .stageStart(let stage) = graph.nodes[node], let length = graph.stages[stage].duration, !length.toBeDecided {
         value = min(value, latestStart[graph.stages[stage].endNode] - length.maximum)
       }
@@ -198,7 +203,7 @@ private struct ScheduleBuilder {
     var rank = [Int](repeating: 0, count: count)
     for node in order {
       var value = 0
-      for previous in predecessors[node] where scheduled[previous] {
+      for previous in predecessors(node) where scheduled[previous] {
         value = max(value, rank[previous] + (isWork(previous) ? 1 : 0))
       }
       rank[node] = value
@@ -229,7 +234,7 @@ private struct ScheduleBuilder {
     var finish = [Int](repeating: blockStart, count: count)
     for node in order {
       var value = blockStart
-      for previous in predecessors[node] where scheduled[previous] { value = max(value, finish[previous]) }
+      for previous in predecessors(node) where scheduled[previous] { value = max(value, finish[previous]) }
       if let (stageStart, length) = stageDuration(node, worst: worst) { value = max(value, start[stageStart] + length) }
       if let open = opening(node) { value = max(value, open) }
       start[node] = value
@@ -250,20 +255,20 @@ private struct ScheduleBuilder {
       var seen: Set<Int> = [graph.stages[rollback].startNode]
       while let node = stack.popLast() {
         members.append(node)
-        for next in successors[node] where graph.rollback(containing: next) == rollback && seen.insert(next).inserted {
+        for next in successors(node) where graph.rollback(containing: next) == rollback && seen.insert(next).inserted {
           stack.append(next)
         }
       }
       members.sort()
       var remaining: [Int: Int] = [:]
       let memberSet = Set(members)
-      for node in members { remaining[node] = predecessors[node].filter { memberSet.contains($0) }.count }
+      for node in members { remaining[node] = predecessors(node).filter { memberSet.contains($0) }.count }
       var ready = Heap()
       for node in members where remaining[node] == 0 { ready.push(node) }
       var order: [Int] = []
       while let node = ready.pop() {
         order.append(node)
-        for next in successors[node] where memberSet.contains(next) {
+        for next in successors(node) where memberSet.contains(next) {
           remaining[next, default: 0] -= 1
           if remaining[next] == 0 { ready.push(next) }
         }
@@ -274,7 +279,7 @@ private struct ScheduleBuilder {
       for node in order {
         var worstStart = begin
         var bestStart = begin
-        for previous in predecessors[node] where memberSet.contains(previous) {
+        for previous in predecessors(node) where memberSet.contains(previous) {
           worstStart = max(worstStart, worstFinish[previous] ?? begin)
           bestStart = max(bestStart, bestFinish[previous] ?? begin)
         }
@@ -301,13 +306,13 @@ private struct ScheduleBuilder {
         reaches[node] = true
         continue
       }
-      reaches[node] = successors[node].contains { scheduled[$0] && reaches[$0] }
+      reaches[node] = successors(node).contains { scheduled[$0] && reaches[$0] }
     }
     // Walk through the virtual stage nodes: a step is past the point when every path back to a
     // gate with a rollback passes that gate.
     var points: [Int] = []
     for node in order where isWork(node) && !reaches[node] {
-      var frontier = predecessors[node]
+      var frontier = Array(predecessors(node))
       var seen = Set(frontier)
       var previousReaches = false
       while let previous = frontier.popLast() {
@@ -315,7 +320,7 @@ private struct ScheduleBuilder {
           if reaches[previous] { previousReaches = true; break }
           continue
         }
-        for further in predecessors[previous] where seen.insert(further).inserted { frontier.append(further) }
+        for further in predecessors(previous) where seen.insert(further).inserted { frontier.append(further) }
         if seen.count > 64 { break }
       }
       if previousReaches { points.append(node) }
