@@ -8,15 +8,7 @@ struct BuildCommand {
   let options: BuildOptions
 
   func run() -> ExitStatus {
-    let item: InputItem = options.path == "-" ? .standardInput(name: "<stdin>") : .file(path: options.path)
-    let source: SourceFile
-    switch readInput(item) {
-    case .failure(let failure):
-      Output.error("\(visible(failure.path)): error: \(failure.message)\n")
-      return .usageOrIO
-    case .success(let file):
-      source = file
-    }
+    guard let source = readSingleInput(options.path) else { return .usageOrIO }
     let compilation = Compiler.compile(source)
     let renderer = DiagnosticRenderer(color: Output.useColor(STDERR_FILENO))
     Output.error(compilation.diagnostics.map { renderer.render($0, in: source) }.joined())

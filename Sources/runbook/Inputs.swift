@@ -82,3 +82,16 @@ struct InputError: Error {
   let path: String
   let message: String
 }
+
+/// Reads the one input of `build` or `plan` (a path, or '-' for standard input); prints why
+/// when it cannot.
+func readSingleInput(_ path: String) -> SourceFile? {
+  let item: InputItem = path == "-" ? .standardInput(name: "<stdin>") : .file(path: path)
+  switch readInput(item) {
+  case .failure(let failure):
+    Output.error("\(visible(failure.path)): error: \(failure.message)\n")
+    return nil
+  case .success(let file):
+    return file
+  }
+}

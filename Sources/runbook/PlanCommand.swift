@@ -8,15 +8,7 @@ struct PlanCommand {
   let options: PlanOptions
 
   func run() -> ExitStatus {
-    let item: InputItem = options.path == "-" ? .standardInput(name: "<stdin>") : .file(path: options.path)
-    let source: SourceFile
-    switch readInput(item) {
-    case .failure(let failure):
-      Output.error("\(visible(failure.path)): error: \(failure.message)\n")
-      return .usageOrIO
-    case .success(let file):
-      source = file
-    }
+    guard let source = readSingleInput(options.path) else { return .usageOrIO }
     let compilation = Compiler.compile(source)
     if compilation.hasErrors {
       let renderer = DiagnosticRenderer(color: Output.useColor(STDERR_FILENO))

@@ -294,23 +294,6 @@ final class CheckFormatTests: XCTestCase {
     XCTAssertTrue(result.stdout.contains("%0Ahelp: "), result.stdout)
   }
 
-  func testGitHubMessagesSurviveHostileText() {
-    XCTAssertEqual(githubEscaped("100% done\r\nnext ::error file=x::boom, a:b"), "100%25 done%0D%0Anext ::error file=x::boom, a:b")
-  }
-
-  private func githubEscaped(_ text: String) -> String {
-    var output = ""
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "%": output += "%25"
-      case "\r": output += "%0D"
-      case "\n": output += "%0A"
-      default: output.unicodeScalars.append(scalar)
-      }
-    }
-    return output
-  }
-
   func testSARIFValidatesAgainstTheOfficialSchema() throws {
     // The schema is in the project's shared folder, beside the repository (or above it).
     var parent = repositoryRoot

@@ -32,4 +32,11 @@ final class JSONWriterTests: XCTestCase {
     }
     XCTAssertEqual(writer.document, "{\n  \"a\": 1,\n  \"empty\": [],\n  \"nested\": {\n    \"b\": null\n  },\n  \"d\": 2.5\n}\n")
   }
+
+  func testGitHubEscaping() {
+    XCTAssertEqual(
+      ReportFormat.githubData("100% done\r\nnext ::error file=x::boom, a:b"),
+      "100%25 done%0D%0Anext ::error file=x::boom, a:b")
+    XCTAssertEqual(ReportFormat.githubProperty("a,b:c%\n"), "a%2Cb%3Ac%25%0A")
+  }
 }

@@ -33,15 +33,7 @@ private struct GraphEncoder {
   func document(into w: inout JSONWriter, sourceName: String, diagnostics: [Diagnostic]) {
     let root = graph.stages[RunbookGraph.rootStage]
     w.object { w in
-      w.field("schema", JSONBackend.schema)
-      w.object("compiler") { w in
-        w.field("name", "runbook")
-        w.field("version", RunbookInfo.version)
-      }
-      w.object("source") { w in
-        w.field("name", sourceName)
-        w.field("sha256", sha256Hex(source.bytes))
-      }
+      w.documentHead(schema: JSONBackend.schema, sourceName: sourceName, source: source)
       w.object("runbook") { w in
         w.field("title", graph.title)
         w.field("version", graph.version)
@@ -49,15 +41,7 @@ private struct GraphEncoder {
         w.field("description", graph.description)
         w.field("instructions", graph.instructions)
         w.field("notes", strings: graph.notes)
-        w.key("anchor")
-        if let name = graph.anchorName {
-          w.object { w in
-            w.field("name", name)
-            w.field("description", graph.anchorDescription ?? "")
-          }
-        } else {
-          w.null()
-        }
+        w.anchor(graph)
         w.array("items") { w in for item in root.items { reference(item, &w) } }
         location(root.range, &w)
       }

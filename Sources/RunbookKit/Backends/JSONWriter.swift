@@ -127,6 +127,31 @@ struct JSONWriter {
     output += "null".utf8
   }
 
+  // MARK: - Parts every document of runbook's has
+
+  /// `"schema"`, `"compiler"` and `"source"`: what the document is and what it came from.
+  mutating func documentHead(schema: String, sourceName: String, source: SourceFile) {
+    field("schema", schema)
+    object("compiler") { w in
+      w.field("name", "runbook")
+      w.field("version", RunbookInfo.version)
+    }
+    object("source") { w in
+      w.field("name", sourceName)
+      w.field("sha256", sha256Hex(source.bytes))
+    }
+  }
+
+  /// `"anchor": {"name", "description"}`, or null.
+  mutating func anchor(_ graph: RunbookGraph) {
+    key("anchor")
+    guard let name = graph.anchorName else { return null() }
+    object { w in
+      w.field("name", name)
+      w.field("description", graph.anchorDescription ?? "")
+    }
+  }
+
   // MARK: - Conveniences for `"key": value`
 
   mutating func field(_ name: String, _ value: String?) {

@@ -69,25 +69,9 @@ private struct PlanEncoder {
   func document(into w: inout JSONWriter, sourceName: String) {
     let noReturn = Set(schedule.pointsOfNoReturn)
     w.object { w in
-      w.field("schema", PlanJSONBackend.schema)
-      w.object("compiler") { w in
-        w.field("name", "runbook")
-        w.field("version", RunbookInfo.version)
-      }
-      w.object("source") { w in
-        w.field("name", sourceName)
-        w.field("sha256", sha256Hex(source.bytes))
-      }
+      w.documentHead(schema: PlanJSONBackend.schema, sourceName: sourceName, source: source)
       w.field("title", graph.title)
-      w.key("anchor")
-      if let name = graph.anchorName {
-        w.object { w in
-          w.field("name", name)
-          w.field("description", graph.anchorDescription ?? "")
-        }
-      } else {
-        w.null()
-      }
+      w.anchor(graph)
       w.field("anchored", schedule.anchored)
       w.field("start", schedule.start)
       pair("end", schedule.endBest, schedule.endWorst, &w)

@@ -102,31 +102,22 @@ public enum ReportFormat {
     return output
   }
 
-  /// Escapes a workflow command's message.
-  static func githubData(_ text: String) -> String {
-    var output = ""
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "%": output += "%25"
-      case "\r": output += "%0D"
-      case "\n": output += "%0A"
-      default: output.append(Character(scalar))
-      }
-    }
-    return output
-  }
+  /// Escapes a workflow command's message: `%`, CR and LF.
+  static func githubData(_ text: String) -> String { githubEscaped(text, parameter: false) }
 
-  /// Escapes a workflow command's parameter value.
-  static func githubProperty(_ text: String) -> String {
+  /// Escapes a workflow command's parameter value: also `:` and `,`.
+  static func githubProperty(_ text: String) -> String { githubEscaped(text, parameter: true) }
+
+  private static func githubEscaped(_ text: String, parameter: Bool) -> String {
     var output = ""
     for scalar in text.unicodeScalars {
       switch scalar {
       case "%": output += "%25"
       case "\r": output += "%0D"
       case "\n": output += "%0A"
-      case ":": output += "%3A"
-      case ",": output += "%2C"
-      default: output.append(Character(scalar))
+      case ":" where parameter: output += "%3A"
+      case "," where parameter: output += "%2C"
+      default: output.unicodeScalars.append(scalar)
       }
     }
     return output
