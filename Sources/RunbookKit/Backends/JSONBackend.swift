@@ -94,10 +94,7 @@ private struct GraphEncoder {
 
   func rollback(_ index: Int, _ w: inout JSONWriter) {
     let stage = graph.stages[index]
-    let entries = graph.gates.filter {
-      if case .rollback(let target, _) = $0.noGo { return target == index }
-      return false
-    }
+    let entries = graph.gates(entering: index)
     w.object { w in
       w.field("id", stage.key)
       w.field("title", stage.title)

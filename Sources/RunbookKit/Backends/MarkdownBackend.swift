@@ -141,10 +141,7 @@ public struct MarkdownBackend {
     heading(level, stageHeading(index))
     var facts: [String] = []
     if stage.kind == .rollback {
-      let entries = graph.gates.filter {
-        if case .rollback(let target, _) = $0.noGo { return target == index }
-        return false
-      }
+      let entries = graph.gates(entering: index)
       for gate in entries {
         var text = "Run only on a no-go at **\(gate.number).** " + escapeInline(gate.title)
         if case .rollback(_, let within?) = gate.noGo { text += "; must be finished within " + durationInWords(within) }
@@ -344,12 +341,17 @@ public struct MarkdownBackend {
   }
 
   private mutating func rolesTable() {
-    let columns = contactColumns(graph.roles.map(\.contact))
-    line("| Role | " + columns.map(\.title).joined(separator: " | ") + " |")
+    contactTable(heading: "Role", rows: graph.roles.map { ($0.name, $0.contact) })
+  }
+
+  /// A table of labels with the contact columns that any row fills.
+  private mutating func contactTable(heading: String, rows: [(label: String, details: ContactDetails)]) {
+    let columns = contactColumns(rows.map(\.details))
+    line("| \(heading) | " + columns.map(\.title).joined(separator: " | ") + " |")
     line("|---|" + String(repeating: "---|", count: columns.count))
-    for role in graph.roles {
-      let cells = columns.map { escapeCell($0.value(role.contact)) }
-      line("| " + escapeCell(role.name) + " | " + cells.joined(separator: " | ") + " |")
+    for row in rows {
+      let cells = columns.map { escapeCell($0.value(row.details)) }
+      line("| " + escapeCell(row.label) + " | " + cells.joined(separator: " | ") + " |")
     }
   }
 
@@ -359,13 +361,7 @@ public struct MarkdownBackend {
       paragraphs(note, indent: "")
       block()
     }
-    let columns = contactColumns(group.contacts.map(\.details))
-    line("| Contact | " + columns.map(\.title).joined(separator: " | ") + " |")
-    line("|---|" + String(repeating: "---|", count: columns.count))
-    for contact in group.contacts {
-      let cells = columns.map { escapeCell($0.value(contact.details)) }
-      line("| " + escapeCell(contact.label) + " | " + cells.joined(separator: " | ") + " |")
-    }
+    contactTable(heading: "Contact", rows: group.contacts.map { ($0.label, $0.details) })
   }
 
   private func contactColumns(_ details: [ContactDetails]) -> [(title: String, value: (ContactDetails) -> String)] {

@@ -23,7 +23,7 @@ public enum MermaidBackend {
       var frontier = predecessors[node]
       var seen = Set(frontier)
       while let previous = frontier.popLast(), seen.count < 64 {
-        if PlanShape.isWork(graph, previous) {
+        if graph.isWork(previous) {
           if schedule.scheduled[previous] && schedule.finishWorst[previous] == schedule.startWorst[node] { return previous }
           continue
         }
@@ -49,7 +49,7 @@ public enum MermaidBackend {
     }
     for run in schedule.rollbacks {
       lines.append("  section " + text("Rollback: " + graph.stages[run.rollback].title + " (on no-go)"))
-      for (node, start, finish) in run.nodes where PlanShape.isWork(graph, node) {
+      for (node, start, finish) in run.nodes where graph.isWork(node) {
         let tags = (finish == start ? ["milestone"] : []) + ["t\(node)"]
         lines.append("  \(text(title(graph, node))) :\(tags.joined(separator: ", ")), \(anchorSeconds + start * 60), \(finish - start)m")
       }

@@ -77,7 +77,7 @@ private struct PlanEncoder {
       pair("end", schedule.endBest, schedule.endWorst, &w)
       pair("total", schedule.endBest - schedule.start, schedule.endWorst - schedule.start, &w)
       w.array("items") { w in for node in plan.work { item(node, noReturn.contains(node), &w) } }
-      w.field("unscheduled", strings: schedule.unscheduled.filter { PlanShape.isWork(graph, $0) }.map(id))
+      w.field("unscheduled", strings: schedule.unscheduled.filter { graph.isWork($0) }.map(id))
       w.field("critical_path", strings: plan.criticalPath.map(id))
       w.array("lanes") { w in
         for lane in plan.lanes {
@@ -165,7 +165,7 @@ private struct PlanEncoder {
       w.key("fits")
       w.bool(run.bound.map { run.lengthWorst <= $0 })
       w.array("steps") { w in
-        for placed in run.nodes where PlanShape.isWork(graph, placed.node) {
+        for placed in run.nodes where graph.isWork(placed.node) {
           w.object { w in
             w.field("id", id(placed.node))
             w.field("start", placed.start)

@@ -110,7 +110,7 @@ private struct PlanText {
       for run in schedule.rollbacks { out += rollback(run) }
     }
     if !schedule.unscheduled.isEmpty {
-      let stuck = schedule.unscheduled.filter { PlanShape.isWork(graph, $0) }
+      let stuck = schedule.unscheduled.filter { graph.isWork($0) }
       out.append("")
       out.append("Not scheduled (on or after a dependency cycle): \(plural(stuck.count, "item"))")
       out += wrapList(stuck.map { label($0) }, separator: ", ")
@@ -221,7 +221,7 @@ private struct PlanText {
   func rollback(_ run: RollbackRun) -> [String] {
     var out = ["  \"" + visible(graph.stages[run.rollback].title) + "\" after a no-go at " + label(graph.gates[run.gate].node)]
     out.append("    starts \(time(run.start)), " + rollbackSummary(run))
-    for (node, start, finish) in run.nodes where PlanShape.isWork(graph, node) {
+    for (node, start, finish) in run.nodes where graph.isWork(node) {
       out.append("    " + pad(time(start), 12) + pad(time(finish), 12) + pad(number(node), 5) + pad(title(node), 62) + owners(node))
     }
     return out

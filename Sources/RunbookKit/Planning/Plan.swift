@@ -40,7 +40,7 @@ public struct Plan: Sendable {
     self.diagnostics = diagnostics
     let schedule = Schedule.compute(graph)
     self.schedule = schedule
-    let work = schedule.order.filter { PlanShape.isWork(graph, $0) }
+    let work = schedule.order.filter { graph.isWork($0) }
     self.work = work
 
     // Groups renumber the ranks of the work in plan order.
@@ -70,13 +70,6 @@ public struct Plan: Sendable {
 
 /// Helpers that shape the plan.
 enum PlanShape {
-  static func isWork(_ graph: RunbookGraph, _ node: Int) -> Bool {
-    switch graph.nodes[node] {
-    case .step, .gate, .signoff: true
-    default: false
-    }
-  }
-
   /// Each dependency between work of different roles, found through stage boundaries. Each
   /// walk back is bounded, so the cost stays linear however wide a stage is.
   static func handoffs(_ graph: RunbookGraph, work: [Int], scheduled: [Bool]) -> [Plan.Handoff] {
@@ -90,7 +83,7 @@ enum PlanShape {
       var seen = Set(frontier)
       var found: [Int] = []
       while let previous = frontier.popLast(), found.count < 8, seen.count < 64 {
-        if isWork(graph, previous) {
+        if graph.isWork(previous) {
           found.append(previous)
           continue
         }

@@ -204,7 +204,7 @@ private struct ScheduleBuilder {
     for node in order {
       var value = 0
       for previous in predecessors(node) where scheduled[previous] {
-        value = max(value, rank[previous] + (isWork(previous) ? 1 : 0))
+        value = max(value, rank[previous] + (graph.isWork(previous) ? 1 : 0))
       }
       rank[node] = value
     }
@@ -219,13 +219,6 @@ private struct ScheduleBuilder {
       scheduled: scheduled, stepsWithoutDuration: withoutDuration, endBest: endBest, endWorst: endWorst,
       rollbacks: rollbackRuns(finishWorst: finishWorst, scheduled: scheduled),
       pointsOfNoReturn: pointsOfNoReturn(order: order, scheduled: scheduled))
-  }
-
-  func isWork(_ node: Int) -> Bool {
-    switch graph.nodes[node] {
-    case .step, .gate, .signoff: true
-    default: false
-    }
   }
 
   /// Earliest start and finish from `blockStart`, waiting for window openings.
@@ -311,12 +304,12 @@ private struct ScheduleBuilder {
     // Walk through the virtual stage nodes: a step is past the point when every path back to a
     // gate with a rollback passes that gate.
     var points: [Int] = []
-    for node in order where isWork(node) && !reaches[node] {
+    for node in order where graph.isWork(node) && !reaches[node] {
       var frontier = Array(predecessors(node))
       var seen = Set(frontier)
       var previousReaches = false
       while let previous = frontier.popLast() {
-        if isWork(previous) {
+        if graph.isWork(previous) {
           if reaches[previous] { previousReaches = true; break }
           continue
         }

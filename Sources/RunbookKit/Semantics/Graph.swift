@@ -388,6 +388,22 @@ public struct RunbookGraph: Sendable {
     return stages[stage].kind == .rollback ? stage : nil
   }
 
+  /// Whether a node is work people do (a step, gate or sign-off) rather than a stage boundary.
+  public func isWork(_ node: Int) -> Bool {
+    switch nodes[node] {
+    case .step, .gate, .signoff: true
+    default: false
+    }
+  }
+
+  /// The gates whose no-go enters a rollback (an index into `stages`).
+  public func gates(entering rollback: Int) -> [Gate] {
+    gates.filter {
+      if case .rollback(let target, _) = $0.noGo { return target == rollback }
+      return false
+    }
+  }
+
   /// The owners of a step, or the deciders of a gate.
   public func owners(of node: Int) -> Owners? {
     switch nodes[node] {
