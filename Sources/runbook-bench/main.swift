@@ -3,6 +3,7 @@
 // and peak memory — beside two baselines on the same data: `wc -l` on the source and Python's
 // `json.load` on runbook's own JSON. Then it checks the project's targets and exits 1 if one is
 // missed. Run: swift build -c release && .build/release/runbook-bench [--sizes 1000,10000]
+// (`--emit STEPS FILE` writes one generated runbook, for profiling a single command.)
 import Foundation
 
 #if canImport(Glibc)
@@ -108,8 +109,12 @@ while let argument = arguments.first {
   if argument == "--sizes", let list = arguments.first {
     arguments.removeFirst()
     sizes = list.split(separator: ",").compactMap { Int($0) }
+  } else if argument == "--emit", arguments.count >= 2, let size = Int(arguments[0]) {
+    // Writes one generated runbook and stops: the input for profiling a single command.
+    try Data(generate(steps: size).utf8).write(to: URL(fileURLWithPath: arguments[1]))
+    exit(0)
   } else {
-    FileHandle.standardError.write(Data("usage: runbook-bench [--sizes 1000,10000,100000,1000000]\n".utf8))
+    FileHandle.standardError.write(Data("usage: runbook-bench [--sizes 1000,10000,100000,1000000] | --emit STEPS FILE\n".utf8))
     exit(2)
   }
 }

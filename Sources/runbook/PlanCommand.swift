@@ -20,7 +20,7 @@ struct PlanCommand {
     if options.json {
       FileHandle.standardOutput.write(Data(PlanJSONBackend.renderBytes(plan, source: source, sourceName: name)))
     } else {
-      Output.standard(PlanTextBackend.render(plan, sourceName: name))
+      FileHandle.standardOutput.write(Data(PlanTextBackend.renderBytes(plan, sourceName: name)))
     }
     return compilation.hasErrors ? .inputErrors : .success
   }

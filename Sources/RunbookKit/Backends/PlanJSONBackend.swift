@@ -120,7 +120,7 @@ private struct PlanEncoder {
       w.field("stage", stage == RunbookGraph.rootStage ? nil : graph.stages[stage].key)
       roles("owners", node, &w)
       w.field("mode", graph.owners(of: node)?.mode.rawValue)
-      w.field("group", plan.group[node] ?? 0)
+      w.field("group", plan.group[node])
       pair("start", schedule.startBest[node], schedule.startWorst[node], &w)
       pair("finish", schedule.finishBest[node], schedule.finishWorst[node], &w)
       w.field("latest_start", schedule.latestStart[node])

@@ -6,7 +6,14 @@
 /// Renders a plan as text.
 public enum PlanTextBackend {
   public static func render(_ plan: Plan, sourceName: String) -> String {
-    PlanText(plan: plan).render(sourceName: sourceName)
+    String(decoding: renderBytes(plan, sourceName: sourceName), as: UTF8.self)
+  }
+
+  /// The plan as UTF-8 bytes (no copy into a String).
+  public static func renderBytes(_ plan: Plan, sourceName: String) -> [UInt8] {
+    var text = PlanText(plan: plan)
+    text.render(sourceName: sourceName)
+    return text.out.bytes
   }
 }
 
@@ -14,123 +21,189 @@ private struct PlanText {
   let plan: Plan
   var graph: RunbookGraph { plan.graph }
   var schedule: Schedule { plan.schedule }
-  /// Times already formatted: a plan prints the same few times many times over.
-  private let times = TimeCache()
-  /// Each node's number, clipped title and owners, made once: the table, the lanes and the
-  /// hand-offs each print them again.
-  private let numbers: [String]
-  private let titles: [String]
-  private let ownerNames: [String]
+  var out: TextBuffer
+  /// Each node's number, clipped title and owners, and each time and duration, made once: the
+  /// table, the lanes and the hand-offs each print them again.
+  private var pieces: TextPieces
+  private let numbers: [Int]
+  private let titles: [Int]
+  private let ownerNames: [Int]
+  private var times: [Int: Int] = [:]
+  private var durations: [Int: Int] = [:]
 
   init(plan: Plan) {
     self.plan = plan
     let graph = plan.graph
-    var numbers = [String](repeating: "", count: graph.nodes.count)
-    var titles = [String](repeating: "", count: graph.nodes.count)
-    var ownerNames = [String](repeating: "—", count: graph.nodes.count)
+    var pieces = TextPieces(capacity: graph.nodes.count * 40)
+    var numbers = [Int](repeating: 0, count: graph.nodes.count)
+    var titles = [Int](repeating: 0, count: graph.nodes.count)
+    var ownerNames = [Int](repeating: 0, count: graph.nodes.count)
+    let noNumber = pieces.add("")
+    let noOwner = pieces.add("—")
     let roleNames = graph.roles.map { visible($0.name) }
     for node in graph.nodes.indices {
+      numbers[node] = noNumber
       switch graph.nodes[node] {
       case .step(let index):
-        numbers[node] = String(graph.steps[index].number)
-        titles[node] = clipped(visible(graph.steps[index].title), limit: 60)
+        pieces.append(graph.steps[index].number)
+        numbers[node] = pieces.finish()
+        titles[node] = pieces.add(clipped(visible(graph.steps[index].title), limit: 60))
       case .gate(let index):
-        numbers[node] = String(graph.gates[index].number)
-        titles[node] = clipped(visible(graph.gates[index].title) + " (gate)", limit: 60)
+        pieces.append(graph.gates[index].number)
+        numbers[node] = pieces.finish()
+        titles[node] = pieces.add(clipped(visible(graph.gates[index].title) + " (gate)", limit: 60))
       case .signoff(let index):
-        titles[node] = clipped("Sign-off: " + visible(graph.signoffs[index].title), limit: 60)
+        titles[node] = pieces.add(clipped("Sign-off: " + visible(graph.signoffs[index].title), limit: 60))
       case .stageStart(let index), .stageEnd(let index):
-        titles[node] = clipped(visible(graph.stages[index].title), limit: 60)
+        titles[node] = pieces.add(clipped(visible(graph.stages[index].title), limit: 60))
       }
-      if let owners = graph.owners(of: node) {
-        ownerNames[node] = owners.roles.map { roleNames[$0] }.joined(separator: owners.mode == .all ? " + " : " / ")
+      guard let owners = graph.owners(of: node) else {
+        ownerNames[node] = noOwner
+        continue
       }
+      for (position, role) in owners.roles.enumerated() {
+        if position > 0 { pieces.append(owners.mode == .all ? " + " : " / ") }
+        pieces.append(roleNames[role])
+      }
+      ownerNames[node] = pieces.finish()
     }
+    self.pieces = pieces
     self.numbers = numbers
     self.titles = titles
     self.ownerNames = ownerNames
+    // About 110 bytes for each row of the table, and as much again for the lanes and hand-offs.
+    self.out = TextBuffer(capacity: graph.nodes.count * 280)
   }
 
-  func time(_ minutes: Int) -> String {
-    if let known = times.text[minutes] { return known }
+  /// A time as a piece: `T-4h`, or `+2h` from the start without an anchor.
+  mutating func time(_ minutes: Int) -> Int {
+    if let known = times[minutes] { return known }
     let text = schedule.anchored
       ? formatTime(minutes, anchor: graph.anchorName ?? "T")
       : (minutes == 0 ? "0m" : (minutes < 0 ? "-" : "+") + formatDuration(abs(minutes)))
-    times.text[minutes] = text
-    return text
+    let piece = pieces.add(text)
+    times[minutes] = piece
+    return piece
   }
 
-  func number(_ node: Int) -> String { numbers[node] }
-
-  /// The title, clipped to the table's column.
-  func title(_ node: Int) -> String { titles[node] }
-
-  func owners(_ node: Int) -> String { ownerNames[node] }
-
-  func label(_ node: Int) -> String {
-    let number = numbers[node]
-    return (number.isEmpty ? "" : number + " ") + "\"" + titles[node] + "\""
+  mutating func timeText(_ minutes: Int) -> String {
+    let piece = time(minutes)
+    return pieces.text(of: piece)
   }
 
-  func render(sourceName: String) -> String {
-    var out: [String] = []
-    out.append("Plan: " + visible(graph.title))
-    out.append("From: " + visible(sourceName))
+  /// A duration as a piece: `1h30m`, `-2h`.
+  mutating func duration(_ minutes: Int) -> Int {
+    if let known = durations[minutes] { return known }
+    let piece = pieces.add(formatDuration(minutes))
+    durations[minutes] = piece
+    return piece
+  }
+
+  mutating func durationText(_ minutes: Int) -> String {
+    let piece = duration(minutes)
+    return pieces.text(of: piece)
+  }
+
+  /// A time in a column of the table.
+  mutating func timeColumn(_ minutes: Int) {
+    let piece = time(minutes)
+    out.column(piece, of: pieces, 12)
+  }
+
+  mutating func column(_ piece: Int, _ width: Int) {
+    out.column(piece, of: pieces, width)
+  }
+
+  mutating func append(_ piece: Int) {
+    out.append(piece, of: pieces)
+  }
+
+  /// A step's or gate's number and its quoted title.
+  mutating func label(_ node: Int) {
+    if !pieces.isEmpty(numbers[node]) {
+      append(numbers[node])
+      out.append(" ")
+    }
+    out.append("\"")
+    append(titles[node])
+    out.append("\"")
+  }
+
+  func labelText(_ node: Int) -> String {
+    let number = pieces.text(of: numbers[node])
+    return (number.isEmpty ? "" : number + " ") + "\"" + pieces.text(of: titles[node]) + "\""
+  }
+
+  mutating func render(sourceName: String) {
+    out.line("Plan: " + visible(graph.title))
+    out.line("From: " + visible(sourceName))
     if let anchor = graph.anchorName, let description = graph.anchorDescription {
-      out.append("Time zero \(anchor): " + visible(description))
+      out.line("Time zero \(anchor): " + visible(description))
     }
     let totalBest = schedule.endBest - schedule.start
     let totalWorst = schedule.endWorst - schedule.start
-    out.append("Starts \(time(schedule.start)) · ends \(range(schedule.endBest, schedule.endWorst, time)) · takes \(range(totalBest, totalWorst, formatDuration)) (best..worst)")
+    let ends = schedule.endBest == schedule.endWorst
+      ? timeText(schedule.endWorst) : timeText(schedule.endBest) + ".." + timeText(schedule.endWorst)
+    out.line("Starts \(timeText(schedule.start)) · ends \(ends) · takes \(range(totalBest, totalWorst)) (best..worst)")
     let errors = plan.diagnostics.filter { $0.severity == .error }.count
     let warnings = plan.diagnostics.filter { $0.severity == .warning }.count
-    if errors + warnings > 0 { out.append("Problems: \(plural(errors, "error")), \(plural(warnings, "warning")) (shown at the step they concern)") }
-    for diagnostic in plan.generalFlags { out.append("  " + flag(diagnostic)) }
-    out.append("")
-    out += table()
-    out.append("")
-    out.append(plan.criticalPath.isEmpty ? "Critical path: none" : "Critical path (marked * above):")
-    out += wrapList(plan.criticalPath.map { number($0).isEmpty ? clipped(title($0), limit: 30) : number($0) }, separator: " → ")
-    out.append("")
-    out.append("Lanes")
+    if errors + warnings > 0 { out.line("Problems: \(plural(errors, "error")), \(plural(warnings, "warning")) (shown at the step they concern)") }
+    for diagnostic in plan.generalFlags { out.line("  " + flag(diagnostic)) }
+    out.newline()
+    table()
+    out.newline()
+    out.line(plan.criticalPath.isEmpty ? "Critical path: none" : "Critical path (marked * above):")
+    wrapList(plan.criticalPath.map {
+      pieces.isEmpty(numbers[$0]) ? clipped(pieces.text(of: titles[$0]), limit: 30) : pieces.text(of: numbers[$0])
+    }, separator: " → ")
+    out.newline()
+    out.line("Lanes")
     for (role, nodes) in plan.lanes {
-      out.append("  " + visible(graph.roles[role].name) + " (\(plural(nodes.count, "item")))")
+      out.line("  " + visible(graph.roles[role].name) + " (\(plural(nodes.count, "item")))")
       for node in nodes {
-        out.append("    " + pad(time(schedule.startWorst[node]), 12) + pad(time(schedule.finishWorst[node]), 12) + label(node))
+        out.append("    ")
+        timeColumn(schedule.startWorst[node])
+        timeColumn(schedule.finishWorst[node])
+        label(node)
+        out.newline()
       }
     }
-    out.append("")
-    out.append("Hand-offs (\(plan.handoffs.count))")
+    out.newline()
+    out.line("Hand-offs (\(plan.handoffs.count))")
     for handoff in plan.handoffs {
-      out.append("  \(owners(handoff.from)) → \(owners(handoff.to)): after \(label(handoff.from)), \(owners(handoff.to)) starts \(label(handoff.to))")
+      out.append("  ")
+      append(ownerNames[handoff.from])
+      out.append(" → ")
+      append(ownerNames[handoff.to])
+      out.append(": after ")
+      label(handoff.from)
+      out.append(", ")
+      append(ownerNames[handoff.to])
+      out.append(" starts ")
+      label(handoff.to)
+      out.newline()
     }
     if !schedule.rollbacks.isEmpty {
-      out.append("")
-      out.append("Rollbacks")
-      for run in schedule.rollbacks { out += rollback(run) }
+      out.newline()
+      out.line("Rollbacks")
+      for run in schedule.rollbacks { rollback(run) }
     }
     if !schedule.unscheduled.isEmpty {
       let stuck = schedule.unscheduled.filter { graph.isWork($0) }
-      out.append("")
-      out.append("Not scheduled (on or after a dependency cycle): \(plural(stuck.count, "item"))")
-      out += wrapList(stuck.map { label($0) }, separator: ", ")
+      out.newline()
+      out.line("Not scheduled (on or after a dependency cycle): \(plural(stuck.count, "item"))")
+      wrapList(stuck.map { labelText($0) }, separator: ", ")
     }
     if !schedule.stepsWithoutDuration.isEmpty {
-      out.append("")
-      out.append("Warning: \(plural(schedule.stepsWithoutDuration.count, "step")) have no duration (or `tbd`) and count as zero:")
-      out += wrapList(schedule.stepsWithoutDuration.map { String(graph.steps[$0].number) }, separator: ", ")
+      out.newline()
+      out.line("Warning: \(plural(schedule.stepsWithoutDuration.count, "step")) have no duration (or `tbd`) and count as zero:")
+      wrapList(schedule.stepsWithoutDuration.map { String(graph.steps[$0].number) }, separator: ", ")
     }
-    var text = ""
-    text.reserveCapacity(out.reduce(0) { $0 + $1.utf8.count + 1 })
-    for line in out {
-      text += line
-      text += "\n"
-    }
-    return text
   }
 
-  func range<T: Equatable>(_ best: T, _ worst: T, _ format: (T) -> String) -> String {
-    best == worst ? format(worst) : format(best) + ".." + format(worst)
+  /// "2h" or "1h..3h".
+  mutating func range(_ best: Int, _ worst: Int) -> String {
+    best == worst ? durationText(worst) : durationText(best) + ".." + durationText(worst)
   }
 
   func flag(_ diagnostic: Diagnostic) -> String {
@@ -139,41 +212,47 @@ private struct PlanText {
   }
 
   /// The main table: one row per step, gate and sign-off, with stage headings.
-  func table() -> [String] {
-    var out: [String] = []
+  mutating func table() {
     let header = pad("Start", 12) + pad("Finish", 12) + pad("Slack", 9) + pad("Grp", 5) + "  " + pad("#", 5) + pad("Step", 62) + "Owner"
-    out.append(header)
-    out.append(String(repeating: "-", count: header.count))
+    out.line(header)
+    out.line(String(repeating: "-", count: header.count))
     var currentStage = -1
     let noReturn = Set(schedule.pointsOfNoReturn)
     for node in plan.work {
       let stage = graph.stage(of: node)
       if stage != currentStage {
         currentStage = stage
-        out += stageHeading(stage)
+        stageHeading(stage)
       }
       if noReturn.contains(node) {
-        out.append("  ---- point of no return: no rollback is planned from here on ----")
+        out.line("  ---- point of no return: no rollback is planned from here on ----")
       }
-      let group = plan.group[node] ?? 0
-      let marker = schedule.critical[node] ? "*" : " "
-      let slack = schedule.slack[node] < 0 ? "-" + formatDuration(-schedule.slack[node]) : formatDuration(schedule.slack[node])
-      var row = pad(time(schedule.startWorst[node]), 12) + pad(time(schedule.finishWorst[node]), 12)
-      row += pad(slack, 9) + pad(String(group), 5) + marker + " " + pad(number(node), 5)
-      row += pad(title(node), 62) + owners(node)
-      out.append(row)
-      if case .gate(let index) = graph.nodes[node] { out += branches(index) }
-      for diagnostic in plan.flags[node] ?? [] { out.append(String(repeating: " ", count: 40) + flag(diagnostic)) }
+      timeColumn(schedule.startWorst[node])
+      timeColumn(schedule.finishWorst[node])
+      let slack = duration(schedule.slack[node])
+      column(slack, 9)
+      let group = out.bytes.count
+      out.append(plan.group[node])
+      out.spaces(max(1, 5 - (out.bytes.count - group)))
+      out.append(schedule.critical[node] ? "* " : "  ")
+      column(numbers[node], 5)
+      column(titles[node], 62)
+      append(ownerNames[node])
+      out.newline()
+      if case .gate(let index) = graph.nodes[node] { branches(index) }
+      for diagnostic in plan.flags[node] ?? [] {
+        out.spaces(40)
+        out.line(flag(diagnostic))
+      }
     }
-    return out
   }
 
-  func stageHeading(_ stage: Int) -> [String] {
-    guard stage != RunbookGraph.rootStage else { return [] }
+  mutating func stageHeading(_ stage: Int) {
+    guard stage != RunbookGraph.rootStage else { return }
     var chain: [String] = []
     var current: Int? = stage
     while let index = current, index != RunbookGraph.rootStage {
-      chain.insert(visible(graph.stages[index].title), at: 0)
+      chain.append(visible(graph.stages[index].title))
       current = graph.stages[index].parent
     }
     let info = graph.stages[stage]
@@ -183,79 +262,87 @@ private struct PlanText {
     if let duration = info.duration { facts.append(durationInWords(duration)) }
     if info.parallel { facts.append("in any order") }
     if schedule.scheduled[info.startNode] && schedule.scheduled[info.endNode] {
-      facts.append(time(schedule.startWorst[info.startNode]) + " → " + time(schedule.finishWorst[info.endNode]))
+      facts.append(timeText(schedule.startWorst[info.startNode]) + " → " + timeText(schedule.finishWorst[info.endNode]))
     }
-    var out = ["", "[" + chain.joined(separator: " › ") + "]" + (facts.isEmpty ? "" : "  " + facts.joined(separator: " · "))]
-    for diagnostic in plan.flags[info.startNode] ?? [] { out.append("  " + flag(diagnostic)) }
-    return out
+    out.newline()
+    out.line("[" + chain.reversed().joined(separator: " › ") + "]" + (facts.isEmpty ? "" : "  " + facts.joined(separator: " · ")))
+    for diagnostic in plan.flags[info.startNode] ?? [] { out.line("  " + flag(diagnostic)) }
   }
 
-  func branches(_ index: Int) -> [String] {
+  mutating func branches(_ index: Int) {
     let gate = graph.gates[index]
-    let indent = String(repeating: " ", count: 46)
-    var out: [String] = []
-    for criterion in gate.criteria { out.append(indent + "go if: " + clipped(visible(criterion.text), limit: 70)) }
-    for criterion in gate.noGoConditions { out.append(indent + "no-go if: " + clipped(visible(criterion.text), limit: 70)) }
-    if let go = gate.go { out.append(indent + "go    → continue with " + label(graph.entryNode(go))) }
+    let indent = 46
+    for criterion in gate.criteria {
+      out.spaces(indent)
+      out.line("go if: " + clipped(visible(criterion.text), limit: 70))
+    }
+    for criterion in gate.noGoConditions {
+      out.spaces(indent)
+      out.line("no-go if: " + clipped(visible(criterion.text), limit: 70))
+    }
+    if let go = gate.go {
+      out.spaces(indent)
+      out.append("go    → continue with ")
+      label(graph.entryNode(go))
+      out.newline()
+    }
     switch gate.noGo {
     case .rollback(let rollback, _):
       if let run = schedule.rollbacks.first(where: { $0.gate == index }) {
-        out.append(indent + "no-go → rollback \"\(visible(graph.stages[rollback].title))\": " + rollbackSummary(run))
+        out.spaces(indent)
+        out.line("no-go → rollback \"\(visible(graph.stages[rollback].title))\": " + rollbackSummary(run))
       }
     case .stop:
-      out.append(indent + "no-go → stop")
+      out.spaces(indent)
+      out.line("no-go → stop")
     case nil:
       break
     }
-    return out
   }
 
-  func rollbackSummary(_ run: RollbackRun) -> String {
-    var text = "takes \(range(run.lengthBest, run.lengthWorst, formatDuration))"
+  mutating func rollbackSummary(_ run: RollbackRun) -> String {
+    var text = "takes \(range(run.lengthBest, run.lengthWorst))"
     if let bound = run.bound {
-      text += run.lengthWorst <= bound ? " within \(formatDuration(bound)): fits" : ", over its \(formatDuration(bound)) bound by \(formatDuration(run.lengthWorst - bound))"
+      text += run.lengthWorst <= bound
+        ? " within \(durationText(bound)): fits"
+        : ", over its \(durationText(bound)) bound by \(durationText(run.lengthWorst - bound))"
     }
     return text
   }
 
-  func rollback(_ run: RollbackRun) -> [String] {
-    var out = ["  \"" + visible(graph.stages[run.rollback].title) + "\" after a no-go at " + label(graph.gates[run.gate].node)]
-    out.append("    starts \(time(run.start)), " + rollbackSummary(run))
+  mutating func rollback(_ run: RollbackRun) {
+    out.append("  \"" + visible(graph.stages[run.rollback].title) + "\" after a no-go at ")
+    label(graph.gates[run.gate].node)
+    out.newline()
+    out.line("    starts \(timeText(run.start)), " + rollbackSummary(run))
     for (node, start, finish) in run.nodes where graph.isWork(node) {
-      out.append("    " + pad(time(start), 12) + pad(time(finish), 12) + pad(number(node), 5) + pad(title(node), 62) + owners(node))
+      out.append("    ")
+      timeColumn(start)
+      timeColumn(finish)
+      column(numbers[node], 5)
+      column(titles[node], 62)
+      append(ownerNames[node])
+      out.newline()
     }
-    return out
   }
 
-  func wrapList(_ items: [String], separator: String) -> [String] {
-    var lines: [String] = []
-    var line = "  "
+  /// Items separated by `separator`, in lines of about 100 columns indented by two.
+  mutating func wrapList(_ items: [String], separator: String) {
+    let separatorWidth = scalarCount(separator)
+    var width = 2
     for (offset, item) in items.enumerated() {
-      let piece = item + (offset == items.count - 1 ? "" : separator)
-      if line.count + piece.count > 100 && line.count > 2 {
-        lines.append(line)
-        line = "  "
+      let last = offset == items.count - 1
+      let pieceWidth = scalarCount(item) + (last ? 0 : separatorWidth)
+      if width > 2 && width + pieceWidth > 100 {
+        out.newline()
+        width = 2
       }
-      line += piece
+      guard pieceWidth > 0 else { continue }
+      if width == 2 { out.append("  ") }
+      out.append(item)
+      if !last { out.append(separator) }
+      width += pieceWidth
     }
-    if line.count > 2 { lines.append(line) }
-    return lines
+    if width > 2 { out.newline() }
   }
-}
-
-/// A memo of formatted times, shared by the copies of the (value-type) text renderer.
-private final class TimeCache {
-  var text: [Int: String] = [:]
-}
-
-/// Pads text to a column width, counting Unicode scalars (the columns of this tool).
-func pad(_ text: String, _ width: Int) -> String {
-  let count = text.unicodeScalars.count
-  if count >= width { return text + " " }
-  return text + String(repeating: " ", count: width - count)
-}
-
-/// "1 step", "3 steps".
-public func plural(_ count: Int, _ noun: String) -> String {
-  "\(count) \(noun)\(count == 1 ? "" : "s")"
 }

@@ -40,3 +40,8 @@ public func durationInWords(_ value: Minutes) -> String {
 public func windowInWords(_ window: Window, anchor: String?) -> String {
   formatTime(window.start, anchor: anchor) + " to " + formatTime(window.end, anchor: anchor)
 }
+
+/// "1 step", "3 steps".
+public func plural(_ count: Int, _ noun: String) -> String {
+  "\(count) \(noun)\(count == 1 ? "" : "s")"
+}

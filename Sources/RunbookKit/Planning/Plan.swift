@@ -11,8 +11,9 @@ public struct Plan: Sendable {
   public let schedule: Schedule
   /// The work (steps, gates, sign-offs) in plan order.
   public var work: [Int]
-  /// For each node of `work`, its group: work of one group has no dependency among it.
-  public var group: [Int: Int]
+  /// For each node, its group, counted from 1 (0 for nodes that are not work): work of one
+  /// group has no dependency among it.
+  public var group: [Int]
   /// One lane per role, in declaration order: the work the role does, by start time.
   public var lanes: [(role: Int, nodes: [Int])]
   /// Dependencies that pass work from one set of roles to another.
@@ -44,11 +45,16 @@ public struct Plan: Sendable {
     self.work = work
 
     // Groups renumber the ranks of the work in plan order.
-    var groupOfRank: [Int: Int] = [:]
-    var group: [Int: Int] = [:]
+    // A rank is at most the number of nodes.
+    var groupOfRank = [Int](repeating: 0, count: graph.nodes.count + 1)
+    var groups = 0
+    var group = [Int](repeating: 0, count: graph.nodes.count)
     for node in work {
       let rank = schedule.rank[node]
-      if groupOfRank[rank] == nil { groupOfRank[rank] = groupOfRank.count + 1 }
+      if groupOfRank[rank] == 0 {
+        groups += 1
+        groupOfRank[rank] = groups
+      }
       group[node] = groupOfRank[rank]
     }
     self.group = group
@@ -75,26 +81,43 @@ enum PlanShape {
   static func handoffs(_ graph: RunbookGraph, work: [Int], scheduled: [Bool]) -> [Plan.Handoff] {
     let flow = graph.edges.filter { $0.origin != .noGo }
     let adjacency = Adjacency(nodeCount: graph.nodes.count, edges: flow)
-    func predecessors(_ node: Int) -> [Int] { adjacency.incoming(node).map { flow[$0].from } }
+    // The walk from each node marks what it has seen with the node's own number, so the marks
+    // need no clearing between walks.
+    var seenBy = [Int](repeating: -1, count: graph.nodes.count)
+    var frontier: [Int] = []
+    var found: [Int] = []
     var handoffs: [Plan.Handoff] = []
     for node in work {
       guard let owners = graph.owners(of: node) else { continue }
-      var frontier = predecessors(node)
-      var seen = Set(frontier)
-      var found: [Int] = []
-      while let previous = frontier.popLast(), found.count < 8, seen.count < 64 {
+      frontier.removeAll(keepingCapacity: true)
+      found.removeAll(keepingCapacity: true)
+      var seen = 0
+      func visit(_ candidate: Int) {
+        guard seenBy[candidate] != node else { return }
+        seenBy[candidate] = node
+        seen += 1
+        frontier.append(candidate)
+      }
+      for edge in adjacency.incoming(node) { visit(flow[edge].from) }
+      while let previous = frontier.popLast(), found.count < 8, seen < 64 {
         if graph.isWork(previous) {
           found.append(previous)
           continue
         }
-        for further in predecessors(previous) where seen.insert(further).inserted { frontier.append(further) }
+        for edge in adjacency.incoming(previous) { visit(flow[edge].from) }
       }
-      for previous in found.sorted() where scheduled[previous] {
-        guard let before = graph.owners(of: previous), Set(before.roles) != Set(owners.roles) else { continue }
+      found.sort()
+      for previous in found where scheduled[previous] {
+        guard let before = graph.owners(of: previous), !sameRoles(before.roles, owners.roles) else { continue }
         handoffs.append(Plan.Handoff(from: previous, to: node))
       }
     }
     return handoffs
+  }
+
+  /// Whether two short lists of roles name the same roles, in any order.
+  static func sameRoles(_ first: [Int], _ second: [Int]) -> Bool {
+    first.allSatisfy { second.contains($0) } && second.allSatisfy { first.contains($0) }
   }
 
   /// Attaches each diagnostic to the step, gate or sign-off whose declaration holds it, or else
