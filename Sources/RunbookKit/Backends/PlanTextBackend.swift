@@ -19,12 +19,11 @@ public enum PlanTextBackend {
 
 private struct PlanText {
   let plan: Plan
-  var graph: RunbookGraph { plan.graph }
-  var schedule: Schedule { plan.schedule }
+  let graph: RunbookGraph
+  let schedule: Schedule
+  /// The text, and saved in it each node's number, clipped title and owners, and each time and
+  /// duration, made once: the table, the lanes and the hand-offs each print them again.
   var out: TextBuffer
-  /// Each node's number, clipped title and owners, and each time and duration, made once: the
-  /// table, the lanes and the hand-offs each print them again.
-  private var pieces: TextPieces
   private let numbers: [Int]
   private let titles: [Int]
   private let ownerNames: [Int]
@@ -34,45 +33,46 @@ private struct PlanText {
   init(plan: Plan) {
     self.plan = plan
     let graph = plan.graph
-    var pieces = TextPieces(capacity: graph.nodes.count * 40)
+    self.graph = graph
+    self.schedule = plan.schedule
+    // About 110 bytes for each row of the table, and as much again for the lanes and hand-offs.
+    var out = TextBuffer(capacity: graph.nodes.count * 280, pieceCapacity: graph.nodes.count * 40)
     var numbers = [Int](repeating: 0, count: graph.nodes.count)
     var titles = [Int](repeating: 0, count: graph.nodes.count)
     var ownerNames = [Int](repeating: 0, count: graph.nodes.count)
-    let noNumber = pieces.add("")
-    let noOwner = pieces.add("—")
+    let noNumber = out.save("")
+    let noOwner = out.save("—")
     let roleNames = graph.roles.map { visible($0.name) }
     for node in graph.nodes.indices {
       numbers[node] = noNumber
       switch graph.nodes[node] {
       case .step(let index):
-        pieces.append(graph.steps[index].number)
-        numbers[node] = pieces.finish()
-        titles[node] = pieces.add(clipped(visible(graph.steps[index].title), limit: 60))
+        out.addToPiece(graph.steps[index].number)
+        numbers[node] = out.savePiece()
+        titles[node] = out.save(clipped(visible(graph.steps[index].title), limit: 60))
       case .gate(let index):
-        pieces.append(graph.gates[index].number)
-        numbers[node] = pieces.finish()
-        titles[node] = pieces.add(clipped(visible(graph.gates[index].title) + " (gate)", limit: 60))
+        out.addToPiece(graph.gates[index].number)
+        numbers[node] = out.savePiece()
+        titles[node] = out.save(clipped(visible(graph.gates[index].title) + " (gate)", limit: 60))
       case .signoff(let index):
-        titles[node] = pieces.add(clipped("Sign-off: " + visible(graph.signoffs[index].title), limit: 60))
+        titles[node] = out.save(clipped("Sign-off: " + visible(graph.signoffs[index].title), limit: 60))
       case .stageStart(let index), .stageEnd(let index):
-        titles[node] = pieces.add(clipped(visible(graph.stages[index].title), limit: 60))
+        titles[node] = out.save(clipped(visible(graph.stages[index].title), limit: 60))
       }
       guard let owners = graph.owners(of: node) else {
         ownerNames[node] = noOwner
         continue
       }
       for (position, role) in owners.roles.enumerated() {
-        if position > 0 { pieces.append(owners.mode == .all ? " + " : " / ") }
-        pieces.append(roleNames[role])
+        if position > 0 { out.addToPiece(owners.mode == .all ? " + " : " / ") }
+        out.addToPiece(roleNames[role])
       }
-      ownerNames[node] = pieces.finish()
+      ownerNames[node] = out.savePiece()
     }
-    self.pieces = pieces
+    self.out = out
     self.numbers = numbers
     self.titles = titles
     self.ownerNames = ownerNames
-    // About 110 bytes for each row of the table, and as much again for the lanes and hand-offs.
-    self.out = TextBuffer(capacity: graph.nodes.count * 280)
   }
 
   /// A time as a piece: `T-4h`, or `+2h` from the start without an anchor.
@@ -81,57 +81,49 @@ private struct PlanText {
     let text = schedule.anchored
       ? formatTime(minutes, anchor: graph.anchorName ?? "T")
       : (minutes == 0 ? "0m" : (minutes < 0 ? "-" : "+") + formatDuration(abs(minutes)))
-    let piece = pieces.add(text)
+    let piece = out.save(text)
     times[minutes] = piece
     return piece
   }
 
   mutating func timeText(_ minutes: Int) -> String {
     let piece = time(minutes)
-    return pieces.text(of: piece)
+    return out.text(of: piece)
   }
 
   /// A duration as a piece: `1h30m`, `-2h`.
   mutating func duration(_ minutes: Int) -> Int {
     if let known = durations[minutes] { return known }
-    let piece = pieces.add(formatDuration(minutes))
+    let piece = out.save(formatDuration(minutes))
     durations[minutes] = piece
     return piece
   }
 
   mutating func durationText(_ minutes: Int) -> String {
     let piece = duration(minutes)
-    return pieces.text(of: piece)
+    return out.text(of: piece)
   }
 
   /// A time in a column of the table.
   mutating func timeColumn(_ minutes: Int) {
     let piece = time(minutes)
-    out.column(piece, of: pieces, 12)
-  }
-
-  mutating func column(_ piece: Int, _ width: Int) {
-    out.column(piece, of: pieces, width)
-  }
-
-  mutating func append(_ piece: Int) {
-    out.append(piece, of: pieces)
+    out.column(piece: piece, 12)
   }
 
   /// A step's or gate's number and its quoted title.
   mutating func label(_ node: Int) {
-    if !pieces.isEmpty(numbers[node]) {
-      append(numbers[node])
+    if !out.isEmpty(piece: numbers[node]) {
+      out.append(piece: numbers[node])
       out.append(" ")
     }
     out.append("\"")
-    append(titles[node])
+    out.append(piece: titles[node])
     out.append("\"")
   }
 
   func labelText(_ node: Int) -> String {
-    let number = pieces.text(of: numbers[node])
-    return (number.isEmpty ? "" : number + " ") + "\"" + pieces.text(of: titles[node]) + "\""
+    let number = out.text(of: numbers[node])
+    return (number.isEmpty ? "" : number + " ") + "\"" + out.text(of: titles[node]) + "\""
   }
 
   mutating func render(sourceName: String) {
@@ -154,7 +146,7 @@ private struct PlanText {
     out.newline()
     out.line(plan.criticalPath.isEmpty ? "Critical path: none" : "Critical path (marked * above):")
     wrapList(plan.criticalPath.map {
-      pieces.isEmpty(numbers[$0]) ? clipped(pieces.text(of: titles[$0]), limit: 30) : pieces.text(of: numbers[$0])
+      out.isEmpty(piece: numbers[$0]) ? clipped(out.text(of: titles[$0]), limit: 30) : out.text(of: numbers[$0])
     }, separator: " → ")
     out.newline()
     out.line("Lanes")
@@ -172,13 +164,13 @@ private struct PlanText {
     out.line("Hand-offs (\(plan.handoffs.count))")
     for handoff in plan.handoffs {
       out.append("  ")
-      append(ownerNames[handoff.from])
+      out.append(piece: ownerNames[handoff.from])
       out.append(" → ")
-      append(ownerNames[handoff.to])
+      out.append(piece: ownerNames[handoff.to])
       out.append(": after ")
       label(handoff.from)
       out.append(", ")
-      append(ownerNames[handoff.to])
+      out.append(piece: ownerNames[handoff.to])
       out.append(" starts ")
       label(handoff.to)
       out.newline()
@@ -230,14 +222,14 @@ private struct PlanText {
       timeColumn(schedule.startWorst[node])
       timeColumn(schedule.finishWorst[node])
       let slack = duration(schedule.slack[node])
-      column(slack, 9)
+      out.column(piece: slack, 9)
       let group = out.bytes.count
       out.append(plan.group[node])
       out.spaces(max(1, 5 - (out.bytes.count - group)))
       out.append(schedule.critical[node] ? "* " : "  ")
-      column(numbers[node], 5)
-      column(titles[node], 62)
-      append(ownerNames[node])
+      out.column(piece: numbers[node], 5)
+      out.column(piece: titles[node], 62)
+      out.append(piece: ownerNames[node])
       out.newline()
       if case .gate(let index) = graph.nodes[node] { branches(index) }
       for diagnostic in plan.flags[node] ?? [] {
@@ -319,9 +311,9 @@ private struct PlanText {
       out.append("    ")
       timeColumn(start)
       timeColumn(finish)
-      column(numbers[node], 5)
-      column(titles[node], 62)
-      append(ownerNames[node])
+      out.column(piece: numbers[node], 5)
+      out.column(piece: titles[node], 62)
+      out.append(piece: ownerNames[node])
       out.newline()
     }
   }

@@ -2,12 +2,18 @@
 // is several times cheaper than appending to a String, and a column's width is counted in
 // Unicode scalars (the columns of this tool) straight from the bytes.
 
-/// A growing text of lines.
+/// A growing text of lines, with a store of saved pieces: short texts printed many times over
+/// (a step's title, a time) are saved once, end to end in one byte array with their widths, and
+/// then cost a copy of bytes each time they are printed, with no allocation and no counting.
 struct TextBuffer {
   private(set) var bytes: [UInt8] = []
+  private var pieceBytes: [UInt8] = []
+  private var pieceEnds: [Int] = []
+  private var pieceWidths: [Int] = []
 
-  init(capacity: Int = 0) {
+  init(capacity: Int = 0, pieceCapacity: Int = 0) {
     bytes.reserveCapacity(capacity)
+    pieceBytes.reserveCapacity(pieceCapacity)
   }
 
   /// The text as a string.
@@ -17,40 +23,13 @@ struct TextBuffer {
     bytes.append(contentsOf: text.utf8)
   }
 
-  mutating func append(_ character: Unicode.Scalar) {
-    if character.isASCII {
-      bytes.append(UInt8(character.value))
-    } else {
-      bytes.append(contentsOf: String(character).utf8)
-    }
-  }
-
   mutating func spaces(_ count: Int) {
     bytes.append(contentsOf: repeatElement(0x20, count: max(count, 0)))
   }
 
   /// A number in decimal.
   mutating func append(_ number: Int) {
-    if number < 0 { bytes.append(UInt8(ascii: "-")) }
-    var rest = number.magnitude
-    let first = bytes.count
-    repeat {
-      bytes.append(UInt8(ascii: "0") + UInt8(rest % 10))
-      rest /= 10
-    } while rest > 0
-    bytes[first...].reverse()
-  }
-
-  /// A piece of text kept in `pieces`.
-  mutating func append(_ piece: Int, of pieces: TextPieces) {
-    bytes.append(contentsOf: pieces.bytes(of: piece))
-  }
-
-  /// A piece of text in a column `width` scalars wide, as `column(_:_:)` pads a string.
-  mutating func column(_ piece: Int, of pieces: TextPieces, _ width: Int) {
-    append(piece, of: pieces)
-    let count = pieces.width(of: piece)
-    spaces(count >= width ? 1 : width - count)
+    appendDecimal(number, to: &bytes)
   }
 
   /// Ends the current line.
@@ -71,56 +50,69 @@ struct TextBuffer {
     let count = scalarCount(text)
     spaces(count >= width ? 1 : width - count)
   }
+
+  // MARK: Saved pieces
+
+  /// Adds text to the piece being saved.
+  mutating func addToPiece(_ text: String) {
+    pieceBytes.append(contentsOf: text.utf8)
+  }
+
+  /// Adds a number in decimal to the piece being saved.
+  mutating func addToPiece(_ number: Int) {
+    appendDecimal(number, to: &pieceBytes)
+  }
+
+  /// Finishes the piece being saved and returns its number.
+  mutating func savePiece() -> Int {
+    let start = pieceEnds.last ?? 0
+    var width = 0
+    for index in start..<pieceBytes.count where pieceBytes[index] & 0xC0 != 0x80 { width += 1 }
+    pieceEnds.append(pieceBytes.count)
+    pieceWidths.append(width)
+    return pieceEnds.count - 1
+  }
+
+  /// Saves a whole piece and returns its number.
+  mutating func save(_ text: String) -> Int {
+    addToPiece(text)
+    return savePiece()
+  }
+
+  /// Appends a saved piece.
+  mutating func append(piece: Int) {
+    let start = piece == 0 ? 0 : pieceEnds[piece - 1]
+    let end = pieceEnds[piece]
+    pieceBytes.withUnsafeBufferPointer { all in
+      bytes.append(contentsOf: UnsafeBufferPointer(rebasing: all[start..<end]))
+    }
+  }
+
+  /// A saved piece in a column `width` scalars wide, padded as `column(_:_:)` pads text.
+  mutating func column(piece: Int, _ width: Int) {
+    append(piece: piece)
+    let count = pieceWidths[piece]
+    spaces(count >= width ? 1 : width - count)
+  }
+
+  func isEmpty(piece: Int) -> Bool { pieceWidths[piece] == 0 }
+
+  func text(of piece: Int) -> String {
+    let start = piece == 0 ? 0 : pieceEnds[piece - 1]
+    return String(decoding: pieceBytes[start..<pieceEnds[piece]], as: UTF8.self)
+  }
 }
 
-/// Many short texts kept end to end in one byte array, each with its width in scalars. Texts
-/// printed many times over (a step's title, a time) then cost a copy of bytes each time, with no
-/// allocation and no counting. A piece is written with `append` and finished with `finish`,
-/// which returns its number.
-struct TextPieces {
-  private var storage: [UInt8] = []
-  private var ends: [Int] = []
-  private var widths: [Int] = []
-
-  init(capacity: Int = 0) {
-    storage.reserveCapacity(capacity)
-  }
-
-  /// Adds text to the piece being written.
-  mutating func append(_ text: String) {
-    storage.append(contentsOf: text.utf8)
-  }
-
-  /// Adds a number in decimal to the piece being written.
-  mutating func append(_ number: Int) {
-    storage.append(contentsOf: String(number).utf8)
-  }
-
-  /// Finishes the piece being written and returns its number.
-  mutating func finish() -> Int {
-    let start = ends.last ?? 0
-    var width = 0
-    for index in start..<storage.count where storage[index] & 0xC0 != 0x80 { width += 1 }
-    ends.append(storage.count)
-    widths.append(width)
-    return ends.count - 1
-  }
-
-  /// Adds a whole piece and returns its number.
-  mutating func add(_ text: String) -> Int {
-    append(text)
-    return finish()
-  }
-
-  func bytes(of piece: Int) -> ArraySlice<UInt8> {
-    storage[(piece == 0 ? 0 : ends[piece - 1])..<ends[piece]]
-  }
-
-  func width(of piece: Int) -> Int { widths[piece] }
-
-  func isEmpty(_ piece: Int) -> Bool { widths[piece] == 0 }
-
-  func text(of piece: Int) -> String { String(decoding: bytes(of: piece), as: UTF8.self) }
+/// Appends a number's decimal digits.
+private func appendDecimal(_ number: Int, to bytes: inout [UInt8]) {
+  if number < 0 { bytes.append(UInt8(ascii: "-")) }
+  var rest = number.magnitude
+  let first = bytes.count
+  repeat {
+    bytes.append(UInt8(ascii: "0") + UInt8(rest % 10))
+    rest /= 10
+  } while rest > 0
+  bytes[first...].reverse()
 }
 
 /// The number of Unicode scalars in a string, counted from its UTF-8 bytes: every byte except

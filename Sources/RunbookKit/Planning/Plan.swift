@@ -98,13 +98,13 @@ enum PlanShape {
         seen += 1
         frontier.append(candidate)
       }
-      for edge in adjacency.incoming(node) { visit(flow[edge].from) }
+      for previous in adjacency.predecessors(node) { visit(previous) }
       while let previous = frontier.popLast(), found.count < 8, seen < 64 {
         if graph.isWork(previous) {
           found.append(previous)
           continue
         }
-        for edge in adjacency.incoming(previous) { visit(flow[edge].from) }
+        for further in adjacency.predecessors(previous) { visit(further) }
       }
       found.sort()
       for previous in found where scheduled[previous] {

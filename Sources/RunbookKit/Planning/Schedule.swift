@@ -73,25 +73,19 @@ private struct ScheduleBuilder {
   let count: Int
   /// The edges the flow takes (every edge but `no_go`), indexed by source and by target in flat
   /// arrays: a hundred thousand small arrays cost more to make than the schedule itself.
-  let flowEdges: [Edge]
   let adjacency: Adjacency
   var inRollback: [Bool]
 
   init(graph: RunbookGraph) {
     self.graph = graph
     count = graph.nodes.count
-    flowEdges = graph.edges.filter { $0.origin != .noGo }
-    adjacency = Adjacency(nodeCount: count, edges: flowEdges)
+    adjacency = Adjacency(nodeCount: count, edges: graph.edges.filter { $0.origin != .noGo })
     inRollback = (0..<count).map { graph.rollback(containing: $0) != nil }
   }
 
-  func successors(_ node: Int) -> LazyMapSequence<ArraySlice<Int>, Int> {
-    adjacency.outgoing(node).lazy.map { flowEdges[$0].to }
-  }
+  func successors(_ node: Int) -> ArraySlice<Int> { adjacency.successors(node) }
 
-  func predecessors(_ node: Int) -> LazyMapSequence<ArraySlice<Int>, Int> {
-    adjacency.incoming(node).lazy.map { flowEdges[$0].from }
-  }
+  func predecessors(_ node: Int) -> ArraySlice<Int> { adjacency.predecessors(node) }
 
   func duration(_ node: Int, worst: Bool) -> Int {
     guard let value = graph.duration(of: node), !value.toBeDecided else { return 0 }

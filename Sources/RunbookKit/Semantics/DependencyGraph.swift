@@ -4,11 +4,15 @@
 
 /// Successor and predecessor lists of a graph's nodes, stored flat.
 struct Adjacency {
-  /// `successors[successorStart[n]..<successorStart[n + 1]]` are the edge indices leaving `n`.
+  /// `successorEdges[successorStart[n]..<successorStart[n + 1]]` are the indices of the edges
+  /// leaving `n`, and `successorNodes` over the same range the nodes they lead to; likewise for
+  /// predecessors.
   private(set) var successorStart: [Int]
   private(set) var successorEdges: [Int]
+  private(set) var successorNodes: [Int]
   private(set) var predecessorStart: [Int]
   private(set) var predecessorEdges: [Int]
+  private(set) var predecessorNodes: [Int]
 
   init(nodeCount: Int, edges: [Edge]) {
     var outCount = [Int](repeating: 0, count: nodeCount + 1)
@@ -24,17 +28,33 @@ struct Adjacency {
     var outFill = outCount
     var inFill = inCount
     var outEdges = [Int](repeating: 0, count: edges.count)
+    var outNodes = [Int](repeating: 0, count: edges.count)
     var inEdges = [Int](repeating: 0, count: edges.count)
+    var inNodes = [Int](repeating: 0, count: edges.count)
     for (index, edge) in edges.enumerated() {
       outEdges[outFill[edge.from]] = index
+      outNodes[outFill[edge.from]] = edge.to
       outFill[edge.from] += 1
       inEdges[inFill[edge.to]] = index
+      inNodes[inFill[edge.to]] = edge.from
       inFill[edge.to] += 1
     }
     successorStart = outCount
     successorEdges = outEdges
+    successorNodes = outNodes
     predecessorStart = inCount
     predecessorEdges = inEdges
+    predecessorNodes = inNodes
+  }
+
+  /// The nodes `node` leads to, one for each edge leaving it.
+  func successors(_ node: Int) -> ArraySlice<Int> {
+    successorNodes[successorStart[node]..<successorStart[node + 1]]
+  }
+
+  /// The nodes that lead to `node`, one for each edge entering it.
+  func predecessors(_ node: Int) -> ArraySlice<Int> {
+    predecessorNodes[predecessorStart[node]..<predecessorStart[node + 1]]
   }
 
   /// The indices of the edges leaving `node`.
