@@ -61,6 +61,37 @@ final class ParserTests: XCTestCase {
     XCTAssertEqual(value.number, 99.9)
   }
 
+  /// Usual durations are read by a fast path over the bytes and the rest by the full decoder;
+  /// both must give the same minutes, and everything unusual must still be reported.
+  func testDurationsDecodeTheSameWhicheverPathReadsThem() throws {
+    let cases: [(String, Int?)] = [
+      ("45m", 45), ("2h", 120), ("1h30m", 90), ("3d", 4_320), ("1w", 10_080), ("3mo", 129_600),
+      ("1mo2w", 63_360), ("2w1d4h", 21_840), ("0m", 0), ("1h1h", 120), ("000045m", 45),
+      ("1.5h", 90), ("0.5d", 720), ("1000000000m", nil), ("90min", nil), ("2hrs", nil),
+      ("1.51h", nil), ("5s", nil), ("1300mo", nil), ("1200mo", 51_840_000), ("1.55h", 93),
+    ]
+    for (written, expected) in cases {
+      let compilation = parse("runbook \"R\" {\n  stage s \"S\" {\n    step a \"A\" duration \(written)\n  }\n}\n")
+      let step = compilation.root?.children.first?.children.first
+      if let expected {
+        XCTAssertEqual(compilation.diagnostics.map(\.message), [], written)
+        guard case .duration(let duration) = step?.attribute(.duration)?.value else {
+          XCTFail("\(written): no duration")
+          continue
+        }
+        XCTAssertEqual(duration.minimum, expected, written)
+      } else {
+        XCTAssertFalse(compilation.diagnostics.isEmpty, "\(written) should be reported")
+      }
+    }
+    let time = parse("runbook \"R\" {\n  anchor T \"zero\"\n  stage s \"S\" {\n    window T-1w2d..T+90m\n  }\n}\n")
+    XCTAssertEqual(time.diagnostics.map(\.message), [])
+    guard case .window(let window) = time.root?.children.first?.attribute(.window)?.value else {
+      return XCTFail("window")
+    }
+    XCTAssertEqual([window.start.offset, window.end.offset], [-12_960, 90])
+  }
+
   func testTextBlocksStripTheClosingIndentation() throws {
     let compilation = compile("runbook \"R\" {\n  description \"\"\"\n    First line\n      indented\n\n    last\n    \"\"\"\n}\n")
     XCTAssertEqual(compilation.diagnostics.map(\.message), [])

@@ -133,12 +133,14 @@ public struct Criterion: Hashable, Sendable {
   public var range: SourceRange
 }
 
-/// The typed value of an attribute.
+/// The typed value of an attribute. The large values that few attributes have are boxed
+/// (`indirect`), so that the common ones (text, owners, references, durations) keep every
+/// attribute small: a file of a hundred thousand steps holds hundreds of thousands of them.
 public enum AttributeValue: Hashable, Sendable {
   /// Text: `version`, `system`, `description`, `instructions`, `note`, contact fields, `text`.
   case text(TextLiteral)
   /// `anchor T "PROD MAIN upgrade starts"`.
-  case anchor(Identifier, TextLiteral)
+  indirect case anchor(Identifier, TextLiteral)
   /// `owner …` or `decided_by …`.
   case owners(OwnerExpr)
   /// `after a, b` or `covers a, b`.
@@ -146,21 +148,21 @@ public enum AttributeValue: Hashable, Sendable {
   /// `verifies x`, `by role`, `go -> x`.
   case reference(Identifier)
   /// `no_go -> rollback restore within 1h`.
-  case noGo(Identifier, within: DurationSpec?)
+  indirect case noGo(Identifier, within: DurationSpec?)
   /// `no_go -> stop`: a no-go ends the runbook; nothing has changed that needs rolling back.
   case stop
   /// `duration 3h..5h`.
   case duration(DurationSpec)
   /// `window T-4h..T+12h`.
-  case window(TimeWindow)
+  indirect case window(TimeWindow)
   /// `deadline T-48h`.
-  case deadline(TimePoint)
+  indirect case deadline(TimePoint)
   /// A keyword on its own: `optional`, `parallel`.
   case flag
   /// `record date "Date"`.
-  case record(RecordField)
+  indirect case record(RecordField)
   /// `criterion …` or `no_go_if …`.
-  case criterion(Criterion)
+  indirect case criterion(Criterion)
   /// The attribute was written but its value could not be parsed; already reported.
   case invalid
 }

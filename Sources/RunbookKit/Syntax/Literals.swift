@@ -46,6 +46,10 @@ extension Parser {
   /// Processes `\\`, `\"`, `\n`, `\t`, `\r` and `\u{…}` between two offsets.
   mutating func decodeEscapes(from start: Int, to end: Int) -> String {
     let bytes = source.bytes
+    guard start < end else { return "" }
+    if !bytes[start..<end].contains(UInt8(ascii: "\\")) {
+      return String(decoding: bytes[start..<end], as: UTF8.self)
+    }
     var output: [UInt8] = []
     output.reserveCapacity(end - start)
     var position = start
@@ -247,6 +251,7 @@ extension Parser {
 
   /// The number of minutes a duration token stands for; reports and returns nil when invalid.
   mutating func decodeDuration(_ token: Token) -> Int? {
+    if let minutes = plainDuration(token.range) { return minutes }
     let whole = text(token)
     let negative = whole.hasPrefix("-")
     let body = negative ? whole.dropFirst() : Substring(whole)
@@ -295,6 +300,48 @@ extension Parser {
       return nil
     }
     return negative ? -Int(minutes) : Int(minutes)
+  }
+
+  /// The minutes of a duration written the usual way — whole numbers each followed by a unit,
+  /// as in `45m` or `1h30m` — read straight from the bytes; nil for anything else (fractions,
+  /// missing or unknown units, very large numbers), which `decodeDuration` reads in full and
+  /// reports. Most durations in a file take this path.
+  private func plainDuration(_ range: SourceRange) -> Int? {
+    let bytes = source.bytes
+    var position = range.start
+    let negative = position < range.end && bytes[position] == UInt8(ascii: "-")
+    if negative { position += 1 }
+    guard position < range.end else { return nil }
+    var total = 0
+    while position < range.end {
+      var number = 0
+      let digitsStart = position
+      while position < range.end, bytes[position] >= 0x30, bytes[position] <= 0x39, position - digitsStart < 9 {
+        number = number * 10 + Int(bytes[position] - 0x30)
+        position += 1
+      }
+      guard position > digitsStart, position < range.end else { return nil }
+      let factor: Int
+      switch bytes[position] {
+      case UInt8(ascii: "w"): factor = 10_080
+      case UInt8(ascii: "d"): factor = 1_440
+      case UInt8(ascii: "h"): factor = 60
+      case UInt8(ascii: "m"):
+        if position + 1 < range.end && bytes[position + 1] == UInt8(ascii: "o") {
+          factor = 43_200
+          position += 1
+        } else {
+          factor = 1
+        }
+      default: return nil
+      }
+      position += 1
+      // The unit must end here: a letter would make it another unit.
+      if position < range.end, bytes[position] >= 0x41 { return nil }
+      total += number * factor
+      guard total <= maximumMinutes else { return nil }
+    }
+    return negative ? -total : total
   }
 
   /// `T-48h` → anchor `T`, offset -2880.

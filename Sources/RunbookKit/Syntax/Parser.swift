@@ -370,9 +370,10 @@ public struct Parser {
   }
 
   mutating func checkDuplicateAttributes(_ declaration: Declaration, shape: DeclarationShape) {
-    var seen: [Keyword: Attribute] = [:]
+    // At most one entry per keyword, so the list stays short however many attributes there are.
+    var seen: [Attribute] = []
     for attribute in declaration.attributes where !shape.repeatable.contains(attribute.keyword) {
-      if let first = seen[attribute.keyword] {
+      if let first = seen.first(where: { $0.keyword == attribute.keyword }) {
         report(
           .duplicateAttribute,
           "`\(attribute.keyword.rawValue)` is given twice for this \(declaration.kind.rawValue)",
@@ -382,7 +383,7 @@ public struct Parser {
             ? "list every owner in one `owner` attribute: `owner a and b`"
             : "keep one of them")
       } else {
-        seen[attribute.keyword] = attribute
+        seen.append(attribute)
       }
     }
   }
