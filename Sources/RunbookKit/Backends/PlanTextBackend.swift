@@ -114,11 +114,11 @@ private struct PlanText {
   mutating func label(_ node: Int) {
     if !out.isEmpty(piece: numbers[node]) {
       out.append(piece: numbers[node])
-      out.append(" ")
+      out.append(ascii: " ")
     }
-    out.append("\"")
+    out.append(ascii: "\"")
     out.append(piece: titles[node])
-    out.append("\"")
+    out.append(ascii: "\"")
   }
 
   func labelText(_ node: Int) -> String {
@@ -226,7 +226,8 @@ private struct PlanText {
       let group = out.bytes.count
       out.append(plan.group[node])
       out.spaces(max(1, 5 - (out.bytes.count - group)))
-      out.append(schedule.critical[node] ? "* " : "  ")
+      out.append(ascii: schedule.critical[node] ? "*" : " ")
+      out.append(ascii: " ")
       out.column(piece: numbers[node], 5)
       out.column(piece: titles[node], 62)
       out.append(piece: ownerNames[node])

@@ -23,6 +23,11 @@ struct TextBuffer {
     bytes.append(contentsOf: text.utf8)
   }
 
+  /// One ASCII character: cheaper than appending a one-character string.
+  mutating func append(ascii character: Unicode.Scalar) {
+    bytes.append(UInt8(ascii: character))
+  }
+
   mutating func spaces(_ count: Int) {
     bytes.append(contentsOf: repeatElement(0x20, count: max(count, 0)))
   }
