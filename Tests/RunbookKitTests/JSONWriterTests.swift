@@ -14,10 +14,11 @@ final class JSONWriterTests: XCTestCase {
         w.string(text)
         w.object { w in w.field(text, text) }
       }
-      let parsed = try JSONSerialization.jsonObject(with: Data(writer.document.utf8), options: [.fragmentsAllowed]) as? [Any]
-      XCTAssertEqual(parsed?.first as? String, text, writer.document)
+      let document = writer.finishText()
+      let parsed = try JSONSerialization.jsonObject(with: Data(document.utf8), options: [.fragmentsAllowed]) as? [Any]
+      XCTAssertEqual(parsed?.first as? String, text, document)
       XCTAssertEqual((parsed?.last as? [String: String])?[text], text)
-      XCTAssertFalse(writer.document.contains("\u{2028}") || writer.document.contains("\u{0}"))
+      XCTAssertFalse(document.contains("\u{2028}") || document.contains("\u{0}"))
     }
   }
 
@@ -30,7 +31,7 @@ final class JSONWriterTests: XCTestCase {
       w.key("d")
       w.double(2.5)
     }
-    XCTAssertEqual(writer.document, "{\n  \"a\": 1,\n  \"empty\": [],\n  \"nested\": {\n    \"b\": null\n  },\n  \"d\": 2.5\n}\n")
+    XCTAssertEqual(writer.finishText(), "{\n  \"a\": 1,\n  \"empty\": [],\n  \"nested\": {\n    \"b\": null\n  },\n  \"d\": 2.5\n}\n")
   }
 
   func testGitHubEscaping() {

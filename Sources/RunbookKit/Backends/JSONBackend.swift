@@ -21,7 +21,7 @@ public enum JSONBackend {
     var writer = JSONWriter(capacity: compilation.source.bytes.count * 14)
     GraphEncoder(graph: graph, source: compilation.source)
       .document(into: &writer, sourceName: sourceName, diagnostics: compilation.diagnostics)
-    return writer.documentBytes
+    return writer.finish()
   }
 }
 

@@ -16,14 +16,18 @@ struct JSONWriter {
     output.reserveCapacity(capacity)
   }
 
-  /// The finished document, with a final newline.
-  var document: String { String(decoding: documentBytes, as: UTF8.self) }
+  /// Ends the document with a final newline and hands over its UTF-8 bytes (without copying
+  /// them); the writer is empty afterwards.
+  mutating func finish() -> [UInt8] {
+    output.append(UInt8(ascii: "\n"))
+    let document = output
+    output = []
+    return document
+  }
 
-  /// The finished document as UTF-8 bytes, with a final newline (no copy into a String).
-  var documentBytes: [UInt8] {
-    var bytes = output
-    bytes.append(UInt8(ascii: "\n"))
-    return bytes
+  /// Ends the document and returns it as a string.
+  mutating func finishText() -> String {
+    String(decoding: finish(), as: UTF8.self)
   }
 
   private mutating func beginValue() {
@@ -39,10 +43,7 @@ struct JSONWriter {
   }
 
   private mutating func indent() {
-    for _ in 0..<hasMembers.count {
-      output.append(0x20)
-      output.append(0x20)
-    }
+    output.append(contentsOf: repeatElement(0x20, count: 2 * hasMembers.count))
   }
 
   /// Writes `"key": ` in the open object; the value comes next.
@@ -201,6 +202,11 @@ private func writeString(bytes: UnsafeBufferPointer<UInt8>, into output: inout [
   let count = bytes.count
   while index < count {
     let byte = bytes[index]
+    // Most bytes need nothing: skip them with one test.
+    if byte >= 0x20 && byte != 0x22 && byte != 0x5C && byte != 0x7F && byte != 0xE2 && byte != 0xEF {
+      index += 1
+      continue
+    }
     var escape: String?
     var length = 1
     if byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F {

@@ -16,7 +16,7 @@ public enum PlanJSONBackend {
   public static func renderBytes(_ plan: Plan, source: SourceFile, sourceName: String) -> [UInt8] {
     var writer = JSONWriter(capacity: plan.work.count * 600 + 4096)
     PlanEncoder(plan: plan, source: source).document(into: &writer, sourceName: sourceName)
-    return writer.documentBytes
+    return writer.finish()
   }
 }
 

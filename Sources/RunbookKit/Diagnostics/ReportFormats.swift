@@ -54,7 +54,7 @@ public enum ReportFormat {
         }
       }
     }
-    return w.document
+    return w.finishText()
   }
 
   private static func range(_ name: String, _ range: SourceRange, _ source: SourceFile, _ w: inout JSONWriter) {
@@ -188,7 +188,7 @@ public enum ReportFormat {
         }
       }
     }
-    return w.document
+    return w.finishText()
   }
 
   private static func location(_ report: FileReport, _ range: SourceRange, _ w: inout JSONWriter, id: Int? = nil, message: String? = nil) {

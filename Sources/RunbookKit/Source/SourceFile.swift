@@ -114,7 +114,15 @@ public struct SourceFile: Sendable {
     let index = lineIndex(of: clamped)
     // Every byte that is not a UTF-8 continuation byte counts: one per scalar in valid text,
     // one per stray byte in invalid text.
-    let column = scalarCount(before: clamped) - scalarCount(before: lineStarts[index]) + 1
+    // On a short line a scan from its start is cheapest; on a very long one the checkpoints
+    // bound the scan.
+    let lineStart = lineStarts[index]
+    var column = 1
+    if clamped - lineStart <= SourceFile.checkpointBytes {
+      for position in lineStart..<clamped where bytes[position] & 0xC0 != 0x80 { column += 1 }
+    } else {
+      column += scalarCount(before: clamped) - scalarCount(before: lineStart)
+    }
     return LineColumn(line: index + 1, column: column)
   }
 
