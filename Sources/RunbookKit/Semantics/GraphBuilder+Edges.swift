@@ -7,7 +7,7 @@ extension GraphBuilder {
   mutating func makeEdges() {
     for index in graph.stages.indices { linkContainer(index) }
     for index in graph.steps.indices {
-      let declaration = stepDeclarations[index]
+      let declaration = stepDeclaration(index)
       linkAfter(declaration, item: .step(index))
       if let verified = graph.steps[index].verifies,
         case .reference(let target) = declaration.attribute(.verifies)?.value,
@@ -17,10 +17,10 @@ extension GraphBuilder {
       }
     }
     for index in graph.stages.indices {
-      if let declaration = stageDeclarations[index] { linkAfter(declaration, item: .stage(index)) }
+      linkAfter(stageDeclarations[index], item: .stage(index))
     }
     for index in graph.gates.indices {
-      linkAfter(gateDeclarations[index], item: .gate(index))
+      linkAfter(gateDeclaration(index), item: .gate(index))
       linkOutcomes(index)
     }
   }
@@ -86,7 +86,7 @@ extension GraphBuilder {
 
   private mutating func linkOutcomes(_ index: Int) {
     let gate = graph.gates[index]
-    let declaration = gateDeclarations[index]
+    let declaration = gateDeclaration(index)
     if let go = gate.go, case .reference(let target) = declaration.attribute(.go)?.value {
       if region(of: go) != region(of: .gate(index)) {
         report(

@@ -5,12 +5,11 @@
 extension GraphBuilder {
   mutating func resolve() {
     for index in graph.stages.indices {
-      guard let declaration = stageDeclarations[index] else { continue }
-      resolveStage(index, declaration)
+      resolveStage(index, stageDeclarations[index])
     }
-    for index in graph.steps.indices { resolveStep(index, stepDeclarations[index]) }
-    for index in graph.gates.indices { resolveGate(index, gateDeclarations[index]) }
-    for index in graph.signoffs.indices { resolveSignoff(index, signoffDeclarations[index]) }
+    for index in graph.steps.indices { resolveStep(index, stepDeclaration(index)) }
+    for index in graph.gates.indices { resolveGate(index, gateDeclaration(index)) }
+    for index in graph.signoffs.indices { resolveSignoff(index, signoffDeclaration(index)) }
   }
 
   // MARK: - Stages, steps, gates, sign-offs

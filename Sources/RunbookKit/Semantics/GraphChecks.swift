@@ -88,9 +88,9 @@ extension GraphBuilder {
   func titleRange(_ node: Int) -> SourceRange {
     let declaration: Declaration?
     switch graph.nodes[node] {
-    case .step(let index): declaration = stepDeclarations[index]
-    case .gate(let index): declaration = gateDeclarations[index]
-    case .signoff(let index): declaration = signoffDeclarations[index]
+    case .step(let index): declaration = stepDeclaration(index)
+    case .gate(let index): declaration = gateDeclaration(index)
+    case .signoff(let index): declaration = signoffDeclaration(index)
     case .stageStart(let index), .stageEnd(let index): declaration = stageDeclarations[index]
     }
     return declaration?.title?.range ?? declaration?.keywordRange ?? nodeRange(node)
@@ -138,7 +138,7 @@ extension GraphBuilder {
       var notes: [DiagnosticNote] = []
       var help = "connect it to the flow, or remove it"
       if let gate = skippingGate(before: item, in: stageIndex),
-        case .reference(let target) = gateDeclarations[gate].attribute(.go)?.value
+        case .reference(let target) = gateDeclaration(gate).attribute(.go)?.value
       {
         notes.append(DiagnosticNote("gate `\(graph.gates[gate].id)` continues with `\(target.name)`, skipping it", at: target.range))
         help = "move it before the gate, or after `\(target.name)`, or point the gate's `go` at it"
@@ -235,9 +235,9 @@ extension GraphBuilder {
     }
     switch graph.nodes[node] {
     case .step(let index):
-      return limit(stepDeclarations[index], window: graph.steps[index].window, deadline: graph.steps[index].deadline)
+      return limit(stepDeclaration(index), window: graph.steps[index].window, deadline: graph.steps[index].deadline)
     case .gate(let index):
-      return limit(gateDeclarations[index], window: graph.gates[index].window, deadline: graph.gates[index].deadline)
+      return limit(gateDeclaration(index), window: graph.gates[index].window, deadline: graph.gates[index].deadline)
     case .stageStart(let index):
       return (graph.stages[index].window?.start, nil, nil, "")
     case .stageEnd(let index):
@@ -339,7 +339,7 @@ extension GraphBuilder {
         node = via[node]
       }
       let sum = parts.reversed().joined(separator: " + ")
-      guard case .noGo(_, let within?) = gateDeclarations[gateIndex].attribute(.noGo)?.value else { continue }
+      guard case .noGo(_, let within?) = gateDeclaration(gateIndex).attribute(.noGo)?.value else { continue }
       let stage = graph.stages[rollback]
       report(
         .rollbackTooLong,
@@ -414,7 +414,7 @@ extension GraphBuilder {
       guard let verified = step.verifies, let checker = step.owners, let worker = graph.steps[verified].owners else { continue }
       let shared = checker.roles.filter { worker.roles.contains($0) }
       guard let role = shared.first else { continue }
-      let target = stepDeclarations[index].attribute(.verifies)?.range ?? step.range
+      let target = stepDeclaration(index).attribute(.verifies)?.range ?? step.range
       report(
         .sameRoleVerifies,
         "step \(graph.describe(step.node)) verifies \(graph.describe(graph.steps[verified].node)), but both are owned by `\(graph.roles[role].id)`",
