@@ -172,7 +172,8 @@ var missed = 0
 }
 if let row = results[100_000] {
   target("check of 100k steps < 0.5 s", row["check"]!.seconds < 0.5, String(format: "%.3f s", row["check"]!.seconds))
-  target("plan of 100k steps < 1 s", row["plan"]!.seconds < 1, String(format: "%.3f s", row["plan"]!.seconds))
+  // "Well under a second": with room to spare for a slower machine.
+  target("plan of 100k steps well under 1 s (< 0.7 s)", row["plan"]!.seconds < 0.7, String(format: "%.3f s", row["plan"]!.seconds))
   target("Markdown of 100k steps < 1 s", row["build --to markdown"]!.seconds < 1, String(format: "%.3f s", row["build --to markdown"]!.seconds))
   target("JSON of 100k steps < 1 s", row["build --to json"]!.seconds < 1, String(format: "%.3f s", row["build --to json"]!.seconds))
   let ratio = Double(row["check"]!.peakBytes) / Double(sourceBytes[100_000]!)

@@ -42,6 +42,9 @@ struct GraphBuilder {
     builder.deriveIDs()
     builder.resolve()
     builder.makeEdges()
+    // Every reference is resolved: the name table, the largest table of a big runbook, is not
+    // needed by the checks over the whole graph, which build large tables of their own.
+    builder.names = [:]
     builder.checkGraph()
     builder.reportUnusedRoles()
     return (builder.graph, builder.diagnostics)
@@ -282,7 +285,7 @@ struct GraphBuilder {
   /// the title, unique in the runbook.
   mutating func deriveIDs() {
     var number = 0
-    var taken = IDAllocator(taken: Set(names.keys))
+    var taken = IDAllocator(declared: names)
     for stage in graph.stages.indices where graph.stages[stage].parent == nil {
       numberItems(of: stage, number: &number, taken: &taken)
     }
@@ -321,12 +324,15 @@ struct GraphBuilder {
 /// Makes ids from titles: lowercase ASCII letters and digits joined by `_`, at most about 40
 /// characters, made unique with a `_2`, `_3` … suffix.
 struct IDAllocator {
-  var taken: Set<String>
+  /// The ids written in the runbook (shared with the builder's table, not copied).
+  let declared: [String: (item: Item?, range: SourceRange)]
+  /// The ids derived so far.
+  var derived: Set<String> = []
   /// The next suffix to try for each slug, so that many equal titles cost linear time.
   var nextSuffix: [String: Int] = [:]
 
-  init(taken: Set<String>) {
-    self.taken = taken
+  init(declared: [String: (item: Item?, range: SourceRange)]) {
+    self.declared = declared
   }
 
   mutating func derive(from title: String) -> String {
@@ -345,12 +351,12 @@ struct IDAllocator {
     if slug.isEmpty || slug.first?.isNumber == true { slug = "item_" + slug }
     var candidate = slug
     var suffix = nextSuffix[slug] ?? 2
-    while taken.contains(candidate) {
+    while declared[candidate] != nil || derived.contains(candidate) {
       candidate = "\(slug)_\(suffix)"
       suffix += 1
     }
     nextSuffix[slug] = suffix
-    taken.insert(candidate)
+    derived.insert(candidate)
     return candidate
   }
 }
