@@ -5,6 +5,11 @@
 
 extension GraphBuilder {
   mutating func makeEdges() {
+    // A container adds an edge into and out of each item when parallel, one after each item
+    // and one into the first when sequential.
+    var containerEdges = 0
+    for stage in graph.stages.indices { containerEdges += (graph.stages[stage].parallel ? 2 : 1) * graph.stages[stage].items.count + 1 }
+    graph.edges.reserveCapacity(containerEdges + referenceEdges)
     for index in graph.stages.indices { linkContainer(index) }
     for index in graph.steps.indices {
       let declaration = stepDeclaration(index)

@@ -28,6 +28,9 @@ struct GraphBuilder {
   var suggestionsMade = 0
   var maximumSteps = RunbookInfo.maximumSteps
   var reportedTooManySteps = false
+  /// At most how many edges references will add (`after`, `verifies`, gate outcomes), counted
+  /// while declaring so that the edge table is sized once: doubling it was the peak of memory.
+  var referenceEdges = 0
   /// Set when a `no_go` names no rollback: then "rollback never entered" would only repeat it.
   var unresolvedRollbackReference = false
   let anchorRange: SourceRange?
@@ -167,6 +170,13 @@ struct GraphBuilder {
           at: declaration.keywordRange, help: "split the runbook into several files")
       }
       if count >= maximumSteps { return }
+    }
+    for attribute in declaration.attributes {
+      switch attribute.value {
+      case .references(let targets) where attribute.keyword == .after: referenceEdges += targets.count
+      case .reference, .noGo: referenceEdges += 1
+      default: break
+      }
     }
     let item: Item
     switch declaration.kind {
