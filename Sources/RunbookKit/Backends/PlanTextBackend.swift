@@ -223,9 +223,10 @@ private struct PlanText {
       timeColumn(schedule.finishWorst[node])
       let slack = duration(schedule.slack[node])
       out.column(piece: slack, 9)
-      let group = out.bytes.count
+      // The group number in a column of 5: its digits are one byte, one column each.
+      let groupStart = out.bytes.count
       out.append(plan.group[node])
-      out.spaces(max(1, 5 - (out.bytes.count - group)))
+      out.spaces(max(1, 5 - (out.bytes.count - groupStart)))
       out.append(ascii: schedule.critical[node] ? "*" : " ")
       out.append(ascii: " ")
       out.column(piece: numbers[node], 5)

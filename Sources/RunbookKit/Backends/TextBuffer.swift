@@ -16,9 +16,6 @@ struct TextBuffer {
     pieceBytes.reserveCapacity(pieceCapacity)
   }
 
-  /// The text as a string.
-  var text: String { String(decoding: bytes, as: UTF8.self) }
-
   mutating func append(_ text: String) {
     bytes.append(contentsOf: text.utf8)
   }
@@ -46,14 +43,6 @@ struct TextBuffer {
   mutating func line(_ text: String) {
     append(text)
     newline()
-  }
-
-  /// Text in a column `width` scalars wide: padded with spaces, or followed by one space when
-  /// it fills or overflows the column, so columns never run together.
-  mutating func column(_ text: String, _ width: Int) {
-    append(text)
-    let count = scalarCount(text)
-    spaces(count >= width ? 1 : width - count)
   }
 
   // MARK: Saved pieces
@@ -93,7 +82,8 @@ struct TextBuffer {
     }
   }
 
-  /// A saved piece in a column `width` scalars wide, padded as `column(_:_:)` pads text.
+  /// A saved piece in a column `width` scalars wide: padded with spaces, or followed by one
+  /// space when it fills or overflows the column, so columns never run together.
   mutating func column(piece: Int, _ width: Int) {
     append(piece: piece)
     let count = pieceWidths[piece]
