@@ -59,9 +59,7 @@ struct TextBuffer {
 
   /// Finishes the piece being saved and returns its number.
   mutating func savePiece() -> Int {
-    let start = pieceEnds.last ?? 0
-    var width = 0
-    for index in start..<pieceBytes.count where pieceBytes[index] & 0xC0 != 0x80 { width += 1 }
+    let width = scalarCount(pieceBytes[(pieceEnds.last ?? 0)...])
     pieceEnds.append(pieceBytes.count)
     pieceWidths.append(width)
     return pieceEnds.count - 1
@@ -75,10 +73,9 @@ struct TextBuffer {
 
   /// Appends a saved piece.
   mutating func append(piece: Int) {
-    let start = piece == 0 ? 0 : pieceEnds[piece - 1]
-    let end = pieceEnds[piece]
+    let range = byteRange(of: piece)
     pieceBytes.withUnsafeBufferPointer { all in
-      bytes.append(contentsOf: UnsafeBufferPointer(rebasing: all[start..<end]))
+      bytes.append(contentsOf: UnsafeBufferPointer(rebasing: all[range]))
     }
   }
 
@@ -93,13 +90,17 @@ struct TextBuffer {
   func isEmpty(piece: Int) -> Bool { pieceWidths[piece] == 0 }
 
   func text(of piece: Int) -> String {
-    let start = piece == 0 ? 0 : pieceEnds[piece - 1]
-    return String(decoding: pieceBytes[start..<pieceEnds[piece]], as: UTF8.self)
+    String(decoding: pieceBytes[byteRange(of: piece)], as: UTF8.self)
+  }
+
+  /// Where a saved piece's bytes are: from the end of the one before it to its own end.
+  private func byteRange(of piece: Int) -> Range<Int> {
+    (piece == 0 ? 0 : pieceEnds[piece - 1])..<pieceEnds[piece]
   }
 }
 
-/// Appends a number's decimal digits.
-private func appendDecimal(_ number: Int, to bytes: inout [UInt8]) {
+/// Appends a number's decimal digits: the writers of text and JSON print many numbers.
+func appendDecimal(_ number: Int, to bytes: inout [UInt8]) {
   if number < 0 { bytes.append(UInt8(ascii: "-")) }
   var rest = number.magnitude
   let first = bytes.count
@@ -110,12 +111,17 @@ private func appendDecimal(_ number: Int, to bytes: inout [UInt8]) {
   bytes[first...].reverse()
 }
 
-/// The number of Unicode scalars in a string, counted from its UTF-8 bytes: every byte except
-/// continuation bytes starts a scalar.
-func scalarCount(_ text: String) -> Int {
+/// The number of Unicode scalars in UTF-8 bytes: every byte except continuation bytes starts
+/// a scalar.
+func scalarCount<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> Int {
   var count = 0
-  for byte in text.utf8 where byte & 0xC0 != 0x80 { count += 1 }
+  for byte in bytes where byte & 0xC0 != 0x80 { count += 1 }
   return count
+}
+
+/// The number of Unicode scalars in a string.
+func scalarCount(_ text: String) -> Int {
+  scalarCount(text.utf8)
 }
 
 /// Pads text to a column width, counting Unicode scalars (the columns of this tool).

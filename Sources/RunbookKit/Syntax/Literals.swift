@@ -320,24 +320,13 @@ extension Parser {
         number = number * 10 + Int(bytes[position] - 0x30)
         position += 1
       }
-      guard position > digitsStart, position < range.end else { return nil }
-      let factor: Int
-      switch bytes[position] {
-      case UInt8(ascii: "w"): factor = 10_080
-      case UInt8(ascii: "d"): factor = 1_440
-      case UInt8(ascii: "h"): factor = 60
-      case UInt8(ascii: "m"):
-        if position + 1 < range.end && bytes[position + 1] == UInt8(ascii: "o") {
-          factor = 43_200
-          position += 1
-        } else {
-          factor = 1
-        }
-      default: return nil
+      let unitStart = position
+      while position < range.end, (bytes[position] | 0x20) >= UInt8(ascii: "a"), (bytes[position] | 0x20) <= UInt8(ascii: "z") {
+        position += 1
       }
-      position += 1
-      // The unit must end here: a letter would make it another unit.
-      if position < range.end, bytes[position] >= 0x41 { return nil }
+      guard position > digitsStart, position > unitStart,
+        let factor = minutesPerUnit.first(where: { $0.unit.utf8.elementsEqual(bytes[unitStart..<position]) })?.minutes
+      else { return nil }
       total += number * factor
       guard total <= maximumMinutes else { return nil }
     }
