@@ -175,7 +175,7 @@ final class CheckerTests: XCTestCase {
     // Worst case: opens at T-1h, then 1h + 4h: finishes at T+4h.
     assertDiagnostics(text("3h").replacingOccurrences(of: "window T-1h", with: "⟨RB0304⟩window T-1h"))
     let late = try XCTUnwrap(compile(text("3h")).diagnostics.first)
-    XCTAssertEqual(late.message, "the work of stage `day` must be done by T+3h (its window), but can finish as late as T+4h")
+    XCTAssertEqual(late.message, "`upgrade` must be done by T+3h (the window of stage `day`), but can finish as late as T+4h")
     // Exactly enough, and the three months of unanchored preparation never count against it.
     assertDiagnostics(text("4h"))
   }

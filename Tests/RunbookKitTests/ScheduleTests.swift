@@ -230,3 +230,147 @@ final class ScheduleTests: XCTestCase {
     XCTAssertEqual(planned.plan.criticalPath.count, 100_000)
   }
 }
+
+// MARK: - Windows: latest times, stage spans and critical chains
+
+final class WindowScheduleTests: XCTestCase {
+  /// The cutover stage's window closes at T-1h, and its last item is a gate whose `go` leaves the
+  /// stage, so nothing links its steps to the stage's end. A parallel 12h announcement keeps the
+  /// runbook going until T, then `verify` takes 1h.
+  ///
+  /// Block start: the window opens at T-12h after 2w2d of preparation, so preparation starts at
+  /// T-2w2d12h. backup T-12h..T-11h, switch T-11h..T-10h10m, the gate at T-10h10m; announce
+  /// T-12h..T; verify T..T+1h. Latest finish of the gate: the window's close T-1h (not verify's
+  /// latest start T); switch T-1h, backup T-1h50m. Slack of all three: 9h10m (not 10h10m).
+  static let cutover = """
+    runbook "Cutover" {
+      anchor T "Cutover"
+      role eng "Engineer"
+      stage prep "Preparation" owner eng {
+        step plan "Plan" duration 2w2d
+      }
+      stage day "Day" parallel owner eng {
+        stage cut "Cutover" {
+          window T-12h..T-1h
+          step backup "Backup" duration 1h
+          step switch "Switch" duration 50m
+          gate decide "Go?" {
+            decided_by eng
+            go -> verify
+            no_go -> stop
+          }
+        }
+        stage comms "Comms" {
+          step announce "Announce" duration 12h
+        }
+      }
+      stage wrap "Wrap-up" owner eng {
+        step verify "Verify" duration 1h
+      }
+    }
+    """
+
+  func testLatestTimesRespectTheCloseOfAnEnclosingWindow() {
+    let planned = Planned(Self.cutover)
+    XCTAssertEqual(planned.plan.diagnostics.filter { $0.severity == .error }.map(\.message), [])
+    // [best start, best finish, worst start, worst finish, latest start, slack]
+    XCTAssertEqual(planned.times("plan"), [-23_760, -720, -23_760, -720, -23_760, 0])
+    XCTAssertEqual(planned.times("backup"), [-720, -660, -720, -660, -170, 550])
+    XCTAssertEqual(planned.times("switch"), [-660, -610, -660, -610, -110, 550])
+    XCTAssertEqual(planned.times("decide"), [-610, -610, -610, -610, -60, 550])
+    XCTAssertEqual(planned.times("announce"), [-720, 0, -720, 0, -720, 0])
+    XCTAssertEqual(planned.times("verify"), [0, 60, 0, 60, 0, 0])
+    XCTAssertEqual(planned.schedule.latestFinish[planned.node("decide")], -60)
+  }
+
+  func testAStageSpansItsWorkEvenWhenAGateLeavesIt() {
+    let planned = Planned(Self.cutover)
+    let stage = planned.graph.stages.firstIndex { $0.id == "cut" }!
+    XCTAssertEqual([planned.schedule.stageStart[stage], planned.schedule.stageFinish[stage]], [-720, -610])
+    let text = PlanTextBackend.render(planned.plan, sourceName: "cutover.runbook")
+    XCTAssertTrue(text.contains("[Day › Cutover]  window T-12h to T-1h · T-12h → T-10h10m"), text)
+  }
+
+  func testCriticalPathFollowsRealDependencies() {
+    let planned = Planned(Self.cutover)
+    // plan → (day's start) → announce → (day's end, wrap's start) → verify; the cutover steps
+    // have slack and are not on it.
+    XCTAssertEqual(planned.schedule.criticalChains.map { $0.nodes.map(planned.id(of:)) }, [["plan", "announce", "verify"]])
+    XCTAssertEqual(planned.schedule.criticalChains.first?.start, .start)
+  }
+
+  /// One parallel stage with two 1h steps: two chains of one step each, not `1 → 2`.
+  func testParallelCriticalWorkIsTwoChains() {
+    let planned = Planned("""
+      runbook "Parallel" {
+        role ops "Ops"
+        stage s "S" parallel owner ops {
+          step a "A" duration 1h
+          step b "B" duration 1h
+        }
+      }
+      """)
+    XCTAssertEqual(planned.criticalPath, ["a", "b"])
+    XCTAssertEqual(planned.schedule.criticalChains.map { $0.nodes.map(planned.id(of:)) }, [["a"], ["b"]])
+    let text = PlanTextBackend.render(planned.plan, sourceName: "p.runbook")
+    XCTAssertTrue(text.contains("Critical path (marked * above), in 2 chains:\n  from the start, each: 1, 2\n"), text)
+    XCTAssertFalse(text.contains("1 → 2"), text)
+  }
+
+  /// A chain whose start a window fixes says so: prep (2h, planned backwards) is not critical
+  /// when the windowed work that follows starts at the opening anyway and has slack before the
+  /// runbook's end; the windowed chain is.
+  func testAChainThatWaitsForAWindowSaysSo() {
+    let planned = Planned("""
+      runbook "Window" {
+        anchor T "Go-live"
+        role ops "Ops"
+        stage prep "Prep" owner ops {
+          step p "Prepare" duration 2h
+        }
+        stage day "Day" parallel owner ops {
+          stage early "Early" {
+            step x "X" duration 1h
+          }
+          stage late "Late" {
+            window T+1h..T+5h
+            step y "Y" duration 2h
+            step z "Z" duration 1h
+          }
+        }
+      }
+      """)
+    // Block start: the late window opens at T+1h with 2h of preparation before it: T-1h.
+    // p T-1h..T+1h, x T+1h..T+2h, y T+1h..T+3h, z T+3h..T+4h; the end is T+4h.
+    XCTAssertEqual(planned.times("p"), [-60, 60, -60, 60, -60, 0])
+    XCTAssertEqual(planned.times("x"), [60, 120, 60, 120, 180, 120])
+    XCTAssertEqual(planned.times("y"), [60, 180, 60, 180, 60, 0])
+    XCTAssertEqual(planned.times("z"), [180, 240, 180, 240, 180, 0])
+    // y waits for p (they finish and open together; a predecessor is preferred on a tie).
+    XCTAssertEqual(planned.schedule.criticalChains.map { $0.nodes.map(planned.id(of:)) }, [["p", "y", "z"]])
+  }
+
+  func testAWindowThatOpensLateStartsAChain() {
+    let planned = Planned("""
+      runbook "Window" {
+        anchor T "Go-live"
+        role ops "Ops"
+        stage a "A" owner ops {
+          window T-4h..T
+          step one "One" duration 1h
+        }
+        stage b "B" owner ops {
+          window T+2h..T+6h
+          step two "Two" duration 4h
+        }
+      }
+      """)
+    // one T-4h..T-3h (slack: it may finish by the close T, and two does not need it before
+    // T+2h: latest start T-1h, slack 3h); two waits for its window: T+2h..T+6h, no slack.
+    XCTAssertEqual(planned.times("one"), [-240, -180, -240, -180, -60, 180])
+    XCTAssertEqual(planned.times("two"), [120, 360, 120, 360, 120, 0])
+    XCTAssertEqual(planned.schedule.criticalChains, [CriticalChain(start: .window, opening: 120, nodes: [planned.node("two")])])
+    let text = PlanTextBackend.render(planned.plan, sourceName: "w.runbook")
+    XCTAssertTrue(text.contains("Critical path (marked * above):\n  waits for window T+2h: 2\n"), text)
+  }
+}

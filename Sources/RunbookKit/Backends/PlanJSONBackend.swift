@@ -79,6 +79,22 @@ private struct PlanEncoder {
       w.array("items") { w in for node in plan.work { item(node, noReturn.contains(node), &w) } }
       w.field("unscheduled", strings: schedule.unscheduled.filter { graph.isWork($0) }.map(id))
       w.field("critical_path", strings: plan.criticalPath.map(id))
+      w.array("critical_chains") { w in
+        for chain in schedule.criticalChains {
+          w.object { w in
+            switch chain.start {
+            case .start: w.field("starts", "start")
+            case .window:
+              w.field("starts", "window")
+              w.field("opening", chain.opening ?? 0)
+            case .after(let node):
+              w.field("starts", "after")
+              w.field("after", id(node))
+            }
+            w.field("items", strings: chain.nodes.map(id))
+          }
+        }
+      }
       w.array("lanes") { w in
         for lane in plan.lanes {
           w.object { w in

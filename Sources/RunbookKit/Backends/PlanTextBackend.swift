@@ -144,10 +144,7 @@ private struct PlanText {
     out.newline()
     table()
     out.newline()
-    out.line(plan.criticalPath.isEmpty ? "Critical path: none" : "Critical path (marked * above):")
-    wrapList(plan.criticalPath.map {
-      out.isEmpty(piece: numbers[$0]) ? clipped(out.text(of: titles[$0]), limit: 30) : out.text(of: numbers[$0])
-    }, separator: " → ")
+    criticalChains()
     out.newline()
     out.line("Lanes")
     for (role, nodes) in plan.lanes {
@@ -255,12 +252,54 @@ private struct PlanText {
     if let deadline = info.deadline { facts.append("by " + formatTime(deadline, anchor: graph.anchorName)) }
     if let duration = info.duration { facts.append(durationInWords(duration)) }
     if info.parallel { facts.append("in any order") }
-    if schedule.scheduled[info.startNode] && schedule.scheduled[info.endNode] {
-      facts.append(timeText(schedule.startWorst[info.startNode]) + " → " + timeText(schedule.finishWorst[info.endNode]))
+    if schedule.scheduled[info.startNode] || schedule.scheduled[info.endNode] {
+      facts.append(timeText(schedule.stageStart[stage]) + " → " + timeText(schedule.stageFinish[stage]))
     }
     out.newline()
     out.line("[" + chain.reversed().joined(separator: " › ") + "]" + (facts.isEmpty ? "" : "  " + facts.joined(separator: " · ")))
     for diagnostic in plan.flags[info.startNode] ?? [] { out.line("  " + flag(diagnostic)) }
+  }
+
+  /// The critical path as chains that follow real dependencies, one chain a line: where a chain
+  /// starts says what fixes its start (the plan's start, a window, or a step of another chain).
+  /// Chains of a single item that start the same way share a line ("after 1, each: 10, 11").
+  mutating func criticalChains() {
+    let chains = schedule.criticalChains
+    guard !chains.isEmpty else {
+      out.line("Critical path: none")
+      return
+    }
+    out.line(chains.count == 1 ? "Critical path (marked * above):" : "Critical path (marked * above), in \(chains.count) chains:")
+    let shownLines = 50
+    var lines = 0
+    var index = 0
+    while index < chains.count {
+      if lines == shownLines {
+        out.line("  … and \(chains.count - index) more chains")
+        return
+      }
+      let chain = chains[index]
+      var end = index + 1
+      if chain.nodes.count == 1 {
+        while end < chains.count && chains[end].nodes.count == 1 && chains[end].start == chain.start
+          && chains[end].opening == chain.opening { end += 1 }
+      }
+      var items = chains[index..<end].flatMap { $0.nodes }.map(shortName)
+      let each = end - index > 1 ? ", each" : ""
+      switch chain.start {
+      case .start: if !each.isEmpty { items[0] = "from the start, each: " + items[0] }
+      case .window: items[0] = "waits for window " + timeText(chain.opening ?? 0) + each + ": " + items[0]
+      case .after(let node): items[0] = "after " + shortName(node) + each + ": " + items[0]
+      }
+      wrapList(items, separator: each.isEmpty ? " → " : ", ")
+      lines += 1
+      index = end
+    }
+  }
+
+  /// A step's or gate's number, or a sign-off's clipped title.
+  func shortName(_ node: Int) -> String {
+    out.isEmpty(piece: numbers[node]) ? clipped(out.text(of: titles[node]), limit: 30) : out.text(of: numbers[node])
   }
 
   mutating func branches(_ index: Int) {

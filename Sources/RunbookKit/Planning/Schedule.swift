@@ -39,10 +39,34 @@ public struct Schedule: Sendable {
   /// When the runbook finishes, best and worst case.
   public var endBest: Int
   public var endWorst: Int
+  /// Each stage's span, by stage index: the earliest start and the latest finish of the work
+  /// inside it, worst case.
+  public var stageStart: [Int]
+  public var stageFinish: [Int]
+  /// The critical path as chains of work that each follow real dependencies.
+  public var criticalChains: [CriticalChain]
   /// Each gate with a rollback: when the rollback would run and how long it takes.
   public var rollbacks: [RollbackRun]
   /// Nodes after which no planned rollback can be reached any more (points of no return).
   public var pointsOfNoReturn: [Int]
+}
+
+/// A chain of critical work: each node starts when the one before it finishes.
+public struct CriticalChain: Sendable, Equatable {
+  /// What fixes the start of the chain's first node.
+  public enum Start: Sendable, Equatable {
+    /// The start of the plan: nothing before it.
+    case start
+    /// A window opening (`opening` says when).
+    case window
+    /// The finish of a node of another chain (a branch point).
+    case after(Int)
+  }
+  public var start: Start
+  /// For a chain that waits for a window: when the window opens.
+  public var opening: Int?
+  /// The work on the chain, in order.
+  public var nodes: [Int]
 }
 
 /// A rollback as it would run after its gate's no-go.
@@ -92,88 +116,22 @@ private struct ScheduleBuilder {
     return worst ? value.maximum : value.minimum
   }
 
-  /// A stage's own `duration`, which its end cannot come before.
-  func stageDuration(_ node: Int, worst: Bool) -> (start: Int, length: Int)? {
-    guard case .stageEnd(let stage) = graph.nodes[node], let value = graph.stages[stage].duration,
-      !value.toBeDecided
-    else { return nil }
-    return (graph.stages[stage].startNode, worst ? value.maximum : value.minimum)
-  }
-
-  func opening(_ node: Int) -> Int? {
-    switch graph.nodes[node] {
-    case .step(let index): graph.steps[index].window?.start
-    case .gate(let index): graph.gates[index].window?.start
-    case .stageStart(let index): graph.stages[index].window?.start
-    default: nil
-    }
-  }
-
-  func closing(_ node: Int) -> Int? {
-    func earliest(_ a: Int?, _ b: Int?) -> Int? {
-      switch (a, b) {
-      case (let x?, let y?): min(x, y)
-      default: a ?? b
-      }
-    }
-    switch graph.nodes[node] {
-    case .step(let index): return earliest(graph.steps[index].window?.end, graph.steps[index].deadline)
-    case .gate(let index): return earliest(graph.gates[index].window?.end, graph.gates[index].deadline)
-    case .stageEnd(let index): return earliest(graph.stages[index].window?.end, graph.stages[index].deadline)
-    default: return nil
-    }
-  }
-
   func build() -> Schedule {
-    // Order the normal flow.
-    var remaining = [Int](repeating: 0, count: count)
-    for node in 0..<count where !inRollback[node] {
-      remaining[node] = adjacency.incoming(node).count
-    }
-    var ready = Heap()
-    for node in 0..<count where !inRollback[node] && remaining[node] == 0 { ready.push(node) }
-    var order: [Int] = []
-    while let node = ready.pop() {
-      order.append(node)
-      for next in successors(node) where !inRollback[next] {
-        remaining[next] -= 1
-        if remaining[next] == 0 { ready.push(next) }
-      }
-    }
-    var scheduled = [Bool](repeating: false, count: count)
-    for node in order { scheduled[node] = true }
+    let times = graph.flowTimes ?? FlowTimes(graph: graph, adjacency: adjacency)
+    let order = times.order
+    let scheduled = times.scheduled
     let unscheduled = (0..<count).filter { !inRollback[$0] && !scheduled[$0] }
-
-    // Longest path from the runbook's start, ignoring windows: where the unanchored block puts
-    // each node relative to its own start.
-    var offset = [Int](repeating: 0, count: count)
-    for node in order {
-      var value = 0
-      for previous in predecessors(node) where scheduled[previous] {
-        value = max(value, offset[previous] + duration(previous, worst: true))
-      }
-      if let (start, length) = stageDuration(node, worst: true) { value = max(value, offset[start] + length) }
-      offset[node] = value
-    }
-    // The block starts as late as every opening and deadline allows.
-    var start: Int?
-    for node in order {
-      if let open = opening(node) { start = min(start ?? open - offset[node], open - offset[node]) }
-      if let close = closing(node) {
-        let latest = close - offset[node] - duration(node, worst: true)
-        start = min(start ?? latest, latest)
-      }
-    }
-    let anchored = start != nil
-    let blockStart = start ?? 0
-
-    let (startWorst, finishWorst) = forward(order: order, scheduled: scheduled, from: blockStart, worst: true)
-    let (startBest, finishBest) = forward(order: order, scheduled: scheduled, from: blockStart, worst: false)
+    let blockStart = times.blockStart ?? 0
+    let startWorst = times.startWorst
+    let finishWorst = times.finishWorst
+    let startBest = times.startBest
+    let finishBest = times.finishBest
     let rootEnd = graph.stages[RunbookGraph.rootStage].endNode
     let endWorst = scheduled[rootEnd] ? finishWorst[rootEnd] : (order.map { finishWorst[$0] }.max() ?? blockStart)
     let endBest = scheduled[rootEnd] ? finishBest[rootEnd] : (order.map { finishBest[$0] }.max() ?? blockStart)
 
-    // Latest times, worst case, back from the end and from every window's close.
+    // Latest times, worst case: back from the end, from what each successor needs, and from the
+    // close of every window and deadline the node is inside.
     var latestFinish = [Int](repeating: endWorst, count: count)
     var latestStart = [Int](repeating: endWorst, count: count)
     for node in order.reversed() {
@@ -182,7 +140,7 @@ private struct ScheduleBuilder {
       if case .stageStart(let stage) = graph.nodes[node], let length = graph.stages[stage].duration, !length.toBeDecided {
         value = min(value, latestStart[graph.stages[stage].endNode] - length.maximum)
       }
-      if let close = closing(node) { value = min(value, close) }
+      if let close = times.closing[node] { value = min(value, close) }
       latestFinish[node] = value
       latestStart[node] = value - duration(node, worst: true)
     }
@@ -206,28 +164,89 @@ private struct ScheduleBuilder {
     let withoutDuration = graph.steps.indices.filter {
       !inRollback[graph.steps[$0].node] && (graph.steps[$0].duration == nil || graph.steps[$0].duration?.toBeDecided == true)
     }
+    let (spanStart, spanFinish) = spans(order: order, startWorst: startWorst, finishWorst: finishWorst, scheduled: scheduled)
     return Schedule(
-      start: blockStart, anchored: anchored, order: order, unscheduled: unscheduled,
+      start: blockStart, anchored: times.blockStart != nil, order: order, unscheduled: unscheduled,
       startWorst: startWorst, finishWorst: finishWorst, startBest: startBest, finishBest: finishBest,
       latestStart: latestStart, latestFinish: latestFinish, slack: slack, critical: critical, rank: rank,
       scheduled: scheduled, stepsWithoutDuration: withoutDuration, endBest: endBest, endWorst: endWorst,
+      stageStart: spanStart, stageFinish: spanFinish,
+      criticalChains: criticalChains(order: order, critical: critical, times: times),
       rollbacks: rollbackRuns(finishWorst: finishWorst, scheduled: scheduled),
       pointsOfNoReturn: pointsOfNoReturn(order: order, scheduled: scheduled))
   }
 
-  /// Earliest start and finish from `blockStart`, waiting for window openings.
-  func forward(order: [Int], scheduled: [Bool], from blockStart: Int, worst: Bool) -> ([Int], [Int]) {
-    var start = [Int](repeating: blockStart, count: count)
-    var finish = [Int](repeating: blockStart, count: count)
-    for node in order {
-      var value = blockStart
-      for previous in predecessors(node) where scheduled[previous] { value = max(value, finish[previous]) }
-      if let (stageStart, length) = stageDuration(node, worst: worst) { value = max(value, start[stageStart] + length) }
-      if let open = opening(node) { value = max(value, open) }
-      start[node] = value
-      finish[node] = value + duration(node, worst: worst)
+  /// Each stage's span: the earliest start and latest finish of what is inside it, at any depth,
+  /// and of its own start and end (which hold its `duration`), worst case. Only what the flow
+  /// reaches counts: the end of a stage whose last gate jumps elsewhere is reached by nothing,
+  /// and would otherwise sit at the start of the plan.
+  func spans(order: [Int], startWorst: [Int], finishWorst: [Int], scheduled: [Bool]) -> ([Int], [Int]) {
+    var reached = [Bool](repeating: false, count: count)
+    reached[graph.stages[RunbookGraph.rootStage].startNode] = true
+    for node in order where !reached[node] {
+      reached[node] = predecessors(node).contains { scheduled[$0] && reached[$0] }
     }
-    return (start, finish)
+    let stageCount = graph.stages.count
+    var first = [Int](repeating: Int.max, count: stageCount)
+    var last = [Int](repeating: Int.min, count: stageCount)
+    for node in order where reached[node] {
+      let stage = graph.stage(of: node)
+      first[stage] = min(first[stage], startWorst[node])
+      last[stage] = max(last[stage], finishWorst[node])
+    }
+    // Children come after their parents in `stages`: fold each into its parent, innermost first.
+    for stage in (0..<stageCount).reversed() {
+      guard let parent = graph.stages[stage].parent, first[stage] != Int.max else { continue }
+      first[parent] = min(first[parent], first[stage])
+      last[parent] = max(last[parent], last[stage])
+    }
+    for stage in 0..<stageCount where first[stage] == Int.max {
+      first[stage] = startWorst[graph.stages[stage].startNode]
+      last[stage] = max(first[stage], finishWorst[graph.stages[stage].endNode])
+    }
+    return (first, last)
+  }
+
+  /// The critical work as chains that follow real dependencies: each critical node joins the
+  /// chain of the critical work that fixes its start (found through stage boundaries). A chain
+  /// starts where nothing critical fixes the start: at the start of the runbook, at a window's
+  /// opening, or after a branch point of another chain.
+  func criticalChains(order: [Int], critical: [Bool], times: FlowTimes) -> [CriticalChain] {
+    // For each node, the work that fixes its start (through virtual stage nodes), or what else
+    // does: a window's opening or the start of the plan.
+    var workDriver = [Int](repeating: FlowTimes.byStart, count: count)
+    for node in order {
+      let driver = times.driver[node]
+      if driver < 0 {
+        workDriver[node] = driver
+      } else if graph.isWork(driver) {
+        workDriver[node] = driver
+      } else {
+        workDriver[node] = workDriver[driver]
+      }
+    }
+    var chains: [CriticalChain] = []
+    var chainOf = [Int](repeating: -1, count: count)
+    for node in order where graph.isWork(node) && critical[node] {
+      let driver = workDriver[node]
+      if driver >= 0, critical[driver], chainOf[driver] >= 0 {
+        let chain = chainOf[driver]
+        if chains[chain].nodes.last == driver {
+          chains[chain].nodes.append(node)
+          chainOf[node] = chain
+          continue
+        }
+        chains.append(CriticalChain(start: .after(driver), opening: nil, nodes: [node]))
+      } else if driver >= 0 {
+        chains.append(CriticalChain(start: .after(driver), opening: nil, nodes: [node]))
+      } else if driver == FlowTimes.byOpening {
+        chains.append(CriticalChain(start: .window, opening: times.startWorst[node], nodes: [node]))
+      } else {
+        chains.append(CriticalChain(start: .start, opening: nil, nodes: [node]))
+      }
+      chainOf[node] = chains.count - 1
+    }
+    return chains
   }
 
   /// Each rollback as it would run after its gate, in the worst and the best case.

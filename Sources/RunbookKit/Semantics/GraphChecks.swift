@@ -10,7 +10,7 @@ extension GraphBuilder {
       reportCycles(order: order, adjacency: adjacency)
     }
     checkReachability(adjacency: adjacency)
-    checkWindows(order: order, adjacency: adjacency)
+    checkWindows(adjacency: adjacency)
     checkRollbackBounds(order: order, adjacency: adjacency)
     checkSignoffPlacement()
     checkFourEyes()
@@ -177,44 +177,32 @@ extension GraphBuilder {
 
   // MARK: - Windows and deadlines
 
-  /// A worst-case forward pass in minutes from the anchor. Work that nothing ties to the anchor
-  /// has no fixed time (it is planned backwards from what follows it), so only anchored work can
-  /// make a window fail: a window that opens too late for the windowed work before it, or work
-  /// inside it that cannot finish before it closes.
-  private mutating func checkWindows(order: [Int], adjacency: Adjacency) {
-    var start = [Int?](repeating: nil, count: graph.nodes.count)
-    var finish = [Int?](repeating: nil, count: graph.nodes.count)
-    var cause = [Int](repeating: -1, count: graph.nodes.count)  // the edge that set the start
-    for node in order {
-      var earliest: Int?
-      for edge in adjacency.incoming(node) where graph.edges[edge].origin != .noGo {
-        if let value = finish[graph.edges[edge].from], value > (earliest ?? Int.min) {
-          earliest = value
-          cause[node] = edge
+  /// Reads the worst-case times that the schedule uses too (FlowTimes): work that nothing ties
+  /// to the anchor is planned backwards from what follows it, so only anchored work can make a
+  /// window fail: a window that opens too late for the windowed work before it, or work inside
+  /// it that cannot finish before it closes. Each overrun is reported once, where it starts:
+  /// work that is late only because the work it waits for is late is not reported again.
+  private mutating func checkWindows(adjacency: Adjacency) {
+    guard FlowTimes.hasLimits(graph) else { return }
+    let times = FlowTimes(graph: graph, adjacency: adjacency)
+    var lateBefore = [Bool](repeating: false, count: graph.nodes.count)
+    for node in times.order {
+      let driver = times.driver[node]
+      let inherited = driver >= 0 && lateBefore[driver]
+      let finish = times.finishWorst[node]
+      if let close = times.closing[node], finish > close {
+        lateBefore[node] = true
+        if !inherited {
+          let (_, _, range, what) = limits(of: times.closingFrom[node])
+          if let range {
+            reportLate(node: node, finish: finish, close: close, at: range, what: what, inherited: times.closingFrom[node] != node, times: times)
+          }
         }
+      } else {
+        lateBefore[node] = inherited
       }
-      let (open, close, closeRange, what) = limits(of: node)
-      if let open, open > (earliest ?? Int.min) {
-        earliest = open
-        cause[node] = -1
-      }
-      if case .stageEnd(let stage) = graph.nodes[node], let duration = graph.stages[stage].duration,
-        let stageStart = start[graph.stages[stage].startNode], !duration.toBeDecided
-      {
-        let byDuration = stageStart + duration.maximum
-        if byDuration > (earliest ?? Int.min) {
-          earliest = byDuration
-          cause[node] = -2
-        }
-      }
-      start[node] = earliest
-      var end = earliest.map { $0 + (graph.duration(of: node)?.maximum ?? 0) }
-      if let close, let value = end, value > close, let closeRange {
-        reportLate(node: node, finish: value, close: close, at: closeRange, what: what, cause: cause, start: start)
-        end = close  // so that one late step is not reported again at every later window
-      }
-      finish[node] = end
     }
+    graph.flowTimes = times
   }
 
   /// When a node may start, when it must be done by, where that limit was written, and a phrase
@@ -249,7 +237,7 @@ extension GraphBuilder {
   }
 
   private mutating func reportLate(
-    node: Int, finish: Int, close: Int, at range: SourceRange, what: String, cause: [Int], start: [Int?]
+    node: Int, finish: Int, close: Int, at range: SourceRange, what: String, inherited: Bool, times: FlowTimes
   ) {
     let anchor = graph.anchorName
     // The chain of work that makes it late, back to where it is tied to the anchor.
@@ -259,21 +247,21 @@ extension GraphBuilder {
     var guardCount = 0
     while guardCount < graph.nodes.count {
       guardCount += 1
-      if let duration = graph.duration(of: current), duration.maximum > 0 {
+      if let duration = graph.duration(of: current), duration.maximum > 0, !duration.toBeDecided {
         chain.append("\(graph.describe(current)) (up to \(formatDuration(duration.maximum)))")
       }
-      let edge = cause[current]
-      if edge == -1 {
-        origin = "\(graph.describe(current)) cannot start before \(formatTime(start[current] ?? 0, anchor: anchor))"
+      let driver = times.driver[current]
+      if driver == FlowTimes.byOpening {
+        origin = "\(graph.describe(current)) cannot start before \(formatTime(times.startWorst[current], anchor: anchor))"
         break
       }
-      if edge == -2, case .stageEnd(let stage) = graph.nodes[current] {
-        chain.append("\(graph.describe(current)) (takes up to \(formatDuration(graph.stages[stage].duration?.maximum ?? 0)))")
-        current = graph.stages[stage].startNode
-        continue
+      if driver < 0 { break }
+      if case .stageEnd(let stage) = graph.nodes[current], driver == graph.stages[stage].startNode,
+        let length = FlowTimes.stageLength(graph, current, worst: true)?.length
+      {
+        chain.append("\(graph.describe(current)) (takes up to \(formatDuration(length)))")
       }
-      if edge < 0 { break }
-      current = graph.edges[edge].from
+      current = driver
     }
     var notes: [DiagnosticNote] = []
     if !origin.isEmpty { notes.append(DiagnosticNote(origin)) }
@@ -283,11 +271,15 @@ extension GraphBuilder {
     }
     let subject: String
     if case .stageEnd = graph.nodes[node] { subject = "the work of \(graph.describe(node))" } else { subject = graph.describe(node) }
+    var limit = what
+    if inherited, case .stageEnd(let stage) = graph.nodes[times.closingFrom[node]] {
+      limit = (what == "its window" ? "the window of " : "the deadline of ") + graph.describe(graph.stages[stage].endNode)
+    }
     report(
       .windowCannotHold,
-      "\(subject) must be done by \(formatTime(close, anchor: anchor)) (\(what)), but can finish as late as \(formatTime(finish, anchor: anchor))",
+      "\(subject) must be done by \(formatTime(close, anchor: anchor)) (\(limit)), but can finish as late as \(formatTime(finish, anchor: anchor))",
       at: range, notes: notes,
-      help: "widen \(what), shorten the work before it, or start that work earlier")
+      help: "widen \(inherited ? limit : what), shorten the work before it, or start that work earlier")
   }
 
   // MARK: - Rollback bounds

@@ -1,0 +1,228 @@
+// When the work of the normal flow can happen: the one forward pass over the graph that both the
+// window check (GraphChecks) and the schedule (Planning) read, so that the two cannot disagree.
+//
+// Each node gets its effective limits first: a step inside a stage with a window may not start
+// before the window opens nor finish after it closes, at any depth of nesting, whatever edges
+// lead to it (a gate's `go` can bypass a stage's end, but not its window). Work that no window
+// ties to the anchor is planned as one block that starts as late as it can while still reaching
+// every opening and every close in the worst case; the forward pass then places everything from
+// that start, letting a window's opening make work wait.
+
+/// The earliest times of the normal flow, with what fixes each start.
+struct FlowTimes: Sendable {
+  /// What fixes a node's start when no predecessor does.
+  static let byOpening = -1
+  static let byStart = -2
+
+  /// The nodes of the normal flow in a topological order; ties go to source order.
+  var order: [Int]
+  /// True for the nodes in `order`.
+  var scheduled: [Bool]
+  /// The latest opening of the windows a node is inside (its own and its stages'), or nil.
+  var opening: [Int?]
+  /// The earliest close of the windows and deadlines a node is inside, or nil.
+  var closing: [Int?]
+  /// The node whose own window or deadline gives `closing`: the node itself or the end of an
+  /// enclosing stage. -1 where there is no close.
+  var closingFrom: [Int]
+  /// Longest path from the runbook's start to each node, worst case, ignoring windows.
+  var offset: [Int]
+  /// When the unanchored block starts; nil when nothing ties the runbook to its anchor.
+  var blockStart: Int?
+  /// Earliest start and finish, worst case.
+  var startWorst: [Int]
+  var finishWorst: [Int]
+  /// Earliest start and finish, best case.
+  var startBest: [Int]
+  var finishBest: [Int]
+  /// What fixes each worst-case start: a predecessor node, `byOpening` or `byStart`. The end of a
+  /// stage with its own duration can be fixed by its start node (start + duration).
+  var driver: [Int]
+
+  /// Whether the runbook has any window or deadline at all.
+  static func hasLimits(_ graph: RunbookGraph) -> Bool {
+    graph.stages.contains { $0.window != nil || $0.deadline != nil }
+      || graph.steps.contains { $0.window != nil || $0.deadline != nil }
+      || graph.gates.contains { $0.window != nil || $0.deadline != nil }
+  }
+
+  /// Computes the times of a graph, given the edges the flow follows (every edge but `no_go`).
+  init(graph: RunbookGraph, adjacency: Adjacency) {
+    let count = graph.nodes.count
+    var inRollback = [Bool](repeating: false, count: count)
+    var rollbackStage = [Bool](repeating: false, count: graph.stages.count)
+    for stage in graph.stages.indices {
+      var top = stage
+      while let parent = graph.stages[top].parent { top = parent }
+      rollbackStage[stage] = graph.stages[top].kind == .rollback
+    }
+    for node in 0..<count where rollbackStage[graph.stage(of: node)] { inRollback[node] = true }
+
+    // Order the normal flow.
+    var remaining = [Int](repeating: 0, count: count)
+    for node in 0..<count where !inRollback[node] {
+      for previous in adjacency.predecessors(node) where !inRollback[previous] { remaining[node] += 1 }
+    }
+    var ready = Heap()
+    for node in 0..<count where !inRollback[node] && remaining[node] == 0 { ready.push(node) }
+    var order: [Int] = []
+    order.reserveCapacity(count)
+    while let node = ready.pop() {
+      order.append(node)
+      for next in adjacency.successors(node) where !inRollback[next] {
+        remaining[next] -= 1
+        if remaining[next] == 0 { ready.push(next) }
+      }
+    }
+    var scheduled = [Bool](repeating: false, count: count)
+    for node in order { scheduled[node] = true }
+    self.order = order
+    self.scheduled = scheduled
+
+    let ownOpening: [Int?]
+    (opening, ownOpening, closing, closingFrom) = FlowTimes.limits(graph)
+
+    // Where the unanchored block puts each node relative to its own start.
+    var offset = [Int](repeating: 0, count: count)
+    for node in order {
+      var value = 0
+      for previous in adjacency.predecessors(node) where scheduled[previous] {
+        value = max(value, offset[previous] + FlowTimes.length(graph, previous, worst: true))
+      }
+      if let (start, length) = FlowTimes.stageLength(graph, node, worst: true) { value = max(value, offset[start] + length) }
+      offset[node] = value
+    }
+    self.offset = offset
+    // An opening counts where it is written: work later inside a window need not start the moment
+    // it opens.
+    var start: Int?
+    for node in order {
+      if let open = ownOpening[node] { start = min(start ?? open - offset[node], open - offset[node]) }
+      if let close = closing[node] {
+        let latest = close - offset[node] - FlowTimes.length(graph, node, worst: true)
+        start = min(start ?? latest, latest)
+      }
+    }
+    blockStart = start
+    let from = start ?? 0
+
+    startWorst = []
+    finishWorst = []
+    startBest = []
+    finishBest = []
+    driver = []
+    (startWorst, finishWorst, driver) = forward(graph, adjacency: adjacency, from: from, worst: true)
+    (startBest, finishBest, _) = forward(graph, adjacency: adjacency, from: from, worst: false)
+  }
+
+  /// Earliest start and finish from `blockStart`, waiting for window openings, and what fixed
+  /// each start.
+  private func forward(_ graph: RunbookGraph, adjacency: Adjacency, from blockStart: Int, worst: Bool) -> ([Int], [Int], [Int]) {
+    let count = graph.nodes.count
+    var start = [Int](repeating: blockStart, count: count)
+    var finish = [Int](repeating: blockStart, count: count)
+    var driver = [Int](repeating: FlowTimes.byStart, count: count)
+    for node in order {
+      var value = blockStart
+      var cause = FlowTimes.byStart
+      // A predecessor that finishes exactly at the plan's start still fixes the start: with no
+      // durations, the chain of work is what orders it.
+      for previous in adjacency.predecessors(node) where scheduled[previous] {
+        if finish[previous] > value || (cause == FlowTimes.byStart && finish[previous] == value) {
+          value = finish[previous]
+          cause = previous
+        }
+      }
+      if let (stageStart, length) = FlowTimes.stageLength(graph, node, worst: worst), start[stageStart] + length > value {
+        value = start[stageStart] + length
+        cause = stageStart
+      }
+      if let open = opening[node], open > value {
+        value = open
+        cause = FlowTimes.byOpening
+      }
+      start[node] = value
+      finish[node] = value + FlowTimes.length(graph, node, worst: worst)
+      driver[node] = cause
+    }
+    return (start, finish, driver)
+  }
+
+  /// How long a node takes; zero when not given or still to be decided.
+  static func length(_ graph: RunbookGraph, _ node: Int, worst: Bool) -> Int {
+    guard let value = graph.duration(of: node), !value.toBeDecided else { return 0 }
+    return worst ? value.maximum : value.minimum
+  }
+
+  /// For the end of a stage with its own `duration`: the stage's start node and that duration,
+  /// which the end cannot come before.
+  static func stageLength(_ graph: RunbookGraph, _ node: Int, worst: Bool) -> (start: Int, length: Int)? {
+    guard case .stageEnd(let stage) = graph.nodes[node], let value = graph.stages[stage].duration,
+      !value.toBeDecided
+    else { return nil }
+    return (graph.stages[stage].startNode, worst ? value.maximum : value.minimum)
+  }
+
+  /// Each node's effective opening and close: its own window and deadline combined with those of
+  /// every stage it is inside.
+  static func limits(_ graph: RunbookGraph) -> (opening: [Int?], ownOpening: [Int?], closing: [Int?], closingFrom: [Int]) {
+    // Per stage: the latest opening and earliest close of it and its enclosing stages, and the
+    // end node of the stage that sets the close. Parents come before their children in `stages`.
+    var stageOpening = [Int?](repeating: nil, count: graph.stages.count)
+    var stageClosing = [Int?](repeating: nil, count: graph.stages.count)
+    var stageClosingFrom = [Int](repeating: -1, count: graph.stages.count)
+    for (index, stage) in graph.stages.enumerated() {
+      var open = stage.window?.start
+      var close = earliest(stage.window?.end, stage.deadline)
+      var from = close == nil ? -1 : stage.endNode
+      if let parent = stage.parent, parent < index {
+        open = latest(open, stageOpening[parent])
+        if let inherited = stageClosing[parent], inherited < (close ?? Int.max) {
+          close = inherited
+          from = stageClosingFrom[parent]
+        }
+      }
+      stageOpening[index] = open
+      stageClosing[index] = close
+      stageClosingFrom[index] = from
+    }
+    var opening = [Int?](repeating: nil, count: graph.nodes.count)
+    var ownOpening = [Int?](repeating: nil, count: graph.nodes.count)
+    var closing = [Int?](repeating: nil, count: graph.nodes.count)
+    var closingFrom = [Int](repeating: -1, count: graph.nodes.count)
+    func set(_ node: Int, stage: Int, window: Window?, deadline: Int?) {
+      opening[node] = latest(window?.start, stageOpening[stage])
+      ownOpening[node] = window?.start
+      let own = earliest(window?.end, deadline)
+      if let own, own <= (stageClosing[stage] ?? Int.max) {
+        closing[node] = own
+        closingFrom[node] = node
+      } else {
+        closing[node] = stageClosing[stage]
+        closingFrom[node] = stageClosingFrom[stage]
+      }
+    }
+    for step in graph.steps { set(step.node, stage: step.stage, window: step.window, deadline: step.deadline) }
+    for gate in graph.gates { set(gate.node, stage: gate.stage, window: gate.window, deadline: gate.deadline) }
+    for signoff in graph.signoffs { set(signoff.node, stage: signoff.stage, window: nil, deadline: nil) }
+    for (index, stage) in graph.stages.enumerated() {
+      opening[stage.startNode] = stageOpening[index]
+      ownOpening[stage.startNode] = stage.window?.start
+      closing[stage.endNode] = stageClosing[index]
+      closingFrom[stage.endNode] = stageClosingFrom[index]
+    }
+    return (opening, ownOpening, closing, closingFrom)
+  }
+}
+
+private func earliest(_ a: Int?, _ b: Int?) -> Int? {
+  guard let a else { return b }
+  guard let b else { return a }
+  return min(a, b)
+}
+
+private func latest(_ a: Int?, _ b: Int?) -> Int? {
+  guard let a else { return b }
+  guard let b else { return a }
+  return max(a, b)
+}
