@@ -202,7 +202,7 @@ final class CheckerTests: XCTestCase {
             step done "Done" \(after)
           }
           rollback restore "Restore" owner engineer {
-            step reinstall "Re-install"
+            step reinstall "Re-install" duration 30m
           }
         """)
     }
@@ -350,6 +350,29 @@ final class CheckerTests: XCTestCase {
     assertDiagnostics(gate(
       "criterion \"ok\"\n      go -> done\n      no_go -> rollback restore within 1h15m",
       rollbackSteps: "step a \"Re-install\" duration 45m\n      step b \"Verify\" duration 20m..30m"))
+  }
+
+  /// Unknown is not zero: a rollback whose steps have no duration cannot be shown to fit.
+  func testRollbackBoundOverStepsWithoutDurationCannotBeChecked() throws {
+    let text = gate(
+      "criterion \"ok\"\n      go -> done\n      no_go -> rollback restore within ⟨RB0505⟩1h",
+      rollbackSteps: "step a \"Re-install\" duration 45m\n      step b \"Verify\"\n      step c \"Tell\" duration tbd")
+    assertDiagnostics(text)
+    let warning = try XCTUnwrap(compile(MarkedSource(text).text).diagnostics.first)
+    XCTAssertEqual(warning.severity, .warning)
+    XCTAssertEqual(warning.message, "the 1h bound of rollback `restore` cannot be checked: 2 steps have no duration (`b`, `c`)")
+    XCTAssertEqual(warning.notes.map(\.message), ["`b` has no duration", "`c` has no duration"])
+    // The plan says so instead of "fits".
+    let compilation = compile(MarkedSource(text).text)
+    let plan = Plan(graph: compilation.graph!, diagnostics: compilation.diagnostics)
+    XCTAssertNil(plan.schedule.rollbacks.first?.fits)
+    let rendered = PlanTextBackend.render(plan, sourceName: "r.runbook")
+    XCTAssertTrue(rendered.contains("takes 45m; the 1h bound cannot be checked: steps 4, 5 have no duration"), rendered)
+    XCTAssertFalse(rendered.contains("fits"), rendered)
+    // Known durations over the bound are still an error, whatever else is unknown.
+    assertDiagnostics(gate(
+      "criterion \"ok\"\n      go -> done\n      no_go -> rollback restore within ⟨RB0502⟩30m",
+      rollbackSteps: "step a \"Re-install\" duration 45m\n      step b \"Verify\""))
   }
 
   func testRollbackNeverEntered() {

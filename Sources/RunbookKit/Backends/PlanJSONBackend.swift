@@ -179,7 +179,8 @@ private struct PlanEncoder {
       pair("length", run.lengthBest, run.lengthWorst, &w)
       w.field("bound", run.bound)
       w.key("fits")
-      w.bool(run.bound.map { run.lengthWorst <= $0 })
+      w.bool(run.fits)
+      w.field("steps_without_duration", strings: run.withoutDuration.map(id))
       w.array("steps") { w in
         for placed in run.nodes where graph.isWork(placed.node) {
           w.object { w in

@@ -185,7 +185,8 @@ private struct PlanText {
     }
     if !schedule.stepsWithoutDuration.isEmpty {
       out.newline()
-      out.line("Warning: \(plural(schedule.stepsWithoutDuration.count, "step")) have no duration (or `tbd`) and count as zero:")
+      let count = schedule.stepsWithoutDuration.count
+      out.line("Warning: \(plural(count, "step")) \(count == 1 ? "has" : "have") no duration (or `tbd`) and count as zero:")
       wrapList(schedule.stepsWithoutDuration.map { String(graph.steps[$0].number) }, separator: ", ")
     }
   }
@@ -336,9 +337,15 @@ private struct PlanText {
   mutating func rollbackSummary(_ run: RollbackRun) -> String {
     var text = "takes \(range(run.lengthBest, run.lengthWorst))"
     if let bound = run.bound {
-      text += run.lengthWorst <= bound
-        ? " within \(durationText(bound)): fits"
-        : ", over its \(durationText(bound)) bound by \(durationText(run.lengthWorst - bound))"
+      switch run.fits {
+      case true?: text += " within \(durationText(bound)): fits"
+      case false?: text += ", over its \(durationText(bound)) bound by \(durationText(run.lengthWorst - bound))"
+      case nil:
+        let steps = run.withoutDuration.map(shortName)
+        text += "; the \(durationText(bound)) bound cannot be checked: "
+          + (steps.count == 1 ? "step \(steps[0]) has" : "steps \(steps.prefix(8).joined(separator: ", "))\(steps.count > 8 ? ", …" : "") have")
+          + " no duration"
+      }
     }
     return text
   }

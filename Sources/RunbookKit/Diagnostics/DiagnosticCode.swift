@@ -56,6 +56,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable, Comparable {
   case rollbackTooLong = "RB0502"
   case gateWithoutCriteria = "RB0503"
   case rollbackNeverEntered = "RB0504"
+  case rollbackBoundUnchecked = "RB0505"
 
   // MARK: - Durations and times (RB06xx)
   case invertedRange = "RB0601"
@@ -79,7 +80,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable, Comparable {
   /// The severity a diagnostic of this code has unless a caller changes it.
   public var defaultSeverity: Severity {
     switch self {
-    case .unusedRole, .gateWithoutCriteria, .rollbackNeverEntered, .unusedSuppression, .bidiControl,
+    case .unusedRole, .gateWithoutCriteria, .rollbackNeverEntered, .rollbackBoundUnchecked, .unusedSuppression, .bidiControl,
       .unknownSuppressionCode, .errorNotSuppressible, .malformedSuppression:
       .warning
     default: .error
@@ -130,6 +131,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable, Comparable {
     case .rollbackTooLong: "rollback exceeds its time bound"
     case .gateWithoutCriteria: "gate without criteria"
     case .rollbackNeverEntered: "rollback never entered"
+    case .rollbackBoundUnchecked: "rollback bound that cannot be checked"
     case .invertedRange: "inverted range"
     case .zeroDuration: "zero duration"
     case .windowEndsBeforeStart: "window ends before it starts"

@@ -220,6 +220,11 @@ extension DiagnosticCode {
         summary: "A gate has no `criterion` and no `no_go_if`: the decider has nothing written to decide by. Add the criteria, in words or as measures such as `availability >= 99.9%`.",
         wrong: gate(noGo: "no_go -> rollback restore within 1h", criterion: ""),
         fixed: gate(noGo: "no_go -> rollback restore within 1h"))
+    case .rollbackBoundUnchecked:
+      return Explanation(
+        summary: "A gate promises that its rollback finishes `within` a bound, but some of the rollback's steps have no duration (or `duration tbd`). Unknown is not zero: until every step has a duration, nobody can tell whether the rollback fits, and the plan says so instead of \"fits\".",
+        wrong: gate(noGo: "no_go -> rollback restore within 1h", rollbackDuration: ""),
+        fixed: gate(noGo: "no_go -> rollback restore within 1h"))
     case .rollbackNeverEntered:
       return Explanation(
         summary: "A rollback is entered only through a gate's `no_go`, and no gate names this one.",
@@ -362,7 +367,8 @@ private func windowed(_ window: String, _ body: String) -> String {
 /// A day-of-upgrade runbook with a gate and a 45-minute rollback; parts can be swapped out.
 private func gate(
   noGo: String, go: String = "finish", decider: String = "decided_by customer",
-  criterion: String = "criterion \"All checks passed\"", between: String = "", after: String = ""
+  criterion: String = "criterion \"All checks passed\"", between: String = "", after: String = "",
+  rollbackDuration: String = " duration 45m"
 ) -> String {
   let lines = [decider, criterion, "go -> \(go)", noGo].filter { !$0.isEmpty }
     .map { "      " + $0 }.joined(separator: "\n")
@@ -380,7 +386,7 @@ private func gate(
     \(middle)    step finish "Finish"
     \(tail)  }
       rollback restore "Restore" owner engineer {
-        step reinstall "Re-install the backup" duration 45m
+        step reinstall "Re-install the backup"\(rollbackDuration)
       }
     }
 

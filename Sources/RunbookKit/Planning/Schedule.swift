@@ -81,6 +81,17 @@ public struct RollbackRun: Sendable {
   public var lengthWorst: Int
   /// The bound the gate promises, if any.
   public var bound: Int?
+  /// The rollback's steps with no duration (or `tbd`), as nodes: while there are any, a bound
+  /// cannot be shown to hold.
+  public var withoutDuration: [Int]
+
+  /// Whether the rollback fits its bound: nil when there is no bound or when it cannot be told
+  /// because steps have no duration (and the known part fits).
+  public var fits: Bool? {
+    guard let bound else { return nil }
+    if lengthWorst > bound { return false }
+    return withoutDuration.isEmpty ? true : nil
+  }
   /// The rollback's nodes in order, with their start and finish (worst case).
   public var nodes: [(node: Int, start: Int, finish: Int)]
 }
@@ -294,10 +305,14 @@ private struct ScheduleBuilder {
         placed.append((node, worstStart, worstFinish[node] ?? worstStart))
       }
       let end = graph.stages[rollback].endNode
+      let withoutDuration = order.filter {
+        if case .step(let step) = graph.nodes[$0] { return graph.steps[step].duration == nil || graph.steps[step].duration?.toBeDecided == true }
+        return false
+      }
       runs.append(RollbackRun(
         gate: index, rollback: rollback, start: begin,
         lengthBest: (bestFinish[end] ?? begin) - begin, lengthWorst: (worstFinish[end] ?? begin) - begin,
-        bound: within?.maximum, nodes: placed))
+        bound: within?.maximum, withoutDuration: withoutDuration, nodes: placed))
     }
     return runs
   }

@@ -317,9 +317,20 @@ extension GraphBuilder {
       }
       longest[node] = best + (graph.duration(of: node)?.maximum ?? 0)
     }
+    // Steps without a duration, per rollback: unknown is not zero, so a bound over them cannot be
+    // shown to hold.
+    var unknown: [Int: [Int]] = [:]
+    for (index, step) in graph.steps.enumerated() where step.duration == nil || step.duration?.toBeDecided == true {
+      if nodeRegion[step.node] >= 0 { unknown[nodeRegion[step.node], default: []].append(index) }
+    }
     for (gateIndex, rollback, bound) in checks {
       let total = longest[graph.stages[rollback].endNode]
-      guard total > bound.maximum else { continue }
+      guard total > bound.maximum else {
+        if let steps = unknown[rollback], case .noGo(_, let within?) = gateDeclaration(gateIndex).attribute(.noGo)?.value {
+          reportUncheckedBound(rollback: rollback, bound: bound, steps: steps, at: within.range)
+        }
+        continue
+      }
       var parts: [String] = []
       var node = graph.stages[rollback].endNode
       var steps = 0
@@ -340,6 +351,18 @@ extension GraphBuilder {
         notes: [DiagnosticNote("worst case: \(sum) = \(formatDuration(total))", at: titleRange(stage.startNode))],
         help: "shorten the rollback's steps, or promise a bound it can keep")
     }
+  }
+
+  private mutating func reportUncheckedBound(rollback: Int, bound: Minutes, steps: [Int], at range: SourceRange) {
+    let stage = graph.stages[rollback]
+    let names = steps.prefix(5).map { "`\(graph.steps[$0].id)`" }.joined(separator: ", ") + (steps.count > 5 ? ", …" : "")
+    var notes = steps.prefix(8).map { DiagnosticNote("\(graph.describe(graph.steps[$0].node)) has no duration", at: titleRange(graph.steps[$0].node)) }
+    if steps.count > 8 { notes.append(DiagnosticNote("and \(steps.count - 8) more steps without a duration")) }
+    report(
+      .rollbackBoundUnchecked,
+      "the \(formatMinutes(bound)) bound of rollback `\(stage.id ?? clipped(stage.title))` cannot be checked: \(plural(steps.count, "step")) \(steps.count == 1 ? "has" : "have") no duration (\(names))",
+      at: range, notes: notes,
+      help: "give every step of the rollback a duration, such as `duration 15m`, so that the bound can be checked")
   }
 
   private func nodeID(_ node: Int) -> String {
