@@ -33,7 +33,7 @@ public enum Compiler {
     var diagnostics = tree.diagnostics
     var graph: RunbookGraph?
     if let root = tree.root {
-      let (built, semantic) = GraphBuilder.build(root)
+      let (built, semantic) = GraphBuilder.build(root, source: source)
       graph = built
       diagnostics += semantic
     }

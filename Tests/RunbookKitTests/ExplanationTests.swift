@@ -33,7 +33,8 @@ final class ExplanationTests: XCTestCase {
     let longString = "runbook \"" + String(repeating: "x", count: RunbookInfo.maximumStringBytes) + "\" {\n}\n"
     XCTAssertEqual(compile(longString).diagnostics.map(\.code), [.textTooLong])
     let steps = "runbook \"R\" {\n  role a \"A\"\n  stage s \"S\" owner a {\n" + String(repeating: "    step \"x\"\n", count: 12) + "  }\n}\n"
-    let (graph, diagnostics) = GraphBuilder.build(try XCTUnwrap(parse(steps).root), maximumSteps: 10)
+    let tree = parse(steps)
+    let (graph, diagnostics) = GraphBuilder.build(try XCTUnwrap(tree.root), source: tree.source, maximumSteps: 10)
     XCTAssertEqual(diagnostics.map(\.code), [.tooManySteps])
     XCTAssertEqual(graph.steps.count, 10)
     let huge = [UInt8](repeating: UInt8(ascii: " "), count: RunbookInfo.maximumFileBytes + 1)

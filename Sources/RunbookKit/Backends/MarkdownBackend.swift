@@ -144,13 +144,13 @@ public struct MarkdownBackend {
       let entries = graph.gates(entering: index)
       for gate in entries {
         var text = "Run only on a no-go at **\(gate.number).** " + escapeInline(gate.title)
-        if case .rollback(_, let within?) = gate.noGo { text += "; must be finished within " + durationInWords(within) }
+        if case .rollback(_, let within?) = gate.noGo { text += "; must be finished within " + readableDuration(within) }
         facts.append(text)
       }
     }
-    if let window = stage.window { facts.append("Window: " + windowInWords(window, anchor: graph.anchorName)) }
-    if let deadline = stage.deadline { facts.append("Complete by " + formatTime(deadline, anchor: graph.anchorName)) }
-    if let duration = stage.duration { facts.append("Takes " + durationInWords(duration)) }
+    if let window = stage.window { facts.append("Window: " + readableWindow(window, anchor: graph.anchorName)) }
+    if let deadline = stage.deadline { facts.append("Complete by " + formatTime(deadline, anchor: graph.anchorName, unit: stage.deadlineUnit)) }
+    if let duration = stage.duration { facts.append("Takes " + readableDuration(duration)) }
     if let owners = stage.defaultOwners { facts.append("Owner: " + ownersPhrase(owners)) }
     if stage.parallel { facts.append("Steps in any order") }
     if stage.optional { facts.append("If applicable") }
@@ -205,9 +205,9 @@ public struct MarkdownBackend {
     line(title)
     let sub = "  - "
     for record in step.records { line(sub + recordLine(record)) }
-    if let duration = step.duration { line(sub + "Takes " + durationInWords(duration)) }
-    if let window = step.window { line(sub + "Window: " + windowInWords(window, anchor: graph.anchorName)) }
-    if let deadline = step.deadline { line(sub + "Done by " + formatTime(deadline, anchor: graph.anchorName)) }
+    if let duration = step.duration { line(sub + "Takes " + readableDuration(duration)) }
+    if let window = step.window { line(sub + "Window: " + readableWindow(window, anchor: graph.anchorName)) }
+    if let deadline = step.deadline { line(sub + "Done by " + formatTime(deadline, anchor: graph.anchorName, unit: step.deadlineUnit)) }
     if let verified = step.verifies {
       line(sub + "Checks **\(graph.steps[verified].number).** " + escapeInline(graph.steps[verified].title)
         + " (by someone other than who did it)")
@@ -235,14 +235,14 @@ public struct MarkdownBackend {
       line(sub + "No-go if any of these occurs:")
       for criterion in gate.noGoConditions { line("    - [ ] " + criterionText(criterion)) }
     }
-    if let window = gate.window { line(sub + "Window: " + windowInWords(window, anchor: graph.anchorName)) }
-    if let deadline = gate.deadline { line(sub + "Decide by " + formatTime(deadline, anchor: graph.anchorName)) }
+    if let window = gate.window { line(sub + "Window: " + readableWindow(window, anchor: graph.anchorName)) }
+    if let deadline = gate.deadline { line(sub + "Decide by " + formatTime(deadline, anchor: graph.anchorName, unit: gate.deadlineUnit)) }
     line(sub + "Decision: Go [ ] No-go [ ]")
     if let go = gate.go { line(sub + "On go: continue with " + itemReference(go)) }
     switch gate.noGo {
     case .rollback(let rollback, let within):
       var text = sub + "On no-go: run the rollback *" + escapeInline(graph.stages[rollback].title) + "*"
-      if let within { text += ", finished within " + durationInWords(within) }
+      if let within { text += ", finished within " + readableDuration(within) }
       line(text)
     case .stop:
       line(sub + "On no-go: stop; do not go on")

@@ -249,9 +249,9 @@ private struct PlanText {
     }
     let info = graph.stages[stage]
     var facts: [String] = []
-    if let window = info.window { facts.append("window " + windowInWords(window, anchor: graph.anchorName)) }
-    if let deadline = info.deadline { facts.append("by " + formatTime(deadline, anchor: graph.anchorName)) }
-    if let duration = info.duration { facts.append(durationInWords(duration)) }
+    if let window = info.window { facts.append("window " + readableWindow(window, anchor: graph.anchorName)) }
+    if let deadline = info.deadline { facts.append("by " + formatTime(deadline, anchor: graph.anchorName, unit: info.deadlineUnit)) }
+    if let duration = info.duration { facts.append(readableDuration(duration)) }
     if info.parallel { facts.append("in any order") }
     if schedule.scheduled[info.startNode] || schedule.scheduled[info.endNode] {
       facts.append(timeText(schedule.stageStart[stage]) + " → " + timeText(schedule.stageFinish[stage]))

@@ -48,6 +48,9 @@ public struct Minutes: Sendable, Equatable {
   public var uncertain: Bool
   /// Written as `tbd`.
   public var toBeDecided: Bool
+  /// The largest unit it was written in (`h` for `2h..3h30m`), so that it prints the way it was
+  /// written; nil for computed values.
+  public var unit: TimeUnit? = nil
 
   /// Zero, for work with no duration given.
   public static let zero = Minutes(minimum: 0, maximum: 0, uncertain: false, toBeDecided: false)
@@ -59,6 +62,8 @@ public struct Window: Sendable, Equatable {
   public var start: Int
   /// Minutes from the anchor at which it closes.
   public var end: Int
+  /// The largest unit its ends were written in (`h` for `T-24h..T-4h`).
+  public var unit: TimeUnit? = nil
 }
 
 /// What a container of work is.
@@ -104,6 +109,8 @@ public struct Stage: Sendable {
   public var window: Window?
   /// The time by which it must be finished, if given.
   public var deadline: Int?
+  /// The largest unit the deadline was written in.
+  public var deadlineUnit: TimeUnit? = nil
   /// Marked `optional`.
   public var optional: Bool
   /// Free-text notes.
@@ -150,6 +157,8 @@ public struct Step: Sendable {
   public var window: Window?
   /// The time by which it must be finished.
   public var deadline: Int?
+  /// The largest unit the deadline was written in.
+  public var deadlineUnit: TimeUnit? = nil
   /// The step it verifies, if any.
   public var verifies: Int?
   /// "If applicable".
@@ -213,6 +222,8 @@ public struct Gate: Sendable {
   public var window: Window?
   /// The time by which it must be decided.
   public var deadline: Int?
+  /// The largest unit the deadline was written in.
+  public var deadlineUnit: TimeUnit? = nil
   /// Free-text notes.
   public var notes: [String]
   /// Its node in the dependency graph.

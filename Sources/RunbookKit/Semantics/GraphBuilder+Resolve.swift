@@ -19,7 +19,7 @@ extension GraphBuilder {
     graph.stages[index].defaultOwners = owners(declaration.attribute(.owner)) ?? inherited
     graph.stages[index].duration = minutes(declaration.attribute(.duration))
     graph.stages[index].window = window(declaration.attribute(.window))
-    graph.stages[index].deadline = deadline(declaration.attribute(.deadline))
+    (graph.stages[index].deadline, graph.stages[index].deadlineUnit) = deadline(declaration.attribute(.deadline))
   }
 
   private mutating func resolveStep(_ index: Int, _ declaration: Declaration) {
@@ -41,7 +41,7 @@ extension GraphBuilder {
     }
     graph.steps[index].duration = minutes(declaration.attribute(.duration))
     graph.steps[index].window = window(declaration.attribute(.window))
-    graph.steps[index].deadline = deadline(declaration.attribute(.deadline))
+    (graph.steps[index].deadline, graph.steps[index].deadlineUnit) = deadline(declaration.attribute(.deadline))
     if case .reference(let target) = declaration.attribute(.verifies)?.value,
       let item = resolveItem(target, expecting: "the step it verifies")
     {
@@ -69,7 +69,7 @@ extension GraphBuilder {
     graph.gates[index].noGoConditions = declaration.attributes(.noGoIf).compactMap(criterion)
     graph.gates[index].duration = minutes(declaration.attribute(.duration))
     graph.gates[index].window = window(declaration.attribute(.window))
-    graph.gates[index].deadline = deadline(declaration.attribute(.deadline))
+    (graph.gates[index].deadline, graph.gates[index].deadlineUnit) = deadline(declaration.attribute(.deadline))
 
     let goAttribute = declaration.attribute(.go)
     let noGoAttribute = declaration.attribute(.noGo)
@@ -219,7 +219,7 @@ extension GraphBuilder {
   mutating func checkedMinutes(_ spec: DurationSpec) -> Minutes {
     var value = Minutes(
       minimum: spec.minimum, maximum: spec.maximum, uncertain: spec.uncertain,
-      toBeDecided: spec.toBeDecided)
+      toBeDecided: spec.toBeDecided, unit: writtenUnit(spec.range))
     if spec.toBeDecided { return value }
     if spec.minimum < 0 || spec.maximum < 0 {
       report(
@@ -252,13 +252,19 @@ extension GraphBuilder {
         at: window.range, help: "write the earlier time first")
       return nil
     }
-    return Window(start: start, end: end)
+    return Window(start: start, end: end, unit: writtenUnit(window.range))
+  }
+
+  /// The largest unit written in a range of the source.
+  func writtenUnit(_ range: SourceRange) -> TimeUnit? {
+    guard range.start >= 0, range.end <= sourceBytes.count, range.start <= range.end else { return nil }
+    return TimeUnit.largest(in: sourceBytes[range.start..<range.end])
   }
 
   /// The offset of a `deadline` attribute; nil when absent or broken.
-  mutating func deadline(_ attribute: Attribute?) -> Int? {
-    guard case .deadline(let point) = attribute?.value else { return nil }
-    return offset(point)
+  mutating func deadline(_ attribute: Attribute?) -> (Int?, TimeUnit?) {
+    guard case .deadline(let point) = attribute?.value else { return (nil, nil) }
+    return (offset(point), writtenUnit(point.range))
   }
 
   /// The minutes from the anchor of a time such as `T-4h`, once its anchor is checked.

@@ -34,12 +34,15 @@ struct GraphBuilder {
   /// Set when a `no_go` names no rollback: then "rollback never entered" would only repeat it.
   var unresolvedRollbackReference = false
   let anchorRange: SourceRange?
+  /// The source's bytes, to see which units a duration or time was written in.
+  var sourceBytes: [UInt8] = []
 
   // MARK: - Entry
 
   /// Builds the graph of a parsed runbook.
-  static func build(_ root: Declaration, maximumSteps: Int = RunbookInfo.maximumSteps) -> (RunbookGraph, [Diagnostic]) {
+  static func build(_ root: Declaration, source: SourceFile, maximumSteps: Int = RunbookInfo.maximumSteps) -> (RunbookGraph, [Diagnostic]) {
     var builder = GraphBuilder(root: root)
+    builder.sourceBytes = source.bytes
     builder.maximumSteps = maximumSteps
     builder.declare(root)
     builder.deriveIDs()

@@ -5,9 +5,7 @@ import Foundation
 
 /// Minutes in one of each duration unit. A month is 30 days and a week 7; a plan of minutes
 /// cannot know calendar months, so the printed plan keeps the unit the author wrote.
-let minutesPerUnit: [(unit: String, minutes: Int)] = [
-  ("mo", 43_200), ("w", 10_080), ("d", 1_440), ("h", 60), ("m", 1),
-]
+let minutesPerUnit: [(unit: String, minutes: Int)] = TimeUnit.allCases.map { ($0.symbol, $0.minutes) }
 
 /// The longest duration accepted: 100 years, far beyond any runbook, small enough that sums over
 /// a million steps cannot overflow.
