@@ -450,7 +450,7 @@ final class CheckerTests: XCTestCase {
     }
     let clinspark = try XCTUnwrap(compile(try String(contentsOf: repositoryRoot.appendingPathComponent("Examples/clinspark-upgrade.runbook"), encoding: .utf8)).graph)
     XCTAssertEqual(clinspark.steps.count + clinspark.gates.count, 29)  // 28 numbered rows and the rollback
-    XCTAssertEqual(clinspark.gates.first?.noGo, .rollback(clinspark.rollbacks[0], within: Minutes(minimum: 60, maximum: 60, uncertain: false, toBeDecided: false)))
+    XCTAssertEqual(clinspark.gates.first?.noGo, .rollback(clinspark.rollbacks[0], within: Minutes(minimum: 60, maximum: 60, uncertain: false, toBeDecided: false, unit: .hour)))
     XCTAssertTrue(clinspark.steps.contains { $0.owners?.roles.count == 3 && $0.owners?.mode == .all })
     XCTAssertTrue(clinspark.steps.contains { $0.verifies != nil })
   }
