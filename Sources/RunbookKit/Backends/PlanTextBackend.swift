@@ -28,6 +28,10 @@ private struct PlanText {
   private let titles: [Int]
   private let ownerNames: [Int]
   private var times: [Int: Int] = [:]
+  /// With a dated anchor: clock times beside T±, and the last calendar day printed in a column
+  /// (a clock column shows the date only when it changes).
+  private let clock: Clock?
+  private var lastDay = Int.min
   private var durations: [Int: Int] = [:]
 
   init(plan: Plan) {
@@ -73,6 +77,26 @@ private struct PlanText {
     self.numbers = numbers
     self.titles = titles
     self.ownerNames = ownerNames
+    self.clock = graph.anchorTime.map(Clock.init)
+  }
+
+  /// The width of the clock column: none without a dated anchor.
+  var clockWidth: Int { clock == nil ? 0 : 17 }
+
+  /// "T-4h (Sat 5 Dec 18:00)" with a dated anchor, otherwise "T-4h".
+  mutating func timeWithClock(_ minutes: Int) -> String {
+    guard let clock else { return timeText(minutes) }
+    return timeText(minutes) + " (" + clock.dayAndTime(minutes) + ")"
+  }
+
+  /// The clock time in a column of 17: with the day when it is not the last one printed.
+  mutating func clockColumn(_ minutes: Int) {
+    guard let clock else { return }
+    let day = clock.day(minutes)
+    let text = day == lastDay ? clock.time(minutes) : clock.dayAndTime(minutes)
+    lastDay = day
+    out.append(text)
+    out.spaces(max(1, 17 - scalarCount(text)))
   }
 
   /// A time as a piece: `T-4h`, or `+2h` from the start without an anchor.
@@ -130,13 +154,20 @@ private struct PlanText {
     out.line("Plan: " + visible(graph.title))
     out.line("From: " + visible(sourceName))
     if let anchor = graph.anchorName, let description = graph.anchorDescription {
-      out.line("Time zero \(anchor): " + visible(description))
+      out.line("Time zero \(anchor): " + visible(description) + (clock.map { ", " + $0.full(0) } ?? ""))
+    } else if let clock {
+      out.line("Starts at: " + clock.full(0))
     }
     let totalBest = schedule.endBest - schedule.start
     let totalWorst = schedule.endWorst - schedule.start
     let ends = schedule.endBest == schedule.endWorst
-      ? timeText(schedule.endWorst) : timeText(schedule.endBest) + ".." + timeText(schedule.endWorst)
-    out.line("Starts \(timeText(schedule.start)) · ends \(ends) · takes \(range(totalBest, totalWorst)) (best..worst)")
+      ? timeWithClock(schedule.endWorst) : timeText(schedule.endBest) + ".." + timeWithClock(schedule.endWorst)
+    out.line("Starts \(timeWithClock(schedule.start)) · ends \(ends) · takes \(range(totalBest, totalWorst)) (best..worst)")
+    if let clock {
+      for change in clock.clockChanges(from: schedule.start, to: schedule.endWorst) {
+        out.line("Clock times are local to \(clock.anchor.zone); " + change)
+      }
+    }
     let errors = plan.diagnostics.filter { $0.severity == .error }.count
     let warnings = plan.diagnostics.filter { $0.severity == .warning }.count
     if errors + warnings > 0 { out.line("Problems: \(plural(errors, "error")), \(plural(warnings, "warning")) (shown at the step they concern)") }
@@ -149,9 +180,11 @@ private struct PlanText {
     out.line("Lanes")
     for (role, nodes) in plan.lanes {
       out.line("  " + visible(graph.roles[role].name) + " (\(plural(nodes.count, "item")))")
+      lastDay = Int.min
       for node in nodes {
         out.append("    ")
         timeColumn(schedule.startWorst[node])
+        clockColumn(schedule.startWorst[node])
         timeColumn(schedule.finishWorst[node])
         label(node)
         out.newline()
@@ -203,7 +236,7 @@ private struct PlanText {
 
   /// The main table: one row per step, gate and sign-off, with stage headings.
   mutating func table() {
-    let header = pad("Start", 12) + pad("Finish", 12) + pad("Slack", 9) + pad("Grp", 5) + "  " + pad("#", 5) + pad("Step", 62) + "Owner"
+    let header = pad("Start", 12) + (clock == nil ? "" : pad("Clock", 17)) + pad("Finish", 12) + pad("Slack", 9) + pad("Grp", 5) + "  " + pad("#", 5) + pad("Step", 62) + "Owner"
     out.line(header)
     out.line(String(repeating: "-", count: header.count))
     var currentStage = -1
@@ -218,6 +251,7 @@ private struct PlanText {
         out.line("  ---- point of no return: no rollback is planned from here on ----")
       }
       timeColumn(schedule.startWorst[node])
+      clockColumn(schedule.startWorst[node])
       timeColumn(schedule.finishWorst[node])
       let slack = duration(schedule.slack[node])
       out.column(piece: slack, 9)
@@ -233,7 +267,7 @@ private struct PlanText {
       out.newline()
       if case .gate(let index) = graph.nodes[node] { branches(index) }
       for diagnostic in plan.flags[node] ?? [] {
-        out.spaces(40)
+        out.spaces(40 + clockWidth)
         out.line(flag(diagnostic))
       }
     }
@@ -254,7 +288,13 @@ private struct PlanText {
     if let duration = info.duration { facts.append(readableDuration(duration)) }
     if info.parallel { facts.append("in any order") }
     if schedule.scheduled[info.startNode] || schedule.scheduled[info.endNode] {
-      facts.append(timeText(schedule.stageStart[stage]) + " → " + timeText(schedule.stageFinish[stage]))
+      var span = timeText(schedule.stageStart[stage]) + " → " + timeText(schedule.stageFinish[stage])
+      if let clock {
+        let (start, finish) = (schedule.stageStart[stage], schedule.stageFinish[stage])
+        span += " (" + clock.dayAndTime(start) + " → "
+          + (clock.day(start) == clock.day(finish) ? clock.time(finish) : clock.dayAndTime(finish)) + ")"
+      }
+      facts.append(span)
     }
     out.newline()
     out.line("[" + chain.reversed().joined(separator: " › ") + "]" + (facts.isEmpty ? "" : "  " + facts.joined(separator: " · ")))
@@ -289,7 +329,7 @@ private struct PlanText {
       let each = end - index > 1 ? ", each" : ""
       switch chain.start {
       case .start: if !each.isEmpty { items[0] = "from the start, each: " + items[0] }
-      case .window: items[0] = "waits for window " + timeText(chain.opening ?? 0) + each + ": " + items[0]
+      case .window: items[0] = "waits for window " + timeWithClock(chain.opening ?? 0) + each + ": " + items[0]
       case .after(let node): items[0] = "after " + shortName(node) + each + ": " + items[0]
       }
       wrapList(items, separator: each.isEmpty ? " → " : ", ")
@@ -305,7 +345,7 @@ private struct PlanText {
 
   mutating func branches(_ index: Int) {
     let gate = graph.gates[index]
-    let indent = 46
+    let indent = 46 + clockWidth
     for criterion in gate.criteria {
       out.spaces(indent)
       out.line("go if: " + clipped(visible(criterion.text), limit: 70))
@@ -354,7 +394,7 @@ private struct PlanText {
     out.append("  \"" + visible(graph.stages[run.rollback].title) + "\" after a no-go at ")
     label(graph.gates[run.gate].node)
     out.newline()
-    out.line("    starts \(timeText(run.start)), " + rollbackSummary(run))
+    out.line("    starts \(timeWithClock(run.start)), " + rollbackSummary(run))
     for (node, start, finish) in run.nodes where graph.isWork(node) {
       out.append("    ")
       timeColumn(start)

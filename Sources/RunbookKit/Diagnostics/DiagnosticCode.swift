@@ -64,6 +64,9 @@ public enum DiagnosticCode: String, CaseIterable, Sendable, Comparable {
   case windowEndsBeforeStart = "RB0603"
   case missingUnit = "RB0604"
   case durationTooLarge = "RB0605"
+  case invalidDateTime = "RB0606"
+  case unknownTimeZone = "RB0607"
+  case clockChange = "RB0608"
 
   // MARK: - Limits (RB07xx)
   case fileTooLarge = "RB0701"
@@ -137,6 +140,9 @@ public enum DiagnosticCode: String, CaseIterable, Sendable, Comparable {
     case .windowEndsBeforeStart: "window ends before it starts"
     case .missingUnit: "number without a unit"
     case .durationTooLarge: "duration too large"
+    case .invalidDateTime: "invalid date or time"
+    case .unknownTimeZone: "unknown time zone"
+    case .clockChange: "local time skipped or repeated by a clock change"
     case .fileTooLarge: "file too large"
     case .nameTooLong: "name too long"
     case .textTooLong: "text too long"

@@ -256,6 +256,21 @@ extension DiagnosticCode {
         summary: "A duration is longer than 100 years, which is certainly a typo in the number or the unit.",
         wrong: work("step \"Testing\" duration 2000mo"),
         fixed: work("step \"Testing\" duration 2mo"))
+    case .invalidDateTime:
+      return Explanation(
+        summary: "The anchor's `at` gives the date and time that T stands for, so that plans and checklists can show clock times. Write the date (year-month-day), the time on a 24-hour clock and the time zone: `at \"2026-12-05 22:00 Europe/Berlin\"`, or an ISO 8601 time with its UTC offset: `at \"2026-12-05T22:00+01:00\"`. A date that does not exist (30 February), a time past 23:59, a missing zone or an offset the zone does not have at that time is an error. Leave `at` out while the date is not agreed; `--anchor-at` can give it later.",
+        wrong: dated("2026-02-30 22:00"),
+        fixed: dated("2026-03-02 22:00 Europe/Berlin"))
+    case .unknownTimeZone:
+      return Explanation(
+        summary: "Time zones are named as in the IANA time zone database, by region and city: `Europe/Berlin`, `America/New_York`, `Asia/Kolkata`. Abbreviations such as `CET` or `EST` are ambiguous and are not accepted; `UTC` and offsets such as `+01:00` are.",
+        wrong: dated("2026-12-05 22:00 Europe/Berln"),
+        fixed: dated("2026-12-05 22:00 Europe/Berlin"))
+    case .clockChange:
+      return Explanation(
+        summary: "On the night daylight-saving time starts, the clocks skip an hour (in Berlin, 02:00 to 03:00 on the last Sunday of March), so a time in that hour never happens; on the night it ends, an hour happens twice. Choose a time that exists, or for a repeated hour add the UTC offset to say which of the two is meant: `2026-10-25 02:30 +02:00 Europe/Berlin` is the first, `+01:00` the second.",
+        wrong: dated("2026-03-29 02:30 Europe/Berlin"),
+        fixed: dated("2026-03-29 03:30 Europe/Berlin"))
     // MARK: Limits
     case .fileTooLarge:
       return Explanation(
@@ -325,6 +340,21 @@ private func work(_ body: String, parallel: Bool = false) -> String {
     role engineer "Engineer"
     stage work "Work" \(parallel ? "parallel " : "")owner customer {
       \(body)
+    }
+  }
+
+  """
+}
+
+/// A runbook whose anchor is at `time`.
+private func dated(_ time: String) -> String {
+  """
+  runbook "Example" {
+    anchor T "Go-live" at "\(time)"
+    role customer "Customer"
+    stage work "Work" owner customer {
+      window T-4h..T
+      step "Backup"
     }
   }
 

@@ -336,6 +336,9 @@ public struct RunbookGraph: Sendable {
   /// The anchor's name (`T`) and what it stands for.
   public var anchorName: String?
   public var anchorDescription: String?
+  /// The anchor's date, time and zone, when known: written with `at`, or given on the command
+  /// line. With it, every output shows clock times beside T±.
+  public var anchorTime: AnchorTime?
 
   public var roles: [Role]
   /// Every container: index 0 is the runbook itself; rollbacks have kind `.rollback`.

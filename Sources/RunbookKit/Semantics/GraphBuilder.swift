@@ -58,6 +58,7 @@ struct GraphBuilder {
 
   init(root: Declaration) {
     var anchor: (String, String, SourceRange)?
+    var anchorAt: TextLiteral?
     var graph = RunbookGraph(
       title: root.title?.value ?? "", version: nil, system: nil, description: nil,
       instructions: nil, notes: [], anchorName: nil, anchorDescription: nil, roles: [],
@@ -70,7 +71,9 @@ struct GraphBuilder {
       case (.description, .text(let text)): graph.description = text.value
       case (.instructions, .text(let text)): graph.instructions = text.value
       case (.note, .text(let text)): graph.notes.append(text.value)
-      case (.anchor, .anchor(let name, let text)): anchor = (name.name, text.value, name.range)
+      case (.anchor, .anchor(let name, let text, let at)):
+        anchor = (name.name, text.value, name.range)
+        if let at { anchorAt = at }
       default: break
       }
     }
@@ -78,6 +81,22 @@ struct GraphBuilder {
     graph.anchorDescription = anchor?.1
     self.anchorRange = anchor?.2
     self.graph = graph
+    if let anchorAt { resolveAnchorTime(anchorAt) }
+  }
+
+  /// Checks the anchor's `at "2026-12-05 22:00 Europe/Berlin"`.
+  mutating func resolveAnchorTime(_ text: TextLiteral) {
+    switch AnchorTime.parse(text.value) {
+    case .success(let time): graph.anchorTime = time
+    case .failure(let problem):
+      let code: DiagnosticCode
+      switch problem {
+      case .unknownZone: code = .unknownTimeZone
+      case .skipped, .repeated: code = .clockChange
+      default: code = .invalidDateTime
+      }
+      report(code, problem.message, at: text.range, help: problem.help)
+    }
   }
 
   /// The declaration of a step, gate or sign-off.

@@ -139,8 +139,8 @@ public struct Criterion: Hashable, Sendable {
 public enum AttributeValue: Hashable, Sendable {
   /// Text: `version`, `system`, `description`, `instructions`, `note`, contact fields, `text`.
   case text(TextLiteral)
-  /// `anchor T "PROD MAIN upgrade starts"`.
-  indirect case anchor(Identifier, TextLiteral)
+  /// `anchor T "Go-live"`, with `at "2026-12-05 22:00 Europe/Berlin"` when its date is known.
+  indirect case anchor(Identifier, TextLiteral, at: TextLiteral?)
   /// `owner …` or `decided_by …`.
   case owners(OwnerExpr)
   /// `after a, b` or `covers a, b`.

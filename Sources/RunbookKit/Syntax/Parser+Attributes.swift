@@ -68,7 +68,14 @@ extension Parser {
         reportExpected("what the anchor stands for, in quotes", help: "`anchor T \"Upgrade starts\"`")
         return .invalid
       }
-      return .anchor(name, parseText())
+      let description = parseText()
+      guard current.keyword == .at, !current.atLineStart else { return .anchor(name, description, at: nil) }
+      advance()
+      guard at(.string), !current.atLineStart else {
+        reportExpected("the date, time and zone in quotes", help: "`anchor T \"Go-live\" at \"2026-12-05 22:00 Europe/Berlin\"`")
+        return .anchor(name, description, at: nil)
+      }
+      return .anchor(name, description, at: parseText())
     case .owner, .decidedBy:
       return parseOwners(keyword).map(AttributeValue.owners) ?? .invalid
     case .after, .covers:

@@ -119,7 +119,7 @@ public enum Keyword: String, CaseIterable, Sendable {
   case within, by, covers
   case name, phone, email, chat, location, text
   case ifYes = "if_yes"
-  case and, or, tbd, stop
+  case and, or, tbd, stop, at
 }
 
 extension Keyword {
