@@ -1,5 +1,6 @@
 // The command line: what each command accepts, parsed into a `Command` value. Errors of the
 // command line are a `UsageError`; they print with the usage and exit with status 2.
+import RunbookKit
 
 /// The exit statuses of the contract: 0 clean, 1 the input has errors, 2 usage or I/O error.
 enum ExitStatus: Int32 {
@@ -36,6 +37,8 @@ enum BuildTarget: String, CaseIterable {
 struct PlanOptions {
   var path = ""
   var json = false
+  /// `--anchor-at`: the anchor's date and time, set or overriding the runbook's `at`.
+  var anchorAt: AnchorTime?
 }
 
 /// Options of `runbook build`.
@@ -43,6 +46,8 @@ struct BuildOptions {
   var path = ""
   var target: BuildTarget = .markdown
   var outputPath: String?
+  /// `--anchor-at`: the anchor's date and time, set or overriding the runbook's `at`.
+  var anchorAt: AnchorTime?
 }
 
 /// Options of `runbook fmt`.
@@ -71,13 +76,15 @@ let usage = """
                           check runbooks for errors; folders are searched for *.runbook,
                           '-' reads standard input; --werror fails on warnings, --quiet
                           shows errors only
-    build FILE --to markdown|json|plan|mermaid [-o OUT]
+    build FILE --to markdown|json|plan|mermaid [-o OUT] [--anchor-at TIME]
                           compile a runbook to a printable checklist, to JSON, to the JSON
                           plan, or to a Mermaid gantt chart of the plan; standard output
                           unless -o is given; nothing is written when the runbook has errors
-    plan FILE [--format text|json]
+    plan FILE [--format text|json] [--anchor-at TIME]
                           the executable plan: order, schedule, critical path, lanes per role,
-                          hand-offs, gates and rollbacks, with every problem shown in place
+                          hand-offs, gates and rollbacks, with every problem shown in place;
+                          --anchor-at '2026-12-05 22:00 Europe/Berlin' gives the date of T
+                          (or replaces the runbook's `at`), so times show on the clock too
     fmt [--check] PATH... rewrite runbooks in the canonical layout, comments kept; '-' formats
                           standard input to standard output; --check lists the files that
                           are not formatted and changes nothing
@@ -188,6 +195,10 @@ private func parseBuild(_ arguments: [String]) throws(UsageError) -> BuildOption
       guard index < arguments.count else { throw UsageError(message: "\(argument) needs a file name") }
       options.outputPath = arguments[index]
       index += 1
+    case "--anchor-at":
+      guard index < arguments.count else { throw UsageError(message: anchorAtNeedsAValue) }
+      options.anchorAt = try parseAnchorAt(arguments[index])
+      index += 1
     default:
       if argument.hasPrefix("-") && argument != "-" { throw UsageError(message: "unknown option '\(argument)' for 'build'") }
       paths.append(argument)
@@ -212,6 +223,10 @@ private func parsePlan(_ arguments: [String]) throws(UsageError) -> PlanOptions 
       }
       options.json = arguments[index] == "json"
       index += 1
+    } else if argument == "--anchor-at" {
+      guard index < arguments.count else { throw UsageError(message: anchorAtNeedsAValue) }
+      options.anchorAt = try parseAnchorAt(arguments[index])
+      index += 1
     } else if argument.hasPrefix("-") && argument != "-" {
       throw UsageError(message: "unknown option '\(argument)' for 'plan'")
     } else {
@@ -221,6 +236,16 @@ private func parsePlan(_ arguments: [String]) throws(UsageError) -> PlanOptions 
   guard paths.count == 1 else { throw UsageError(message: "plan needs exactly one FILE ('-' for standard input)") }
   options.path = paths[0]
   return options
+}
+
+private let anchorAtNeedsAValue = "--anchor-at needs the date, time and zone of T, e.g. --anchor-at '2026-12-05 22:00 Europe/Berlin'"
+
+/// `--anchor-at TIME`, read as the runbook's `at` is.
+private func parseAnchorAt(_ text: String) throws(UsageError) -> AnchorTime {
+  switch AnchorTime.parse(text) {
+  case .success(let time): return time
+  case .failure(let problem): throw UsageError(message: "--anchor-at: \(problem.message)\n  help: \(problem.help)")
+  }
 }
 
 private func closestCommand(_ word: String, among commands: [String]) -> String? {

@@ -9,7 +9,8 @@ struct PlanCommand {
 
   func run() -> ExitStatus {
     guard let source = readSingleInput(options.path) else { return .usageOrIO }
-    let compilation = Compiler.compile(source)
+    var compilation = Compiler.compile(source)
+    if let time = options.anchorAt { compilation.graph?.anchorTime = time }
     if compilation.hasErrors {
       let renderer = DiagnosticRenderer(color: Output.useColor(STDERR_FILENO))
       Output.error(compilation.diagnostics.map { renderer.render($0, in: source) }.joined())

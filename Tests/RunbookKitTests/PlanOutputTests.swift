@@ -74,7 +74,7 @@ final class PlanOutputTests: XCTestCase {
       XCTAssertEqual(Array(lines.prefix(1)), ["gantt"])
       var ids: Set<String> = []
       for line in lines.dropFirst() {
-        if line.hasPrefix("  title ") || line == "  dateFormat X" || line.hasPrefix("  axisFormat ") { continue }
+        if line.hasPrefix("  title ") || line == "  dateFormat X" || line == "  dateFormat YYYY-MM-DD HH:mm" || line.hasPrefix("  axisFormat ") { continue }
         if line.hasPrefix("  section ") {
           XCTAssertFalse(line.dropFirst(10).contains(":"), line)
           continue

@@ -132,13 +132,20 @@ struct JSONWriter {
     }
   }
 
-  /// `"anchor": {"name", "description"}`, or null.
+  /// `"anchor": {"name", "description", "at"}`, or null; `at` is `{"time", "zone"}` (ISO 8601
+  /// with the offset, and the zone's name) when the anchor's date is known, else null.
   mutating func anchor(_ graph: RunbookGraph) {
     key("anchor")
     guard let name = graph.anchorName else { return null() }
     object { w in
       w.field("name", name)
       w.field("description", graph.anchorDescription ?? "")
+      w.key("at")
+      guard let time = graph.anchorTime else { return w.null() }
+      w.object { w in
+        w.field("time", Clock(time).iso(0))
+        w.field("zone", time.zone)
+      }
     }
   }
 

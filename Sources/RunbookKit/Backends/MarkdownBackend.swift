@@ -13,6 +13,8 @@ public struct MarkdownBackend {
   let incoming: [[Edge]]
   private var output: [String] = []
   private var anchors = HeadingAnchors()
+  /// With a dated anchor, clock times beside every T±.
+  let clock: Clock?
 
   /// Renders `graph`. `sourceName` and the hash of `sourceBytes` go into the footer.
   public static func render(_ graph: RunbookGraph, sourceName: String, sourceBytes: [UInt8]) -> String {
@@ -25,6 +27,7 @@ public struct MarkdownBackend {
     self.graph = graph
     self.sourceName = sourceName
     self.sourceHash = sourceHash
+    self.clock = graph.anchorTime.map(Clock.init)
     var incoming = [[Edge]](repeating: [], count: graph.nodes.count)
     for edge in graph.edges where edge.origin == .after || edge.origin == .go { incoming[edge.to].append(edge) }
     self.incoming = incoming
@@ -55,7 +58,12 @@ public struct MarkdownBackend {
     if let name = graph.anchorName, let description = graph.anchorDescription {
       block()
       line("**Time zero (\(escapeInline(name))):** " + escapeInline(description)
-        + ". Times such as \(escapeInline(name))-4h count from it.")
+        + (clock.map { ", " + escapeInline($0.full(0)) } ?? "")
+        + ". Times such as \(escapeInline(name))-4h count from it"
+        + (clock == nil ? "." : "; clock times are local to " + escapeInline(clock?.anchor.zone ?? "") + "."))
+    } else if let clock {
+      block()
+      line("**Starts:** " + escapeInline(clock.full(0)) + ".")
     }
     if let description = graph.description {
       block()
@@ -148,8 +156,8 @@ public struct MarkdownBackend {
         facts.append(text)
       }
     }
-    if let window = stage.window { facts.append("Window: " + readableWindow(window, anchor: graph.anchorName)) }
-    if let deadline = stage.deadline { facts.append("Complete by " + formatTime(deadline, anchor: graph.anchorName, unit: stage.deadlineUnit)) }
+    if let window = stage.window { facts.append("Window: " + readableWindow(window, anchor: graph.anchorName, clock: clock)) }
+    if let deadline = stage.deadline { facts.append("Complete by " + readableTime(deadline, anchor: graph.anchorName, unit: stage.deadlineUnit, clock: clock)) }
     if let duration = stage.duration { facts.append("Takes " + readableDuration(duration)) }
     if let owners = stage.defaultOwners { facts.append("Owner: " + ownersPhrase(owners)) }
     if stage.parallel { facts.append("Steps in any order") }
@@ -206,8 +214,8 @@ public struct MarkdownBackend {
     let sub = "  - "
     for record in step.records { line(sub + recordLine(record)) }
     if let duration = step.duration { line(sub + "Takes " + readableDuration(duration)) }
-    if let window = step.window { line(sub + "Window: " + readableWindow(window, anchor: graph.anchorName)) }
-    if let deadline = step.deadline { line(sub + "Done by " + formatTime(deadline, anchor: graph.anchorName, unit: step.deadlineUnit)) }
+    if let window = step.window { line(sub + "Window: " + readableWindow(window, anchor: graph.anchorName, clock: clock)) }
+    if let deadline = step.deadline { line(sub + "Done by " + readableTime(deadline, anchor: graph.anchorName, unit: step.deadlineUnit, clock: clock)) }
     if let verified = step.verifies {
       line(sub + "Checks **\(graph.steps[verified].number).** " + escapeInline(graph.steps[verified].title)
         + " (by someone other than who did it)")
@@ -235,8 +243,8 @@ public struct MarkdownBackend {
       line(sub + "No-go if any of these occurs:")
       for criterion in gate.noGoConditions { line("    - [ ] " + criterionText(criterion)) }
     }
-    if let window = gate.window { line(sub + "Window: " + readableWindow(window, anchor: graph.anchorName)) }
-    if let deadline = gate.deadline { line(sub + "Decide by " + formatTime(deadline, anchor: graph.anchorName, unit: gate.deadlineUnit)) }
+    if let window = gate.window { line(sub + "Window: " + readableWindow(window, anchor: graph.anchorName, clock: clock)) }
+    if let deadline = gate.deadline { line(sub + "Decide by " + readableTime(deadline, anchor: graph.anchorName, unit: gate.deadlineUnit, clock: clock)) }
     line(sub + "Decision: Go [ ] No-go [ ]")
     if let go = gate.go { line(sub + "On go: continue with " + itemReference(go)) }
     switch gate.noGo {

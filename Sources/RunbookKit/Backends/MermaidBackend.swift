@@ -1,20 +1,45 @@
 // The plan as a Mermaid gantt chart: a section per stage, each step a task at its worst-case
 // time, `after` where a task starts exactly when one predecessor finishes, critical work tagged
 // `crit`, gates (and steps without a duration) as milestones, rollbacks in sections of their
-// own. Only syntax that GitHub's Mermaid has long rendered is used: `dateFormat X` (seconds),
+// own. Only syntax that GitHub's Mermaid has long rendered is used: `dateFormat`, `axisFormat`,
 // minutes as the duration unit, one id per `after`.
+//
+// Mermaid places tasks on a calendar. With a dated anchor the chart uses the real local dates
+// and times in the anchor's zone. Without one there are no dates to show: the tasks sit on a
+// fixed stand-in calendar that the chart never prints (every axis label is a dot), and each
+// section and task name carries its time from the anchor instead ("T-4h").
 
 /// Renders a plan as a Mermaid gantt chart.
 public enum MermaidBackend {
-  /// Plans start at an arbitrary fixed date, since a runbook's times are relative: the anchor is
-  /// placed at 2000-01-01 00:00 UTC (946684800 seconds), far enough from 1970 that months of
-  /// preparation before it stay positive.
+  /// The stand-in calendar of a chart without a dated anchor: the anchor is placed at
+  /// 2000-01-01 00:00 UTC (946684800 seconds), far enough from 1970 that months of preparation
+  /// before it stay positive. Never shown.
   static let anchorSeconds = 946_684_800
 
   public static func render(_ plan: Plan) -> String {
     let graph = plan.graph
     let schedule = plan.schedule
-    var lines = ["gantt", "  title \(text(graph.title))", "  dateFormat X", "  axisFormat %b %d %H:%M"]
+    let clock = graph.anchorTime.map(Clock.init)
+    var lines = ["gantt", "  title \(text(graph.title))"]
+    if clock != nil {
+      lines += ["  dateFormat YYYY-MM-DD HH:mm", "  axisFormat %a %d %b %H:%M"]
+    } else {
+      lines += ["  dateFormat X", "  axisFormat ·"]
+    }
+    /// Where a task starts, in the chart's date format.
+    func at(_ minutes: Int) -> String {
+      clock?.plain(minutes) ?? String(anchorSeconds + minutes * 60)
+    }
+    /// A name with its time from the anchor, when the chart has no dates to show it.
+    func named(_ name: String, _ minutes: Int) -> String {
+      guard clock == nil else { return text(name) }
+      return text(name) + " · " + time(minutes)
+    }
+    func time(_ minutes: Int) -> String {
+      schedule.anchored
+        ? formatTime(minutes, anchor: graph.anchorName ?? "T")
+        : (minutes == 0 ? "0m" : (minutes < 0 ? "-" : "+") + formatDuration(abs(minutes)))
+    }
     var predecessors = [[Int]](repeating: [], count: graph.nodes.count)
     for edge in graph.edges where edge.origin != .noGo { predecessors[edge.to].append(edge.from) }
 
@@ -37,21 +62,22 @@ public enum MermaidBackend {
       let stage = graph.stage(of: node)
       if stage != section {
         section = stage
-        lines.append("  section " + text(stage == RunbookGraph.rootStage ? graph.title : graph.stages[stage].title))
+        let name = text(stage == RunbookGraph.rootStage ? graph.title : graph.stages[stage].title)
+        lines.append("  section " + (clock == nil ? name + " · " + time(schedule.stageStart[stage]) + " to " + time(schedule.stageFinish[stage]) : name))
       }
       let length = schedule.finishWorst[node] - schedule.startWorst[node]
       var tags: [String] = []
       if schedule.critical[node] { tags.append("crit") }
       if length == 0 { tags.append("milestone") }
       tags.append("t\(node)")
-      let start = directPredecessor(node).map { "after t\($0)" } ?? String(anchorSeconds + schedule.startWorst[node] * 60)
-      lines.append("  \(text(title(graph, node))) :\(tags.joined(separator: ", ")), \(start), \(length)m")
+      let start = directPredecessor(node).map { "after t\($0)" } ?? at(schedule.startWorst[node])
+      lines.append("  \(named(title(graph, node), schedule.startWorst[node])) :\(tags.joined(separator: ", ")), \(start), \(length)m")
     }
     for run in schedule.rollbacks {
       lines.append("  section " + text("Rollback: " + graph.stages[run.rollback].title + " (on no-go)"))
       for (node, start, finish) in run.nodes where graph.isWork(node) {
         let tags = (finish == start ? ["milestone"] : []) + ["t\(node)"]
-        lines.append("  \(text(title(graph, node))) :\(tags.joined(separator: ", ")), \(anchorSeconds + start * 60), \(finish - start)m")
+        lines.append("  \(named(title(graph, node), start)) :\(tags.joined(separator: ", ")), \(at(start)), \(finish - start)m")
       }
     }
     return lines.joined(separator: "\n") + "\n"

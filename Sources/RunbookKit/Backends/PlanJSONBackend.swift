@@ -25,6 +25,14 @@ private struct PlanEncoder {
   let source: SourceFile
   var graph: RunbookGraph { plan.graph }
   var schedule: Schedule { plan.schedule }
+  /// With a dated anchor, each item's worst-case start and finish as clock times too.
+  let clock: Clock?
+
+  init(plan: Plan, source: SourceFile) {
+    self.plan = plan
+    self.source = source
+    clock = plan.graph.anchorTime.map(Clock.init)
+  }
 
   func id(_ node: Int) -> String {
     switch graph.nodes[node] {
@@ -141,6 +149,15 @@ private struct PlanEncoder {
       pair("finish", schedule.finishBest[node], schedule.finishWorst[node], &w)
       w.field("latest_start", schedule.latestStart[node])
       w.field("latest_finish", schedule.latestFinish[node])
+      w.key("clock")
+      if let clock {
+        w.object { w in
+          w.field("start", clock.iso(schedule.startWorst[node]))
+          w.field("finish", clock.iso(schedule.finishWorst[node]))
+        }
+      } else {
+        w.null()
+      }
       w.field("slack", schedule.slack[node])
       w.field("critical", schedule.critical[node])
       w.field("point_of_no_return", pastNoReturn)

@@ -14,9 +14,19 @@ public func readableDuration(_ value: Minutes) -> String {
   return value.uncertain ? text + " (estimate)" : text
 }
 
-/// "T-24h to T-4h".
-public func readableWindow(_ window: Window, anchor: String?) -> String {
-  formatTime(window.start, anchor: anchor, unit: window.unit) + " to " + formatTime(window.end, anchor: anchor, unit: window.unit)
+/// "T-24h to T-4h"; with a dated anchor "T-24h to T-4h (Fri 4 Dec 22:00 to Sat 5 Dec 18:00)".
+public func readableWindow(_ window: Window, anchor: String?, clock: Clock? = nil) -> String {
+  let text = formatTime(window.start, anchor: anchor, unit: window.unit) + " to " + formatTime(window.end, anchor: anchor, unit: window.unit)
+  guard let clock else { return text }
+  let end = clock.day(window.start) == clock.day(window.end) ? clock.time(window.end) : clock.dayAndTime(window.end)
+  return text + " (" + clock.dayAndTime(window.start) + " to " + end + ")"
+}
+
+/// "T-48h"; with a dated anchor "T-48h (Thu 3 Dec 22:00)".
+public func readableTime(_ offset: Int, anchor: String?, unit: TimeUnit?, clock: Clock? = nil) -> String {
+  let text = formatTime(offset, anchor: anchor, unit: unit)
+  guard let clock else { return text }
+  return text + " (" + clock.dayAndTime(offset) + ")"
 }
 
 /// "1 step", "3 steps".
