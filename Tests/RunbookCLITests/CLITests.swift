@@ -221,6 +221,23 @@ final class PlanCommandTests: XCTestCase {
     XCTAssertTrue(mermaid.stdout.hasPrefix("gantt\n"))
   }
 
+  /// `--anchor-at` gives T its date (or replaces the runbook's `at`); a bad one is a usage error.
+  func testAnchorAtGivesClockTimes() throws {
+    let example = repositoryRoot.appendingPathComponent("Examples/clinspark-upgrade.runbook").path
+    let text = try runTool(["plan", example, "--anchor-at", "2026-12-05 22:00 Europe/Berlin"])
+    XCTAssertEqual(text.status, 0, text.stderr)
+    XCTAssertTrue(text.stdout.contains("Time zero T: Start of the actual upgrade of Prod MAIN, Sat 5 Dec 2026 22:00 Europe/Berlin (UTC+01:00)"), text.stdout)
+    XCTAssertTrue(text.stdout.contains("Start       Clock            Finish"), text.stdout)
+    let chart = try runTool(["build", example, "--to", "mermaid", "--anchor-at", "2026-12-05T22:00+01:00"])
+    XCTAssertEqual(chart.status, 0, chart.stderr)
+    XCTAssertTrue(chart.stdout.contains("dateFormat YYYY-MM-DD HH:mm"), chart.stdout)
+    let bad = try runTool(["plan", example, "--anchor-at", "2026-03-29 02:30 Europe/Berlin"])
+    XCTAssertEqual(bad.status, 2)
+    XCTAssertTrue(bad.stderr.contains("--anchor-at: 2026-03-29 02:30 does not exist in Europe/Berlin"), bad.stderr)
+    XCTAssertTrue(bad.stderr.contains("help: choose a time that exists, such as 03:00"), bad.stderr)
+    XCTAssertEqual(try runTool(["plan", example, "--anchor-at"]).status, 2)
+  }
+
   func testAPlanWithErrorsIsStillPrintedAndExitsOne() throws {
     let text = Data("""
       runbook "Late" {

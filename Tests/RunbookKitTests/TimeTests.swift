@@ -59,3 +59,153 @@ final class TimePrintingTests: XCTestCase {
     XCTAssertTrue(plan.contains("[Day 2]  window T+1d to T+2d · by T+48h · T+24h → T+48h"), plan)
   }
 }
+
+final class DatedAnchorTests: XCTestCase {
+  func time(_ text: String) -> AnchorTime? { try? AnchorTime.parse(text).get() }
+
+  func problem(_ text: String) -> DateTimeProblem? {
+    if case .failure(let problem) = AnchorTime.parse(text) { return problem }
+    return nil
+  }
+
+  func testTheFormsItAccepts() {
+    // 2026-12-05 22:00 in Berlin (UTC+1 in winter) is 21:00 UTC: 1_796_504_400.
+    let berlin = 1_796_504_400
+    XCTAssertEqual(time("2026-12-05 22:00 Europe/Berlin")?.seconds, berlin)
+    XCTAssertEqual(time("2026-12-05 22:00 Europe/Berlin")?.zone, "Europe/Berlin")
+    XCTAssertEqual(time("2026-12-05T22:00+01:00")?.seconds, berlin)
+    XCTAssertEqual(time("2026-12-05T22:00+01:00")?.zone, "+01:00")
+    XCTAssertEqual(time("2026-12-05 22:00 +0100")?.seconds, berlin)
+    XCTAssertEqual(time("2026-12-05T21:00Z")?.seconds, berlin)
+    XCTAssertEqual(time("2026-12-05 21:00 UTC")?.zone, "UTC")
+    XCTAssertEqual(time("2026-12-05T22:00:00+01:00")?.seconds, berlin)
+    XCTAssertEqual(time("  2026-12-05 22:00 +01:00 Europe/Berlin ")?.seconds, berlin)
+    // Summer: New York is UTC-4 in July.
+    XCTAssertEqual(time("2026-07-01 08:00 America/New_York")?.seconds, 1_782_907_200)
+    // Leap day.
+    XCTAssertNotNil(time("2028-02-29 09:00 UTC"))
+  }
+
+  func testBadDatesTimesAndZones() {
+    XCTAssertEqual(problem("2026-02-29 09:00 UTC"), .invalidDate("February 2026 has 28 days, not 29"))
+    XCTAssertEqual(problem("2026-13-01 09:00 UTC"), .invalidDate("there is no month 13"))
+    XCTAssertEqual(problem("2026-12-05 24:00 UTC"), .invalidDate("`24:00` is not a time on a 24-hour clock"))
+    XCTAssertEqual(problem("05.12.2026 22:00"), .malformed("05.12.2026 22:00"))
+    XCTAssertEqual(problem("next Saturday"), .malformed("next Saturday"))
+    XCTAssertEqual(problem("2026-12-05 22:00"), .missingZone)
+    XCTAssertEqual(problem("2026-12-05 22:00 Europe/Berln"), .unknownZone("Europe/Berln", suggestion: "Europe/Berlin"))
+    if case .unknownZone? = problem("2026-12-05 22:00 CET") {} else { XCTFail("an abbreviation is not a zone") }
+    XCTAssertEqual(problem("2026-12-05 22:00 +05:00 Europe/Berlin"), .offsetMismatch(offset: "+05:00", zone: "Europe/Berlin", actual: "+01:00"))
+  }
+
+  /// 29 March 2026 in Berlin: 02:00 → 03:00. 25 October 2026: 03:00 → 02:00.
+  func testDaylightSavingTime() {
+    XCTAssertEqual(
+      problem("2026-03-29 02:30 Europe/Berlin"),
+      .skipped(local: "2026-03-29 02:30", zone: "Europe/Berlin", from: "02:00", to: "03:00"))
+    XCTAssertEqual(
+      problem("2026-10-25 02:30 Europe/Berlin"),
+      .repeated(
+        local: "2026-10-25 02:30", zone: "Europe/Berlin",
+        first: "2026-10-25 02:30 +02:00 Europe/Berlin", second: "2026-10-25 02:30 +01:00 Europe/Berlin"))
+    // The offset says which of the repeated half-hours: an hour apart.
+    let first = time("2026-10-25 02:30 +02:00 Europe/Berlin")
+    let second = time("2026-10-25 02:30 +01:00 Europe/Berlin")
+    XCTAssertEqual((second?.seconds ?? 0) - (first?.seconds ?? 0), 3600)
+    XCTAssertNotNil(time("2026-03-29 03:30 Europe/Berlin"))
+    // Across the change, T+3h from 01:00 CET is 05:00 CEST on the wall clock.
+    let clock = Clock(time("2026-03-29 01:00 Europe/Berlin")!)
+    XCTAssertEqual(clock.dayAndTime(180), "Sun 29 Mar 05:00")
+    XCTAssertEqual(clock.dayAndTime(-60 * 24), "Sat 28 Mar 01:00")
+    XCTAssertEqual(clock.clockChanges(from: -60, to: 240), ["the clocks go from 02:00 to 03:00 on Sun 29 Mar (UTC+01:00 to UTC+02:00)"])
+    XCTAssertEqual(clock.iso(180), "2026-03-29T05:00+02:00")
+  }
+
+  func testClockTimes() {
+    let clock = Clock(time("2026-12-05 22:00 Europe/Berlin")!)
+    XCTAssertEqual(clock.full(0), "Sat 5 Dec 2026 22:00 Europe/Berlin (UTC+01:00)")
+    XCTAssertEqual(clock.dayAndTime(-240), "Sat 5 Dec 18:00")
+    XCTAssertEqual(clock.time(150), "00:30")
+    XCTAssertEqual(clock.dayAndTime(150), "Sun 6 Dec 00:30")
+    XCTAssertEqual(clock.dayAndTime(60 * 24 * 30), "Mon 4 Jan 2027 22:00")
+    XCTAssertEqual(clock.dayAndTime(-60 * 24 * 365 * 60), "Tue 20 Dec 1966 22:00")
+    XCTAssertEqual(clock.plain(-240), "2026-12-05 18:00")
+    XCTAssertEqual(Clock(time("2026-12-05T22:00+05:30")!).full(0), "Sat 5 Dec 2026 22:00 UTC+05:30")
+  }
+
+  /// Errors in the runbook are located at the `at` text, with their codes.
+  func testTheCheckerReportsThemAtTheText() {
+    func runbook(_ at: String) -> String {
+      """
+      runbook "Dated" {
+        anchor T "Go-live" at ⟨\(at.isEmpty ? "" : "")"\(at)"
+        role ops "Ops"
+        stage s "S" owner ops {
+          window T-4h..T
+          step "Backup" duration 1h
+        }
+      }
+
+      """
+    }
+    assertDiagnostics(runbook("2026-02-30 22:00 UTC").replacingOccurrences(of: "⟨\"", with: "⟨RB0606⟩\""))
+    assertDiagnostics(runbook("2026-12-05 22:00 Europe/Berln").replacingOccurrences(of: "⟨\"", with: "⟨RB0607⟩\""))
+    assertDiagnostics(runbook("2026-03-29 02:30 Europe/Berlin").replacingOccurrences(of: "⟨\"", with: "⟨RB0608⟩\""))
+    assertDiagnostics(runbook("2026-12-05 22:00 Europe/Berlin").replacingOccurrences(of: "⟨\"", with: "\""))
+  }
+
+  static let dated = """
+    runbook "Cutover" {
+      anchor T "Cutover" at "2026-12-05 22:00 Europe/Berlin"
+      role eng "Engineer"
+      stage prep "Preparation" owner eng {
+        step a "Prepare" duration 2h
+      }
+      stage cut "Cutover" owner eng {
+        window T-12h..T+3h
+        step b "Backup" duration 1h
+        step c "Switch" duration 14h
+      }
+    }
+    """
+
+  func testThePlanChecklistChartAndJSONShowClockTimes() throws {
+    let compilation = compile(Self.dated)
+    XCTAssertEqual(compilation.diagnostics.map(\.message), [])
+    let graph = try XCTUnwrap(compilation.graph)
+    let plan = Plan(graph: graph, diagnostics: [])
+    let text = PlanTextBackend.render(plan, sourceName: "c.runbook")
+    XCTAssertTrue(text.contains("Time zero T: Cutover, Sat 5 Dec 2026 22:00 Europe/Berlin (UTC+01:00)"), text)
+    XCTAssertTrue(text.contains("Starts T-14h (Sat 5 Dec 08:00) · ends T+3h (Sun 6 Dec 01:00)"), text)
+    XCTAssertTrue(text.contains("[Cutover]  window T-12h to T+3h · T-12h → T+3h (Sat 5 Dec 10:00 → Sun 6 Dec 01:00)"), text)
+    XCTAssertTrue(text.contains("T-14h       Sat 5 Dec 08:00  T-12h"), text)
+    XCTAssertTrue(text.contains("T-12h       10:00            T-11h"), text)
+    let checklist = markdown(compilation)
+    XCTAssertTrue(checklist.contains("Window: T-12h to T+3h (Sat 5 Dec 10:00 to Sun 6 Dec 01:00)"), checklist)
+    XCTAssertTrue(checklist.contains("Sat 5 Dec 2026 22:00 Europe/Berlin (UTC+01:00)"), checklist)
+    let chart = MermaidBackend.render(plan)
+    XCTAssertTrue(chart.contains("  dateFormat YYYY-MM-DD HH:mm\n"), chart)
+    XCTAssertTrue(chart.contains("1. Prepare :crit, t4, 2026-12-05 08:00, 120m"), chart)
+    let json = PlanJSONBackend.render(plan, source: compilation.source, sourceName: "c.runbook")
+    XCTAssertTrue(json.contains("\"time\": \"2026-12-05T22:00+01:00\""), json)
+    XCTAssertTrue(json.contains("\"start\": \"2026-12-05T08:00+01:00\""), json)
+  }
+
+  /// Without a dated anchor nothing shows a date: no clock column, no invented calendar in the
+  /// chart (its axis labels are dots and each task carries its time from T).
+  func testWithoutADateNoDatesAnywhere() throws {
+    let compilation = compile(Self.dated.replacingOccurrences(of: " at \"2026-12-05 22:00 Europe/Berlin\"", with: ""))
+    let plan = Plan(graph: try XCTUnwrap(compilation.graph), diagnostics: [])
+    let chart = MermaidBackend.render(plan)
+    XCTAssertTrue(chart.contains("  axisFormat ·\n"), chart)
+    XCTAssertFalse(chart.contains("%"), chart)
+    XCTAssertTrue(chart.contains("1. Prepare · T-14h :crit, t4, "), chart)
+    XCTAssertTrue(chart.contains("section Cutover · T-12h to T+3h"), chart)
+    let text = PlanTextBackend.render(plan, sourceName: "c.runbook")
+    XCTAssertFalse(text.contains("Clock"), text)
+    let days = ["Mon ", "Tue ", "Wed ", "Thu ", "Fri ", "Sat ", "Sun ", "1999", "2000"]
+    for output in [text, chart, markdown(compilation)] {
+      XCTAssertFalse(days.contains { output.contains($0) }, output)
+    }
+  }
+}
