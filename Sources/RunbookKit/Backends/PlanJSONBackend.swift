@@ -98,6 +98,9 @@ private struct PlanEncoder {
             case .after(let node):
               w.field("starts", "after")
               w.field("after", id(node))
+            case .stageDuration(let stage):
+              w.field("starts", "stage_duration")
+              w.field("stage", graph.stages[stage].key)
             }
             w.field("items", strings: chain.nodes.map(id))
           }

@@ -331,6 +331,9 @@ private struct PlanText {
       case .start: if !each.isEmpty { items[0] = "from the start, each: " + items[0] }
       case .window: items[0] = "waits for window " + timeWithClock(chain.opening ?? 0) + each + ": " + items[0]
       case .after(let node): items[0] = "after " + shortName(node) + each + ": " + items[0]
+      case .stageDuration(let stage):
+        let length = graph.stages[stage].duration.map(readableDuration) ?? ""
+        items[0] = "when \"" + clipped(visible(graph.stages[stage].title), limit: 30) + "\" has taken its " + length + each + ": " + items[0]
       }
       wrapList(items, separator: each.isEmpty ? " → " : ", ")
       lines += 1

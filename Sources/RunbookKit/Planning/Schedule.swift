@@ -61,6 +61,8 @@ public struct CriticalChain: Sendable, Equatable {
     case window
     /// The finish of a node of another chain (a branch point).
     case after(Int)
+    /// A stage's own `duration` (an index into `stages`): what follows the stage waits for it.
+    case stageDuration(Int)
   }
   public var start: Start
   /// For a chain that waits for a window: when the window opens.
@@ -148,8 +150,11 @@ private struct ScheduleBuilder {
     for node in order.reversed() {
       var value = endWorst
       for next in successors(node) where scheduled[next] { value = min(value, latestStart[next]) }
-      if case .stageStart(let stage) = graph.nodes[node], let length = graph.stages[stage].duration, !length.toBeDecided {
-        value = min(value, latestStart[graph.stages[stage].endNode] - length.maximum)
+      if case .stageStart(let stage) = graph.nodes[node] {
+        // A stage's end comes no earlier than its start, and its own duration after it.
+        let end = graph.stages[stage].endNode
+        value = min(value, latestStart[end])
+        if let length = graph.stages[stage].duration, !length.toBeDecided { value = min(value, latestStart[end] - length.maximum) }
       }
       if let close = times.closing[node] { value = min(value, close) }
       latestFinish[node] = value
@@ -228,7 +233,9 @@ private struct ScheduleBuilder {
     var workDriver = [Int](repeating: FlowTimes.byStart, count: count)
     for node in order {
       let driver = times.driver[node]
-      if driver < 0 {
+      if driver == FlowTimes.byStageLength {
+        workDriver[node] = -3 - graph.stage(of: node)  // the stage whose duration it waits for
+      } else if driver < 0 {
         workDriver[node] = driver
       } else if graph.isWork(driver) {
         workDriver[node] = driver
@@ -250,6 +257,8 @@ private struct ScheduleBuilder {
         chains.append(CriticalChain(start: .after(driver), opening: nil, nodes: [node]))
       } else if driver >= 0 {
         chains.append(CriticalChain(start: .after(driver), opening: nil, nodes: [node]))
+      } else if driver <= -3 {
+        chains.append(CriticalChain(start: .stageDuration(-3 - driver), opening: nil, nodes: [node]))
       } else if driver == FlowTimes.byOpening {
         chains.append(CriticalChain(start: .window, opening: times.startWorst[node], nodes: [node]))
       } else {

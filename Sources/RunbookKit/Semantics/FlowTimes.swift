@@ -9,10 +9,16 @@
 // that start, letting a window's opening make work wait.
 
 /// The earliest times of the normal flow, with what fixes each start.
+///
+/// Besides the graph's edges, a stage's end never comes before its start: the end of a stage
+/// whose last gate jumps elsewhere is reached by no edge, and would otherwise be placed at the
+/// start of the plan (and so would the stage after it).
 struct FlowTimes: Sendable {
-  /// What fixes a node's start when no predecessor does.
+  /// What fixes a node's start when no predecessor does: a window's opening, the start of the
+  /// plan, or (for the end of a stage) the stage's own `duration` counted from its start.
   static let byOpening = -1
   static let byStart = -2
+  static let byStageLength = -3
 
   /// The nodes of the normal flow in a topological order; ties go to source order.
   var order: [Int]
@@ -62,6 +68,7 @@ struct FlowTimes: Sendable {
     var remaining = [Int](repeating: 0, count: count)
     for node in 0..<count where !inRollback[node] {
       for previous in adjacency.predecessors(node) where !inRollback[previous] { remaining[node] += 1 }
+      if FlowTimes.stageStart(ending: node, graph) != nil { remaining[node] += 1 }
     }
     var ready = Heap()
     for node in 0..<count where !inRollback[node] && remaining[node] == 0 { ready.push(node) }
@@ -72,6 +79,11 @@ struct FlowTimes: Sendable {
       for next in adjacency.successors(node) where !inRollback[next] {
         remaining[next] -= 1
         if remaining[next] == 0 { ready.push(next) }
+      }
+      if case .stageStart(let stage) = graph.nodes[node], !inRollback[graph.stages[stage].endNode] {
+        let end = graph.stages[stage].endNode
+        remaining[end] -= 1
+        if remaining[end] == 0 { ready.push(end) }
       }
     }
     var scheduled = [Bool](repeating: false, count: count)
@@ -89,6 +101,7 @@ struct FlowTimes: Sendable {
       for previous in adjacency.predecessors(node) where scheduled[previous] {
         value = max(value, offset[previous] + FlowTimes.length(graph, previous, worst: true))
       }
+      if let start = FlowTimes.stageStart(ending: node, graph) { value = max(value, offset[start]) }
       if let (start, length) = FlowTimes.stageLength(graph, node, worst: true) { value = max(value, offset[start] + length) }
       offset[node] = value
     }
@@ -133,9 +146,13 @@ struct FlowTimes: Sendable {
           cause = previous
         }
       }
-      if let (stageStart, length) = FlowTimes.stageLength(graph, node, worst: worst), start[stageStart] + length > value {
-        value = start[stageStart] + length
+      if let stageStart = FlowTimes.stageStart(ending: node, graph), finish[stageStart] > value {
+        value = finish[stageStart]
         cause = stageStart
+      }
+      if let (stageStart, length) = FlowTimes.stageLength(graph, node, worst: worst), length > 0, start[stageStart] + length > value {
+        value = start[stageStart] + length
+        cause = FlowTimes.byStageLength
       }
       if let open = opening[node], open > value {
         value = open
@@ -146,6 +163,12 @@ struct FlowTimes: Sendable {
       driver[node] = cause
     }
     return (start, finish, driver)
+  }
+
+  /// For the end of a stage of the normal flow: its start node, which it never comes before.
+  static func stageStart(ending node: Int, _ graph: RunbookGraph) -> Int? {
+    guard case .stageEnd(let stage) = graph.nodes[node] else { return nil }
+    return graph.stages[stage].startNode
   }
 
   /// How long a node takes; zero when not given or still to be decided.

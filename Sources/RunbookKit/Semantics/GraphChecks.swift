@@ -255,12 +255,12 @@ extension GraphBuilder {
         origin = "\(graph.describe(current)) cannot start before \(formatTime(times.startWorst[current], anchor: anchor))"
         break
       }
-      if driver < 0 { break }
-      if case .stageEnd(let stage) = graph.nodes[current], driver == graph.stages[stage].startNode,
-        let length = FlowTimes.stageLength(graph, current, worst: true)?.length
-      {
+      if driver == FlowTimes.byStageLength, let (start, length) = FlowTimes.stageLength(graph, current, worst: true) {
         chain.append("\(graph.describe(current)) (takes up to \(formatDuration(length)))")
+        current = start
+        continue
       }
+      if driver < 0 { break }
       current = driver
     }
     var notes: [DiagnosticNote] = []
