@@ -189,20 +189,6 @@ private struct ReferenceSchedule {
   }
 }
 
-/// A small deterministic random generator (SplitMix64).
-private struct SplitMix {
-  var state: UInt64
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-  mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-  mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
-}
-
 /// Writes random runbooks that compile without structural errors: references point back in the
 /// written order, gates jump forward to the next stage's first step.
 private struct RunbookGenerator {

@@ -132,3 +132,22 @@ func compileExample(_ url: URL) throws -> Compilation {
 func markdown(_ compilation: Compilation) -> String {
   MarkdownBackend.render(compilation.graph!, sourceName: compilation.source.path, sourceBytes: compilation.source.bytes)
 }
+
+/// A small deterministic random generator (SplitMix64), so that a failure can be reproduced from
+/// its seed.
+struct SplitMix: RandomNumberGenerator {
+  var state: UInt64
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+
+  /// A number in 0..<bound.
+  mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
+
+  /// True with the given chance in percent.
+  mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
+}
