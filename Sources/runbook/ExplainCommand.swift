@@ -8,7 +8,7 @@ func explain(_ argument: String) -> ExitStatus {
   guard let code = DiagnosticCode(rawValue: wanted) else {
     let known = DiagnosticCode.allCases.map(\.rawValue)
     let hint = closestName(to: wanted, among: known).map { "; did you mean \($0)?" } ?? ""
-    Output.error("runbook: unknown diagnostic code '\(argument)'\(hint)\nrun 'runbook explain --list' to see every code\n")
+    Output.error("runbook: unknown diagnostic code '\(visible(argument))'\(hint)\nrun 'runbook explain --list' to see every code\n")
     return .usageOrIO
   }
   let explanation = code.explanation

@@ -46,7 +46,7 @@ struct FormatCommand {
       }
     }
     if files == 0 && status == .success {
-      Output.error("error: no *.runbook files found in \(options.paths.joined(separator: ", "))\n")
+      Output.error("error: no *.runbook files found in \(visible(options.paths.joined(separator: ", ")))\n")
       return .usageOrIO
     }
     if options.check {

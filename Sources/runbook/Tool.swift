@@ -8,7 +8,10 @@ enum Tool {
     do {
       command = try parseArguments(arguments)
     } catch {
-      Output.error("runbook: \(error.message)\n\n\(usage)\n")
+      // Arguments are echoed in the message: no escape sequence or bell in them reaches the
+      // terminal.
+      let message = error.message.split(separator: "\n", omittingEmptySubsequences: false).map { visible(String($0)) }
+      Output.error("runbook: \(message.joined(separator: "\n"))\n\n\(usage)\n")
       return .usageOrIO
     }
     switch command {

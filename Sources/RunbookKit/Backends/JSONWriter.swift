@@ -198,8 +198,11 @@ private func writeString(bytes: UnsafeBufferPointer<UInt8>, into output: inout [
   let count = bytes.count
   while index < count {
     let byte = bytes[index]
-    // Most bytes need nothing: skip them with one test.
-    if byte >= 0x20 && byte != 0x22 && byte != 0x5C && byte != 0x7F && byte != 0xE2 && byte != 0xEF {
+    // Most bytes need nothing: skip them with one test. C2, D8, E2 and EF lead the few
+    // non-ASCII scalars written as `\u` escapes: C1 controls, the bidi controls, the line and
+    // paragraph separators (which end a line in JavaScript) and the byte-order mark, so that no
+    // reader of the JSON text sees them act.
+    if byte >= 0x20 && byte != 0x22 && byte != 0x5C && byte != 0x7F && byte != 0xC2 && byte != 0xD8 && byte != 0xE2 && byte != 0xEF {
       index += 1
       continue
     }
@@ -214,9 +217,18 @@ private func writeString(bytes: UnsafeBufferPointer<UInt8>, into output: inout [
       case 0x09: escape = "\\t"
       default: escape = "\\u" + hex(Int(byte), width: 4).lowercased()
       }
-    } else if byte == 0xE2 && index + 2 < count && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9) {
-      escape = bytes[index + 2] == 0xA8 ? "\\u2028" : "\\u2029"
-      length = 3
+    } else if byte == 0xC2 && index + 1 < count && bytes[index + 1] >= 0x80 && bytes[index + 1] <= 0x9F {
+      escape = "\\u00" + hex(Int(bytes[index + 1]), width: 2).lowercased()
+      length = 2
+    } else if byte == 0xD8 && index + 1 < count && bytes[index + 1] == 0x9C {
+      escape = "\\u061c"
+      length = 2
+    } else if byte == 0xE2 && index + 2 < count && (bytes[index + 1] == 0x80 || bytes[index + 1] == 0x81) {
+      let value = 0x2000 + Int(bytes[index + 1] & 0x3F) << 6 + Int(bytes[index + 2] & 0x3F)
+      if value == 0x2028 || value == 0x2029 || isBidiControl(UInt32(value)) {
+        escape = "\\u" + hex(value, width: 4).lowercased()
+        length = 3
+      }
     } else if byte == 0xEF && index + 2 < count && bytes[index + 1] == 0xBB && bytes[index + 2] == 0xBF {
       escape = "\\ufeff"
       length = 3

@@ -394,7 +394,9 @@ public struct MarkdownBackend {
     }
     let fence = String(repeating: "`", count: max(3, longestRun(of: "`", in: template.text) + 1))
     line(fence + "text")
-    for text in template.text.split(separator: "\n", omittingEmptySubsequences: false) { line(String(text)) }
+    for text in neutralised(template.text, lineBreaks: nil).split(separator: "\n", omittingEmptySubsequences: false) {
+      line(String(text))
+    }
     line(fence)
   }
 
@@ -418,81 +420,6 @@ public struct MarkdownBackend {
     }
     flush(&self)
   }
-}
-
-// MARK: - Escaping
-
-/// Text from the source made literal in Markdown: every character that could start markup is
-/// backslash-escaped, and line breaks become spaces.
-func escapeInline(_ text: String) -> String {
-  var plain = true
-  for byte in text.utf8 {
-    switch byte {
-    case 0..<0x20, 0x7F, UInt8(ascii: "\\"), UInt8(ascii: "`"), UInt8(ascii: "*"), UInt8(ascii: "_"),
-      UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "|"),
-      UInt8(ascii: "~"), UInt8(ascii: "#"), UInt8(ascii: "&"), UInt8(ascii: "!"), UInt8(ascii: "$"):
-      plain = false
-    default:
-      continue
-    }
-    break
-  }
-  if plain { return text }
-  var output = ""
-  output.reserveCapacity(text.utf8.count)
-  for character in text {
-    switch character {
-    case "\\", "`", "*", "_", "[", "]", "<", ">", "|", "~", "#", "&", "!", "$":
-      output.append("\\")
-      output.append(character)
-    case "\n", "\r\n", "\r", "\t":
-      output.append(" ")
-    default:
-      if let scalar = character.unicodeScalars.first, character.unicodeScalars.count == 1,
-        scalar.value < 0x20 || scalar.value == 0x7F
-      {
-        output.append("\u{FFFD}")
-      } else {
-        output.append(character)
-      }
-    }
-  }
-  return output
-}
-
-/// Escapes what would start a block (a list, a quote, a heading, a rule) at the start of a line.
-func escapeLineStart(_ text: String) -> String {
-  guard let first = text.first else { return text }
-  if "-+=>".contains(first) { return "\\" + text }
-  let digits = text.prefix { $0.isASCII && $0.isNumber }
-  if !digits.isEmpty, digits.count <= 9 {
-    let rest = text.dropFirst(digits.count)
-    if let marker = rest.first, marker == "." || marker == ")" {
-      return digits + "\\" + rest
-    }
-  }
-  return text
-}
-
-/// Text for a table cell: escaped inline text, pipes included.
-func escapeCell(_ text: String) -> String { escapeInline(text) }
-
-/// A code span that holds `text` literally, whatever backticks it contains.
-func codeSpan(_ text: String) -> String {
-  let clean = text.replacingNewlines
-  let fence = String(repeating: "`", count: longestRun(of: "`", in: clean) + 1)
-  let pad = clean.hasPrefix("`") || clean.hasSuffix("`") ? " " : ""
-  return fence + pad + clean + pad + fence
-}
-
-func longestRun(of character: Character, in text: String) -> Int {
-  var longest = 0
-  var current = 0
-  for each in text {
-    current = each == character ? current + 1 : 0
-    longest = max(longest, current)
-  }
-  return longest
 }
 
 private func blank(_ width: Int) -> String { String(repeating: "_", count: width) }

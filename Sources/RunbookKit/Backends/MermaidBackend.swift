@@ -92,22 +92,23 @@ public enum MermaidBackend {
     }
   }
 
-  /// Text safe in a task or section name: no `:` (it starts the task's data), `;` or `#`
-  /// (comments and entities), no line breaks, and not too long to read.
+  /// Text safe in a task or section name, scalar by scalar (a combining mark after `:` must not
+  /// hide it): no `:` (it starts the task's data), `;` or `#` (comments and entities), `%`
+  /// (directives), no line breaks, controls or bidi controls, and not too long to read.
   static func text(_ value: String) -> String {
-    var output = ""
-    for character in value {
-      switch character {
-      case ":": output += " -"
-      case ";": output += ","
-      case "#": output += "no."
-      case "%": output += " percent"
-      case "\n", "\r", "\r\n", "\t": output += " "
+    var output = String.UnicodeScalarView()
+    for scalar in value.unicodeScalars {
+      switch scalar {
+      case ":": output.append(contentsOf: " -".unicodeScalars)
+      case ";": output.append(",")
+      case "#": output.append(contentsOf: "no.".unicodeScalars)
+      case "%": output.append(contentsOf: " percent".unicodeScalars)
+      case "\n", "\r", "\t": output.append(" ")
       default:
-        if let scalar = character.unicodeScalars.first, scalar.value < 0x20 || isBidiControl(scalar.value) { continue }
-        output.append(character)
+        if isNeutralised(scalar.value) { continue }
+        output.append(scalar)
       }
     }
-    return clipped(output.trimmingSpaces, limit: 70)
+    return clipped(String(output).trimmingSpaces, limit: 70)
   }
 }

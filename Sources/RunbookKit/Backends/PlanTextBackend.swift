@@ -53,15 +53,15 @@ private struct PlanText {
       case .step(let index):
         out.addToPiece(graph.steps[index].number)
         numbers[node] = out.savePiece()
-        titles[node] = out.save(clipped(visible(graph.steps[index].title), limit: 60))
+        titles[node] = out.save(visible(graph.steps[index].title, limit: 60))
       case .gate(let index):
         out.addToPiece(graph.gates[index].number)
         numbers[node] = out.savePiece()
-        titles[node] = out.save(clipped(visible(graph.gates[index].title) + " (gate)", limit: 60))
+        titles[node] = out.save(visible(graph.gates[index].title + " (gate)", limit: 60))
       case .signoff(let index):
-        titles[node] = out.save(clipped("Sign-off: " + visible(graph.signoffs[index].title), limit: 60))
+        titles[node] = out.save(visible("Sign-off: " + graph.signoffs[index].title, limit: 60))
       case .stageStart(let index), .stageEnd(let index):
-        titles[node] = out.save(clipped(visible(graph.stages[index].title), limit: 60))
+        titles[node] = out.save(visible(graph.stages[index].title, limit: 60))
       }
       guard let owners = graph.owners(of: node) else {
         ownerNames[node] = noOwner
@@ -333,7 +333,7 @@ private struct PlanText {
       case .after(let node): items[0] = "after " + shortName(node) + each + ": " + items[0]
       case .stageDuration(let stage):
         let length = graph.stages[stage].duration.map(readableDuration) ?? ""
-        items[0] = "when \"" + clipped(visible(graph.stages[stage].title), limit: 30) + "\" has taken its " + length + each + ": " + items[0]
+        items[0] = "when \"" + visible(graph.stages[stage].title, limit: 30) + "\" has taken its " + length + each + ": " + items[0]
       }
       wrapList(items, separator: each.isEmpty ? " → " : ", ")
       lines += 1
@@ -343,7 +343,13 @@ private struct PlanText {
 
   /// A step's or gate's number, or a sign-off's clipped title.
   func shortName(_ node: Int) -> String {
-    out.isEmpty(piece: numbers[node]) ? clipped(out.text(of: titles[node]), limit: 30) : out.text(of: numbers[node])
+    guard out.isEmpty(piece: numbers[node]) else { return out.text(of: numbers[node]) }
+    switch graph.nodes[node] {
+    case .signoff(let index): return visible("Sign-off: " + graph.signoffs[index].title, limit: 30)
+    case .stageStart(let index), .stageEnd(let index): return visible(graph.stages[index].title, limit: 30)
+    case .step(let index): return visible(graph.steps[index].title, limit: 30)
+    case .gate(let index): return visible(graph.gates[index].title, limit: 30)
+    }
   }
 
   mutating func branches(_ index: Int) {
@@ -351,11 +357,11 @@ private struct PlanText {
     let indent = 46 + clockWidth
     for criterion in gate.criteria {
       out.spaces(indent)
-      out.line("go if: " + clipped(visible(criterion.text), limit: 70))
+      out.line("go if: " + visible(criterion.text, limit: 70))
     }
     for criterion in gate.noGoConditions {
       out.spaces(indent)
-      out.line("no-go if: " + clipped(visible(criterion.text), limit: 70))
+      out.line("no-go if: " + visible(criterion.text, limit: 70))
     }
     if let go = gate.go {
       out.spaces(indent)

@@ -114,10 +114,18 @@ private func displayText(_ bytes: [UInt8], _ start: Int, _ end: Int) -> (text: S
 private func visibleScalar(_ scalar: Unicode.Scalar) -> String {
   let value = scalar.value
   if value == 0x09 { return "    " }
-  if value < 0x20 || value == 0x7F || (0x80...0x9F).contains(value) || isBidiControl(value) {
+  if isNeutralised(value) {
     return "<U+\(hex(Int(value), width: 4))>"
   }
   return String(Character(scalar))
+}
+
+/// True for scalars that no output shows as they are: C0 and C1 controls, DEL, the line and
+/// paragraph separators, and the bidirectional formatting characters. The terminal shows them as
+/// `<U+XXXX>`, Markdown, HTML and Mermaid replace or drop them, JSON writes them as `\u` escapes.
+func isNeutralised(_ value: UInt32) -> Bool {
+  value < 0x20 || value == 0x7F || (0x80...0x9F).contains(value) || value == 0x2028 || value == 0x2029
+    || isBidiControl(value)
 }
 
 /// Bidirectional formatting characters that can make text display in a different order than it
@@ -125,6 +133,28 @@ private func visibleScalar(_ scalar: Unicode.Scalar) -> String {
 func isBidiControl(_ value: UInt32) -> Bool {
   (0x202A...0x202E).contains(value) || (0x2066...0x2069).contains(value) || value == 0x200E
     || value == 0x200F || value == 0x061C
+}
+
+/// `visible(text)` clipped to `limit` shown scalars with "…": a `<U+XXXX>` marker is never cut in
+/// half (it is left out whole when it would not fit).
+public func visible(_ text: String, limit: Int) -> String {
+  let shown = visible(text)
+  if shown.utf8.count <= limit { return shown }
+  var output = String.UnicodeScalarView()
+  var width = 0
+  var clippedAny = false
+  var scalars = text.unicodeScalars.makeIterator()
+  while let scalar = scalars.next() {
+    let piece = visible(String(scalar))
+    let pieceWidth = piece.unicodeScalars.count
+    if width + pieceWidth > limit {
+      clippedAny = true
+      break
+    }
+    output.append(contentsOf: piece.unicodeScalars)
+    width += pieceWidth
+  }
+  return clippedAny ? String(output) + "…" : String(output)
 }
 
 /// Text for one line of output: every control and bidi character shown as `<U+XXXX>`.
@@ -140,7 +170,7 @@ public func visible(_ text: String) -> String {
   var output = ""
   for scalar in text.unicodeScalars {
     let value = scalar.value
-    if value < 0x20 || value == 0x7F || (0x80...0x9F).contains(value) || isBidiControl(value) {
+    if isNeutralised(value) {
       output += "<U+\(hex(Int(value), width: 4))>"
     } else {
       output.append(Character(scalar))

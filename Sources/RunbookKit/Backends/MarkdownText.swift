@@ -1,0 +1,188 @@
+// Text from the runbook made literal in Markdown (CommonMark with GitHub's extensions: tables,
+// autolinks, strikethrough, math). Escaping works on Unicode scalars, never on characters: a
+// combining mark after `|` or a prepended character before `<` is a separate scalar, so the
+// special character is still seen and escaped. Control and bidirectional-formatting characters
+// become U+FFFD, so they can neither break a line nor reorder what a reader sees. Web addresses
+// are written as links whose address is never escaped (a backslash inside an address that GitHub
+// autolinks would become part of it).
+
+/// The ASCII characters that can start or end inline markup (or a table cell), backslash-escaped.
+private let markdownSpecial: Set<UInt32> = Set("\\`*_[]<>|~#&!$".unicodeScalars.map(\.value))
+
+/// Text from the source made literal in Markdown: every scalar that could start markup is
+/// backslash-escaped, line breaks and tabs become spaces, controls and bidi controls U+FFFD, and
+/// `http://` and `https://` addresses become autolinks (`<https://…>`) and `www.` addresses links,
+/// so that they keep working without an escape inside them.
+func escapeInline(_ text: String) -> String {
+  var plain = true
+  for byte in text.utf8 {
+    // Anything non-ASCII may be a C1 or bidi control; ASCII specials and `:`/`w` may start markup
+    // or an address.
+    if byte >= 0x80 || byte < 0x20 || byte == 0x7F || byte == UInt8(ascii: ":") || byte == UInt8(ascii: "w")
+      || markdownSpecial.contains(UInt32(byte))
+    {
+      plain = false
+      break
+    }
+  }
+  if plain { return text }
+  let scalars = Array(text.unicodeScalars)
+  var output = String.UnicodeScalarView()
+  var index = 0
+  while index < scalars.count {
+    if let end = addressEnd(scalars, from: index) {
+      appendAddress(scalars[index..<end], to: &output)
+      index = end
+      continue
+    }
+    appendEscaped(scalars[index], to: &output)
+    index += 1
+  }
+  return String(output)
+}
+
+private func appendEscaped(_ scalar: Unicode.Scalar, to output: inout String.UnicodeScalarView) {
+  let value = scalar.value
+  if value == 0x0A || value == 0x0D || value == 0x09 {
+    output.append(" ")
+  } else if isNeutralised(value) {
+    output.append("\u{FFFD}")
+  } else {
+    if markdownSpecial.contains(value) { output.append("\\") }
+    output.append(scalar)
+  }
+}
+
+/// Where a web address starting at `start` ends: it starts a word with `http://`, `https://` or
+/// `www.`, runs to the next space or control, and leaves out trailing punctuation and an
+/// unbalanced closing parenthesis, as GitHub does. Nil when no address starts there.
+private func addressEnd(_ scalars: [Unicode.Scalar], from start: Int) -> Int? {
+  if start > 0 {
+    let before = scalars[start - 1]
+    guard before == " " || before == "(" || before == "\t" || before == "\n" || before == "\"" else { return nil }
+  }
+  func has(_ prefix: String) -> Bool {
+    var index = start
+    for scalar in prefix.unicodeScalars {
+      guard index < scalars.count, scalars[index].properties.lowercaseMapping == String(scalar) else { return false }
+      index += 1
+    }
+    return true
+  }
+  let prefixLength: Int
+  if has("https://") { prefixLength = 8 } else if has("http://") { prefixLength = 7 } else if has("www.") { prefixLength = 4 } else { return nil }
+  var end = start
+  while end < scalars.count {
+    let value = scalars[end].value
+    if value <= 0x20 || isNeutralised(value) || value == 0x3C || value == 0x3E || value == 0x60 || value == 0x22 { break }
+    end += 1
+  }
+  // Trailing punctuation is not part of the address; nor is a `)` that closes nothing.
+  while end > start + prefixLength {
+    let last = scalars[end - 1]
+    if ".,:;!?'*_~".unicodeScalars.contains(last) {
+      end -= 1
+    } else if last == ")" {
+      let opened = scalars[start..<end].filter { $0 == "(" }.count
+      let closed = scalars[start..<end].filter { $0 == ")" }.count
+      guard closed > opened else { break }
+      end -= 1
+    } else {
+      break
+    }
+  }
+  // A scheme and nothing after it, or `www.` alone, is no address.
+  return end > start + prefixLength ? end : nil
+}
+
+/// An address as a link: `<https://…>` (an autolink, in which nothing is escaped), or for `www.`
+/// `[www.…](<http://www.…>)`, whose text is escaped as usual. `|` and `\` are percent-encoded in
+/// the address (a `|` would split a table row); both mean the same to a web server.
+private func appendAddress(_ address: ArraySlice<Unicode.Scalar>, to output: inout String.UnicodeScalarView) {
+  var target = String.UnicodeScalarView()
+  for scalar in address {
+    switch scalar {
+    case "|": target.append(contentsOf: "%7C".unicodeScalars)
+    case "\\": target.append(contentsOf: "%5C".unicodeScalars)
+    default: target.append(scalar)
+    }
+  }
+  if address.first == "w" || address.first == "W" {
+    output.append("[")
+    for scalar in address { appendEscaped(scalar, to: &output) }
+    output.append(contentsOf: "](<http://".unicodeScalars)
+    output.append(contentsOf: target)
+    output.append(contentsOf: ">)".unicodeScalars)
+  } else {
+    output.append("<")
+    output.append(contentsOf: target)
+    output.append(">")
+  }
+}
+
+/// Escapes what would start a block (a list, a quote, a heading, a rule, a table row, an ordered
+/// list) at the start of a line. Looks at scalars: a combining mark after `>` does not hide it.
+func escapeLineStart(_ text: String) -> String {
+  let scalars = text.unicodeScalars
+  guard let first = scalars.first else { return text }
+  if "-+=>".unicodeScalars.contains(first) { return "\\" + text }
+  var digits = 0
+  for scalar in scalars {
+    guard scalar.value >= 0x30 && scalar.value <= 0x39 else { break }
+    digits += 1
+  }
+  if digits > 0, digits <= 9 {
+    let index = scalars.index(scalars.startIndex, offsetBy: digits)
+    if index < scalars.endIndex, scalars[index] == "." || scalars[index] == ")" {
+      var output = String.UnicodeScalarView(scalars[..<index])
+      output.append("\\")
+      output.append(contentsOf: scalars[index...])
+      return String(output)
+    }
+  }
+  return text
+}
+
+/// Text for a table cell: escaped inline text, pipes included.
+func escapeCell(_ text: String) -> String { escapeInline(text) }
+
+/// A code span that holds `text` literally, whatever backticks it contains. Inside a code span
+/// nothing is markup, but line breaks, controls and bidi controls are still neutralised.
+func codeSpan(_ text: String) -> String {
+  let body = neutralised(text, lineBreaks: " ")
+  let fence = String(repeating: "`", count: longestRun(of: "`", in: body) + 1)
+  let pad = body.hasPrefix("`") || body.hasSuffix("`") ? " " : ""
+  return fence + pad + body + pad + fence
+}
+
+/// `text` with controls and bidi controls as U+FFFD, tabs as spaces, and line breaks as
+/// `lineBreaks` (nil keeps them): for code blocks and spans, where nothing else is markup.
+func neutralised(_ text: String, lineBreaks: String?) -> String {
+  var clean = String.UnicodeScalarView()
+  for scalar in text.unicodeScalars {
+    let value = scalar.value
+    if value == 0x0A || value == 0x0D, let lineBreaks {
+      clean.append(contentsOf: lineBreaks.unicodeScalars)
+    } else if value == 0x0A {
+      clean.append(scalar)
+    } else if value == 0x09 {
+      clean.append(" ")
+    } else if isNeutralised(value) {
+      clean.append("\u{FFFD}")
+    } else {
+      clean.append(scalar)
+    }
+  }
+  return String(clean)
+}
+
+/// The longest run of one ASCII scalar in `text`.
+func longestRun(of character: Unicode.Scalar, in text: String) -> Int {
+  var longest = 0
+  var current = 0
+  for each in text.unicodeScalars {
+    current = each == character ? current + 1 : 0
+    longest = max(longest, current)
+  }
+  return longest
+}
