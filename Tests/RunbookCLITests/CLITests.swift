@@ -238,6 +238,16 @@ final class PlanCommandTests: XCTestCase {
     XCTAssertEqual(try runTool(["plan", example, "--anchor-at"]).status, 2)
   }
 
+  /// Arguments echoed in messages never carry a raw escape sequence or bell to the terminal.
+  func testMessagesShowControlCharactersVisibly() throws {
+    for arguments in [["che\u{1B}[31mck"], ["explain", "\u{07}RB01"], ["check", "--format", "\u{1B}]0;x\u{07}", "."], ["fmt", "--\u{1B}x"]] {
+      let result = try runTool(arguments)
+      XCTAssertEqual(result.status, 2, "\(arguments)")
+      XCTAssertFalse(result.stderr.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 }, result.stderr)
+      XCTAssertTrue(result.stderr.contains("<U+001B>") || result.stderr.contains("<U+0007>"), result.stderr)
+    }
+  }
+
   func testAPlanWithErrorsIsStillPrintedAndExitsOne() throws {
     let text = Data("""
       runbook "Late" {

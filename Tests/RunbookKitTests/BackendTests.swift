@@ -187,13 +187,35 @@ func unescapeMarkdown(_ text: String) -> String {
 
 /// The text of an HTML fragment: tags removed, the entities cmark-gfm writes decoded.
 func htmlText(_ html: String) -> String {
-  var output = ""
+  // Scalar by scalar: a combining mark after `>` or `;` must not hide the end of a tag or an
+  // entity.
+  var output = String.UnicodeScalarView()
   var inTag = false
-  for character in html {
-    if character == "<" { inTag = true; continue }
-    if character == ">" && inTag { inTag = false; continue }
-    if !inTag { output.append(character) }
+  let scalars = Array(html.unicodeScalars)
+  var index = 0
+  let entities: [String: String] = ["&lt;": "<", "&gt;": ">", "&quot;": "\"", "&amp;": "&", "&#39;": "'"]
+  while index < scalars.count {
+    let scalar = scalars[index]
+    if inTag {
+      if scalar == ">" { inTag = false }
+      index += 1
+      continue
+    }
+    if scalar == "<" {
+      inTag = true
+      index += 1
+      continue
+    }
+    if scalar == "&", let end = scalars[index...].prefix(8).firstIndex(of: ";") {
+      let entity = String(String.UnicodeScalarView(scalars[index...end]))
+      if let decoded = entities[entity] {
+        output.append(contentsOf: decoded.unicodeScalars)
+        index = end + 1
+        continue
+      }
+    }
+    output.append(scalar)
+    index += 1
   }
-  return output.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
-    .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&amp;", with: "&")
+  return String(output)
 }

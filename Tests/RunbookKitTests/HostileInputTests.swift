@@ -143,7 +143,19 @@ final class HostileInputTests: XCTestCase {
 
   /// Text from a hostile alphabet, as it appears in a runbook string (escaped) and as decoded.
   private func hostileTexts(count: Int, seed: UInt64) -> [String] {
-    let alphabet = ["a", "Z", " ", "*", "_", "|", "<", ">", "[", "]", "(", ")", "#", "`", "~", "&", "!", "$", "%", ":", ",", "\\", "\"", "-", "+", "=", ".", "1.", "é", "€", "\u{1F600}", "::", "\t", "{", "}"]
+    let alphabet = [
+      "a", "Z", " ", "*", "_", "|", "<", ">", "[", "]", "(", ")", "#", "`", "~", "&", "!", "$", "%", ":", ",", "\\", "\"",
+      "-", "+", "=", ".", "1.", "é", "€", "\u{1F600}", "::", "\t", "{", "}",
+      // Scalars that join what is around them into one character: a combining mark after a
+      // special character, a prepended character before one, zero-width joiners.
+      "\u{0301}", "|\u{0301}", ">\u{0301}", "*\u{0301}", "`\u{0301}", ":\u{0301}", "\u{0600}<", "\u{0600}[",
+      "\u{0600}]", "\u{0600}&", "\u{200D}", "\u{1F469}\u{200D}\u{1F4BB}",
+      // Controls, separators and bidi controls (written as escapes in the source).
+      "\u{0007}", "\u{001B}[31m", "\u{0085}", "\u{009B}", "\u{202E}", "\u{2066}", "\u{200F}", "\u{2028}",
+      // Markup and addresses.
+      "<img src=x onerror=alert(1)>", "javascript:alert(1)", " https://x.org/a_b?c=1&d=|e ", " www.e-x.com/_a_ ",
+      "[link](http://evil.example)", "\n- item", "\n> quote", "\n# heading",
+    ]
     var random = SplitMix(state: seed)
     return (0..<count).map { _ in
       var text = (0..<Int.random(in: 1...16, using: &random)).map { _ in alphabet.randomElement(using: &random)! }.joined()
@@ -152,17 +164,59 @@ final class HostileInputTests: XCTestCase {
     }
   }
 
+  /// A runbook string that decodes to `text`: controls and bidi controls as `\u{…}` escapes.
   private func quoted(_ text: String) -> String {
     var output = "\""
-    for character in text {
-      switch character {
+    for scalar in text.unicodeScalars {
+      switch scalar {
       case "\\": output += "\\\\"
       case "\"": output += "\\\""
       case "\t": output += "\\t"
-      default: output.append(character)
+      case "\n": output += "\\n"
+      default:
+        if isNeutralised(scalar.value) {
+          output += "\\u{\(String(scalar.value, radix: 16))}"
+        } else {
+          output.unicodeScalars.append(scalar)
+        }
       }
     }
     return output + "\""
+  }
+
+  /// `%XX` sequences decoded as UTF-8 bytes; anything else as it is.
+  private func percentDecoded(_ text: String) -> String {
+    var bytes: [UInt8] = []
+    let source = Array(text.utf8)
+    var index = 0
+    while index < source.count {
+      if source[index] == UInt8(ascii: "%"), index + 2 < source.count,
+        let value = UInt8(String(decoding: source[index + 1...index + 2], as: UTF8.self), radix: 16)
+      {
+        bytes.append(value)
+        index += 3
+      } else {
+        bytes.append(source[index])
+        index += 1
+      }
+    }
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
+  /// What Markdown, HTML and Mermaid show of `text`: line breaks and tabs as spaces, other
+  /// controls and bidi controls as U+FFFD.
+  private func shownInMarkdown(_ text: String) -> String {
+    var output = String.UnicodeScalarView()
+    for scalar in text.unicodeScalars {
+      if scalar == "\n" || scalar == "\t" || scalar == "\r" {
+        output.append(" ")
+      } else if isNeutralised(scalar.value) {
+        output.append("\u{FFFD}")
+      } else {
+        output.append(scalar)
+      }
+    }
+    return String(output)
   }
 
   private func runbook(titles: [String]) -> Compilation {
@@ -170,7 +224,8 @@ final class HostileInputTests: XCTestCase {
     for (index, title) in titles.enumerated() { text += "    step s\(index) \(quoted(title)) {\n      note \(quoted(title))\n    }\n" }
     text += "  }\n}\n"
     let compilation = compile(text)
-    XCTAssertEqual(compilation.diagnostics.map { "\($0.code.rawValue) \($0.message)" }, [], text)
+    // Bidi controls are warned about (RB0010) and kept.
+    XCTAssertEqual(compilation.diagnostics.filter { $0.code != .bidiControl }.map { "\($0.code.rawValue) \($0.message)" }, [], text)
     return compilation
   }
 
@@ -188,12 +243,145 @@ final class HostileInputTests: XCTestCase {
     try requireTool("cmark-gfm")
     let titles = hostileTexts(count: 60, seed: 2)
     let compilation = runbook(titles: titles)
-    let html = try runProgram("cmark-gfm", ["-e", "table", "-e", "tasklist"], input: Data(markdown(compilation).utf8)).stdout
+    let document = markdown(compilation)
+    let html = try runProgram(
+      "cmark-gfm", ["-e", "table", "-e", "tasklist", "-e", "autolink", "-e", "strikethrough"], input: Data(document.utf8)
+    ).stdout
     let text = htmlText(html)
     for (index, title) in titles.enumerated() {
-      let shown = title.replacingOccurrences(of: "\t", with: " ")
-      XCTAssertTrue(text.contains("\(index + 1). \(shown) — "), "title \(title.debugDescription) did not render literally")
-      XCTAssertTrue(text.contains("Note: \(shown)"), "note \(title.debugDescription) did not render literally")
+      let shown = shownInMarkdown(title)
+      XCTAssertTrue(text.containsScalars("\(index + 1). \(shown) — "), "title \(title.debugDescription) did not render literally")
+      // A note keeps its line breaks (as hard breaks); each line reads back literally.
+      for noteLine in title.split(separator: "\n") where !String(noteLine).trimmingSpaces.isEmpty {
+        let expected = shownInMarkdown(String(noteLine).trimmingSpaces)
+        XCTAssertTrue(text.containsScalars(expected), "note line \(noteLine.debugDescription) did not render literally")
+      }
+    }
+    // The structure is what the runbook says, whatever the text: one list item per step and one
+    // per note, one more per initials line; no quote, heading, image, strikethrough or raw HTML
+    // made from the text; the only links are addresses, shown as written.
+    let items = html.components(separatedBy: "<li").count - 1
+    XCTAssertEqual(items, titles.count * 3, html)
+    for forbidden in ["<blockquote", "<img", "<del", "<script", "<h3", "<ol"] {
+      XCTAssertFalse(html.contains(forbidden), "\(forbidden) in\n\(html)")
+    }
+    // Every link shows where it goes: its text is its address as written (for `www.` without the
+    // scheme), never a label hiding another site, and never `javascript:`.
+    for anchor in html.components(separatedBy: "<a href=\"").dropFirst() {
+      let target = String(anchor.prefix { $0 != "\"" })
+      let shown = htmlText(String(anchor.drop { $0 != ">" }.dropFirst().prefix { $0 != "<" }))
+      let decoded = percentDecoded(htmlText(target))
+      XCTAssertTrue(decoded == shown || decoded == "http://" + shown, "a link to \(target) shows \(shown)")
+      XCTAssertFalse(target.hasPrefix("javascript"), target)
+    }
+  }
+
+  /// The findings of the review, one by one: a combining mark after a special character and a
+  /// prepended character before one, C1 and bidi controls, and addresses in notes.
+  func testTheEscapingFindingsOfTheReview() throws {
+    try requireTool("cmark-gfm")
+    let text = """
+      runbook "R" {
+        role r "Ops |\u{301} lead"
+        stage s "S" owner r {
+          step a "x |\u{301} y" {
+            note ">\u{301} not a quote"
+            note "*\u{301}not bold*\u{301} `\u{301}not code`\u{301}"
+            note "\u{600}<img src=x onerror=alert(1)> \u{600}[x](http://evil.example) \u{600}&amp;"
+            note "C1 \u{85} CSI \u{9b} RLO \u{202e}end"
+            note "see https://wiki.example.org/a_b/Upgrading+X#Requesting-VAL\\nnext line"
+          }
+        }
+        signoff "Lead" by r
+      }
+
+      """
+    let compilation = compile(text)
+    let document = markdown(compilation)
+    let html = try runProgram("cmark-gfm", ["-e", "table", "-e", "autolink", "-e", "tasklist"], input: Data(document.utf8)).stdout
+    XCTAssertFalse(html.contains("<blockquote"), html)
+    XCTAssertFalse(html.contains("<em>not bold") || html.contains("<code>") || html.contains("<img"), html)
+    XCTAssertFalse(html.contains(">x</a>"), html)
+    XCTAssertTrue(html.contains("&amp;amp;"), html)
+    // The sign-off table keeps its columns: the role's `|` is text.
+    let rows = html.components(separatedBy: "<tr>").dropFirst()
+    let widths = rows.map { $0.components(separatedBy: "<td").count + $0.components(separatedBy: "<th").count - 2 }
+    XCTAssertEqual(widths.count, 2)
+    XCTAssertEqual(Set(widths).count, 1, "\(widths)")
+    // No C1 control or bidi control reaches the page.
+    XCTAssertFalse(document.unicodeScalars.contains { [0x85, 0x9B, 0x202E].contains($0.value) })
+    // The address links to itself, unescaped, and the line break after it is still a line break.
+    let link = "https://wiki.example.org/a_b/Upgrading+X#Requesting-VAL"
+    XCTAssertTrue(html.contains("<a href=\"\(link)\">\(link)</a><br />"), html)
+    // Mermaid: `:` followed by a combining mark in a title.
+    let colon = compile("runbook \"R\" {\n  role r \"R\"\n  stage s \"S\" owner r {\n    step \"a:\\u{301}b\"\n  }\n}\n")
+    let chart = MermaidBackend.render(Plan(graph: try XCTUnwrap(colon.graph), diagnostics: []))
+    XCTAssertTrue(chart.contains("1. a -\u{301}b"), chart)
+  }
+
+  /// Sign-off and contact tables keep their columns whatever the text in their cells.
+  func testMarkdownTablesKeepTheirCells() throws {
+    try requireTool("cmark-gfm")
+    let names = hostileTexts(count: 40, seed: 5)
+    var text = "runbook \"R\" {\n"
+    for (index, name) in names.enumerated() { text += "  role r\(index) \(quoted(name)) phone \(quoted(name))\n" }
+    text += "  stage s \"S\" owner r0 {\n    step \"x\"\n  }\n"
+    for (index, name) in names.enumerated() { text += "  signoff \(quoted(name)) by r\(index)\n" }
+    text += "}\n"
+    let compilation = compile(text)
+    XCTAssertEqual(compilation.diagnostics.filter { $0.severity == .error }.map(\.message), [])
+    let document = markdown(compilation)
+    let html = try runProgram("cmark-gfm", ["-e", "table", "-e", "autolink"], input: Data(document.utf8)).stdout
+    for row in html.components(separatedBy: "<tr>").dropFirst() {
+      let body = row.components(separatedBy: "</tr>")[0]
+      let cells = body.components(separatedBy: "<td").count - 1 + body.components(separatedBy: "<th").count - 1
+      let header = html.components(separatedBy: "<tr>")[1].components(separatedBy: "</tr>")[0]
+      _ = header
+      XCTAssertGreaterThan(cells, 1, body)
+    }
+    // Every table: each row has as many cells as its header.
+    for table in html.components(separatedBy: "<table>").dropFirst() {
+      let rows = table.components(separatedBy: "</table>")[0].components(separatedBy: "<tr>").dropFirst()
+      let widths = rows.map { $0.components(separatedBy: "<td").count - 1 + $0.components(separatedBy: "<th").count - 1 }
+      XCTAssertEqual(Set(widths).count, 1, "rows of different widths: \(widths)\n\(table)")
+    }
+    let shown = htmlText(html)
+    for name in names {
+      XCTAssertTrue(shown.containsScalars(shownInMarkdown(name).trimmingSpaces), "\(name.debugDescription) not shown literally")
+    }
+  }
+
+  /// Mermaid: every task and section line keeps its shape, with no control or bidi control.
+  func testMermaidNamesCannotBreakTheChart() throws {
+    let titles = hostileTexts(count: 60, seed: 6)
+    let compilation = runbook(titles: titles)
+    let chart = MermaidBackend.render(Plan(graph: try XCTUnwrap(compilation.graph), diagnostics: []))
+    for line in chart.split(separator: "\n").dropFirst(4) {
+      XCTAssertFalse(line.unicodeScalars.contains { isNeutralised($0.value) }, String(line))
+      if line.hasPrefix("  section ") {
+        XCTAssertFalse(line.unicodeScalars.dropFirst(10).contains(":"), String(line))
+      } else {
+        // Exactly one `:` scalar, the one that starts the task's data; no `;`, `#` or `%`.
+        XCTAssertEqual(line.unicodeScalars.filter { $0 == ":" }.count, 1, String(line))
+        XCTAssertFalse(line.unicodeScalars.contains { $0 == ";" || $0 == "#" || $0 == "%" }, String(line))
+      }
+    }
+  }
+
+  /// The terminal: no control, separator or bidi control reaches it raw, in a diagnostic or in
+  /// the plan.
+  func testTheTerminalNeverSeesARawControl() throws {
+    let titles = hostileTexts(count: 60, seed: 7)
+    var text = "runbook \"R\" {\n  role r \"R\"\n  stage s \"S\" owner r {\n"
+    for (index, title) in titles.enumerated() { text += "    step s\(index) \(quoted(title)) owner \(quoted(title))\n" }
+    text += "  }\n}\n"
+    let compilation = compile(text)
+    let source = compilation.source
+    let rendered = compilation.diagnostics.map { DiagnosticRenderer().render($0, in: source) }.joined()
+    let plan = PlanTextBackend.render(Plan(graph: try XCTUnwrap(compilation.graph), diagnostics: compilation.diagnostics), sourceName: "r")
+    for output in [rendered, plan] {
+      let raw = output.unicodeScalars.filter { isNeutralised($0.value) && $0 != "\n" }
+      XCTAssertEqual(raw.map { String($0.value, radix: 16) }, [])
     }
   }
 
@@ -209,11 +397,16 @@ final class HostileInputTests: XCTestCase {
       XCTAssertEqual(line.filter { $0 == "\n" }.count, 1, "one command, one line")
       let message = String(line.dropLast().components(separatedBy: "::").dropFirst(2).joined(separator: "::"))
       let decoded = message.replacingOccurrences(of: "%0A", with: "\n").replacingOccurrences(of: "%0D", with: "\r").replacingOccurrences(of: "%25", with: "%")
-      XCTAssertTrue(decoded.hasPrefix(title + "\n" + title + "\nhelp: "), decoded)
+      var shown = ""
+      for scalar in title.unicodeScalars {
+        if scalar == "\t" { shown += " " } else if scalar != "\n" && scalar != "\r" && isNeutralised(scalar.value) { shown += visible(String(scalar)) } else { shown.unicodeScalars.append(scalar) }
+      }
+      XCTAssertTrue(decoded.unicodeScalars.starts(with: (shown + "\n" + shown + "\nhelp: ").unicodeScalars), decoded)
+      XCTAssertFalse(line.unicodeScalars.contains { isNeutralised($0.value) && $0 != "\n" }, line)
       XCTAssertTrue(line.hasPrefix("::error file=a%2Cb%3Ac.runbook,line=3,"), line)
       let sarif = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(ReportFormat.sarif(report).utf8)) as? [String: Any])
       let result = try XCTUnwrap(((sarif["runs"] as? [[String: Any]])?.first?["results"] as? [[String: Any]])?.first)
-      XCTAssertTrue(((result["message"] as? [String: Any])?["text"] as? String)?.hasPrefix(title + "\n" + title) == true)
+      XCTAssertTrue(((result["message"] as? [String: Any])?["text"] as? String)?.unicodeScalars.starts(with: (title + "\n" + title).unicodeScalars) == true)
     }
   }
 }

@@ -151,3 +151,11 @@ struct SplitMix: RandomNumberGenerator {
   /// True with the given chance in percent.
   mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
 }
+
+extension String {
+  /// Whether `needle` occurs in the string, compared scalar by scalar: `contains` compares
+  /// characters, and a combining mark at the edge of either would hide a match.
+  func containsScalars(_ needle: String) -> Bool {
+    range(of: needle, options: .literal) != nil
+  }
+}

@@ -95,8 +95,9 @@ private func addressEnd(_ scalars: [Unicode.Scalar], from start: Int) -> Int? {
   return end > start + prefixLength ? end : nil
 }
 
-/// An address as a link: `<https://…>` (an autolink, in which nothing is escaped), or for `www.`
-/// `[www.…](<http://www.…>)`, whose text is escaped as usual. `|` and `\` are percent-encoded in
+/// An address as a link: `<https://…>` (an autolink, in which nothing is escaped), or
+/// `[www.…](<http://www.…>)`, whose text is escaped as usual, for `www.` and for addresses that
+/// had to be encoded. `|` and `\` are percent-encoded in
 /// the address (a `|` would split a table row); both mean the same to a web server.
 private func appendAddress(_ address: ArraySlice<Unicode.Scalar>, to output: inout String.UnicodeScalarView) {
   var target = String.UnicodeScalarView()
@@ -107,10 +108,13 @@ private func appendAddress(_ address: ArraySlice<Unicode.Scalar>, to output: ino
     default: target.append(scalar)
     }
   }
-  if address.first == "w" || address.first == "W" {
+  // An autolink shows its address as its text; where the address had to be encoded, or has no
+  // scheme, a link shows the text as written instead.
+  if address.first == "w" || address.first == "W" || address.contains("|") || address.contains("\\") {
+    let scheme = address.first == "w" || address.first == "W" ? "http://" : ""
     output.append("[")
     for scalar in address { appendEscaped(scalar, to: &output) }
-    output.append(contentsOf: "](<http://".unicodeScalars)
+    output.append(contentsOf: "](<\(scheme)".unicodeScalars)
     output.append(contentsOf: target)
     output.append(contentsOf: ">)".unicodeScalars)
   } else {

@@ -102,7 +102,8 @@ public enum ReportFormat {
     return output
   }
 
-  /// Escapes a workflow command's message: `%`, CR and LF.
+  /// Escapes a workflow command's message: `%`, CR and LF; other controls and bidi controls are
+  /// shown as `<U+XXXX>`.
   static func githubData(_ text: String) -> String { githubEscaped(text, parameter: false) }
 
   /// Escapes a workflow command's parameter value: also `:` and `,`.
@@ -117,7 +118,14 @@ public enum ReportFormat {
       case "\n": output += "%0A"
       case ":" where parameter: output += "%3A"
       case "," where parameter: output += "%2C"
-      default: output.unicodeScalars.append(scalar)
+      case "\t": output += " "
+      default:
+        // The log shows what it is sent: no escape sequence, C1 control or bidi control acts.
+        if isNeutralised(scalar.value) {
+          output += "<U+\(hex(Int(scalar.value), width: 4))>"
+        } else {
+          output.unicodeScalars.append(scalar)
+        }
       }
     }
     return output
