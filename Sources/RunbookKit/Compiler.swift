@@ -21,14 +21,6 @@ public struct Compilation: Sendable {
 public enum Compiler {
   /// Lexes, parses and checks one file.
   public static func compile(_ source: SourceFile) -> Compilation {
-    if source.bytes.count > RunbookInfo.maximumFileBytes {
-      let diagnostic = Diagnostic(
-        .fileTooLarge,
-        "the file is \(source.bytes.count) bytes; the limit is \(RunbookInfo.maximumFileBytes) bytes (64 MiB)",
-        at: SourceRange.at(0), help: "split the runbook into several files")
-      let tree = SyntaxTree(source: source, root: nil, comments: [], diagnostics: [diagnostic])
-      return Compilation(source: source, tree: tree, graph: nil, diagnostics: [diagnostic])
-    }
     let tree = Parser.parse(source)
     var diagnostics = tree.diagnostics
     var graph: RunbookGraph?

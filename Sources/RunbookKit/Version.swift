@@ -8,6 +8,9 @@ public enum RunbookInfo {
   public static let maximumFileBytes = 64 * 1024 * 1024
   /// The most diagnostics printed for one file; the rest are counted ("… and 812 more").
   public static let maximumDiagnosticsPerFile = 200
+  /// The most diagnostics each phase (lexing and parsing, building the graph) keeps; the rest
+  /// are counted in one RB0705, so that memory and output stay bounded whatever the input.
+  public static let maximumKeptDiagnostics = 1000
   /// The longest id or keyword, in bytes. Longer names get RB0702.
   public static let maximumNameBytes = 128
   /// The longest one-line string, in bytes (64 KiB). Longer strings get RB0703.

@@ -101,10 +101,9 @@ func parseArguments(_ arguments: [String]) throws(UsageError) -> Command {
   guard let first = arguments.first else { throw UsageError(message: "no command given") }
   let rest = Array(arguments.dropFirst())
   switch first {
-  case "--help", "-h", "help":
-    return .help
-  case "--version", "-V", "version":
-    return .version
+  case "--help", "-h", "help", "--version", "-V", "version":
+    guard rest.isEmpty else { throw UsageError(message: "'\(first)' takes no arguments; try 'runbook --help'") }
+    return first.contains("v") || first.contains("V") ? .version : .help
   case "check":
     return .check(try parseCheck(rest))
   case "build":
@@ -113,8 +112,13 @@ func parseArguments(_ arguments: [String]) throws(UsageError) -> Command {
     return .plan(try parsePlan(rest))
   case "fmt", "format":
     var options = FormatOptions()
+    var onlyPaths = false
     for argument in rest {
-      if argument == "--check" {
+      if onlyPaths {
+        options.paths.append(argument)
+      } else if argument == "--" {
+        onlyPaths = true
+      } else if argument == "--check" {
         options.check = true
       } else if argument.hasPrefix("-") && argument != "-" {
         throw UsageError(message: "unknown option '\(argument)' for 'fmt'")
@@ -123,6 +127,7 @@ func parseArguments(_ arguments: [String]) throws(UsageError) -> Command {
       }
     }
     if options.paths.isEmpty { throw UsageError(message: "fmt needs at least one PATH (a file, a folder, or '-')") }
+    try standardInputOnce(options.paths)
     return .format(options)
   case "explain":
     guard rest.count == 1 else { throw UsageError(message: "explain needs one CODE, e.g. 'runbook explain RB0102', or --list") }
@@ -171,6 +176,7 @@ private func parseCheck(_ arguments: [String]) throws(UsageError) -> CheckOption
     }
   }
   if options.paths.isEmpty { throw UsageError(message: "check needs at least one PATH (a file, a folder, or '-')") }
+  try standardInputOnce(options.paths)
   return options
 }
 
@@ -179,10 +185,17 @@ private func parseBuild(_ arguments: [String]) throws(UsageError) -> BuildOption
   var paths: [String] = []
   var index = 0
   var sawTarget = false
+  var onlyPaths = false
   while index < arguments.count {
     let argument = arguments[index]
     index += 1
+    if onlyPaths {
+      paths.append(argument)
+      continue
+    }
     switch argument {
+    case "--":
+      onlyPaths = true
     case "--to":
       guard index < arguments.count else { throw UsageError(message: "--to needs a value: markdown or json") }
       guard let target = BuildTarget(rawValue: arguments[index]) else {
@@ -214,10 +227,15 @@ private func parsePlan(_ arguments: [String]) throws(UsageError) -> PlanOptions 
   var options = PlanOptions()
   var paths: [String] = []
   var index = 0
+  var onlyPaths = false
   while index < arguments.count {
     let argument = arguments[index]
     index += 1
-    if argument == "--format" {
+    if onlyPaths {
+      paths.append(argument)
+    } else if argument == "--" {
+      onlyPaths = true
+    } else if argument == "--format" {
       guard index < arguments.count, ["text", "json"].contains(arguments[index]) else {
         throw UsageError(message: "--format needs text or json")
       }
@@ -236,6 +254,11 @@ private func parsePlan(_ arguments: [String]) throws(UsageError) -> PlanOptions 
   guard paths.count == 1 else { throw UsageError(message: "plan needs exactly one FILE ('-' for standard input)") }
   options.path = paths[0]
   return options
+}
+
+/// Standard input can be read once: `check - -` is a mistake, not two files.
+private func standardInputOnce(_ paths: [String]) throws(UsageError) {
+  if paths.filter({ $0 == "-" }).count > 1 { throw UsageError(message: "'-' (standard input) is given more than once; it can be read only once") }
 }
 
 private let anchorAtNeedsAValue = "--anchor-at needs the date, time and zone of T, e.g. --anchor-at '2026-12-05 22:00 Europe/Berlin'"

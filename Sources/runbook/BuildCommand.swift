@@ -34,12 +34,14 @@ struct BuildCommand {
       FileHandle.standardOutput.write(output)
       return .success
     }
-    do {
-      // Written beside the target and renamed, so a reader never sees half a file.
-      try output.write(to: URL(fileURLWithPath: path), options: .atomic)
-      return .success
-    } catch {
-      Output.error("\(visible(path)): error: cannot write the output: \(error.localizedDescription)\n")
+    if options.path != "-", let input = fileIdentity(options.path), let target = fileIdentity(path), input == target {
+      Output.error("\(visible(path)): error: this is the runbook itself; refusing to write the output over it (choose another -o)\n")
+      return .usageOrIO
+    }
+    switch writeFile([UInt8](output), to: path) {
+    case .success: return .success
+    case .failure(let problem):
+      Output.error("\(visible(problem.path)): error: \(problem.message)\n")
       return .usageOrIO
     }
   }

@@ -38,10 +38,9 @@ struct FormatCommand {
       guard Array(formatted.utf8) != source.bytes else { continue }
       unformatted.append(source.path)
       if options.check { continue }
-      do {
-        try Data(formatted.utf8).write(to: URL(fileURLWithPath: source.path), options: .atomic)
-      } catch {
-        Output.error("\(visible(source.path)): error: cannot write: \(error.localizedDescription)\n")
+      // Rewritten only if the file still holds what was read: an edit made meanwhile is kept.
+      if case .failure(let problem) = writeFile(Array(formatted.utf8), to: source.path, expected: ExpectedContent(bytes: source.bytes)) {
+        Output.error("\(visible(problem.path)): error: \(problem.message)\n")
         status = .usageOrIO
       }
     }

@@ -10,7 +10,10 @@ enum InputItem {
   case failure(path: String, message: String)
 }
 
-/// Expands the paths given on the command line into inputs, in a deterministic order.
+/// Expands the paths given on the command line into inputs, in a deterministic order. A folder
+/// is searched for regular files named `*.runbook` (symlinks to them count; FIFOs, devices and
+/// folders so named do not, so a scan never blocks); a path named on the command line is read
+/// whatever it is.
 func collectInputs(_ paths: [String], stdinName: String?) -> [InputItem] {
   var items: [InputItem] = []
   let manager = FileManager.default
@@ -19,12 +22,11 @@ func collectInputs(_ paths: [String], stdinName: String?) -> [InputItem] {
       items.append(.standardInput(name: stdinName ?? "<stdin>"))
       continue
     }
-    var isDirectory: ObjCBool = false
-    guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else {
+    guard let kind = fileKind(path) else {
       items.append(.failure(path: path, message: "no such file or folder"))
       continue
     }
-    guard isDirectory.boolValue else {
+    guard kind == .folder else {
       items.append(.file(path: path))
       continue
     }
@@ -39,40 +41,30 @@ func collectInputs(_ paths: [String], stdinName: String?) -> [InputItem] {
         enumerator.skipDescendants()
         continue
       }
-      if name.hasSuffix(".runbook") {
-        found.append(path.hasSuffix("/") ? path + relative : path + "/" + relative)
-      }
+      let full = path.hasSuffix("/") ? path + relative : path + "/" + relative
+      if name.hasSuffix(".runbook") && fileKind(full) == .regular { found.append(full) }
     }
     items += found.sorted().map { .file(path: $0) }
   }
   return items
 }
 
-/// Reads an input's bytes, or explains why it cannot.
+/// Reads an input's bytes, or explains why it cannot. Reading stops past the size limit, from
+/// any source; the compiler then reports the file as too large (RB0701).
 func readInput(_ item: InputItem) -> Result<SourceFile, InputError> {
+  let limit = RunbookInfo.maximumFileBytes
   switch item {
   case .failure(let path, let message):
     return .failure(InputError(path: path, message: message))
   case .standardInput(let name):
-    let data = FileHandle.standardInput.readDataToEndOfFile()
-    return .success(SourceFile(path: name, bytes: [UInt8](data)))
+    switch readAll(STDIN_FILENO, limit: limit, path: name) {
+    case .success(let bytes): return .success(SourceFile(path: name, bytes: bytes))
+    case .failure(let problem): return .failure(InputError(path: name, message: problem.message))
+    }
   case .file(let path):
-    if let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-      let size = attributes[.size] as? Int, size > RunbookInfo.maximumFileBytes
-    {
-      return .failure(InputError(
-        path: path,
-        message: "the file is \(size) bytes; the limit is \(RunbookInfo.maximumFileBytes) bytes (64 MiB)"))
-    }
-    guard let handle = FileHandle(forReadingAtPath: path) else {
-      return .failure(InputError(path: path, message: "cannot open the file (check that it exists and is readable)"))
-    }
-    defer { try? handle.close() }
-    do {
-      let data = try handle.readToEnd() ?? Data()
-      return .success(SourceFile(path: path, bytes: [UInt8](data)))
-    } catch {
-      return .failure(InputError(path: path, message: "cannot read the file: \(error.localizedDescription)"))
+    switch readFile(path, limit: limit) {
+    case .success(let bytes): return .success(SourceFile(path: path, bytes: bytes))
+    case .failure(let problem): return .failure(InputError(path: path, message: problem.message))
     }
   }
 }

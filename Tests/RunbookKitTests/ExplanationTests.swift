@@ -6,7 +6,7 @@ import XCTest
 
 final class ExplanationTests: XCTestCase {
   func testEveryCodeHasAnExplanationWithCheckedExamples() {
-    let withoutTextExamples: Set<DiagnosticCode> = [.invalidUTF8, .nulByte, .fileTooLarge, .textTooLong, .tooManySteps]
+    let withoutTextExamples: Set<DiagnosticCode> = [.invalidUTF8, .nulByte, .fileTooLarge, .textTooLong, .tooManySteps, .tooManyDiagnostics]
     for code in DiagnosticCode.allCases {
       let explanation = code.explanation
       XCTAssertGreaterThan(explanation.summary.count, 40, "\(code.rawValue) needs a real explanation")
@@ -37,6 +37,11 @@ final class ExplanationTests: XCTestCase {
     let (graph, diagnostics) = GraphBuilder.build(try XCTUnwrap(tree.root), source: tree.source, maximumSteps: 10)
     XCTAssertEqual(diagnostics.map(\.code), [.tooManySteps])
     XCTAssertEqual(graph.steps.count, 10)
+    // More problems than a phase keeps: the first thousand, then one RB0705 that counts the rest.
+    let noisy = compile("runbook \"R\" {\n" + String(repeating: "@ ", count: 1_500) + "\n}\n")
+    XCTAssertEqual(noisy.diagnostics.count, RunbookInfo.maximumKeptDiagnostics + 1)
+    XCTAssertEqual(noisy.diagnostics.last?.code, .tooManyDiagnostics)
+    XCTAssertEqual(noisy.diagnostics.last?.message, "500 more problems found after these 1000 are not listed")
     let huge = [UInt8](repeating: UInt8(ascii: " "), count: RunbookInfo.maximumFileBytes + 1)
     XCTAssertEqual(Compiler.compile(SourceFile(path: "t", bytes: huge)).diagnostics.map(\.code), [.fileTooLarge])
   }

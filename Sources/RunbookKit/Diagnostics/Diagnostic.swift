@@ -73,3 +73,24 @@ public func sortedDiagnostics(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
     return a.offset < b.offset
   }.map(\.element)
 }
+
+/// Appends a diagnostic unless `list` already holds as many as a phase keeps; then it is only
+/// counted in `dropped`, and `keptSummary` later adds one RB0705 that says how many.
+func appendCapped(_ diagnostic: Diagnostic, to list: inout [Diagnostic], dropped: inout Int) {
+  if list.count < RunbookInfo.maximumKeptDiagnostics {
+    list.append(diagnostic)
+  } else {
+    dropped += 1
+  }
+}
+
+/// The RB0705 that ends a list that reached the cap: at the last kept diagnostic.
+func droppedSummary(_ dropped: Int, after list: [Diagnostic]) -> Diagnostic? {
+  guard dropped > 0 else { return nil }
+  let range = list.last?.range ?? SourceRange.at(0)
+  return Diagnostic(
+    .tooManyDiagnostics,
+    "\(dropped) more \(dropped == 1 ? "problem" : "problems") found after these \(list.count) \(dropped == 1 ? "is" : "are") not listed",
+    at: SourceRange(range.end, range.end),
+    help: "fix the problems listed, then check again")
+}

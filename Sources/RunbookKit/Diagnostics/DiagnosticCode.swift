@@ -73,6 +73,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable, Comparable {
   case nameTooLong = "RB0702"
   case textTooLong = "RB0703"
   case tooManySteps = "RB0704"
+  case tooManyDiagnostics = "RB0705"
 
   // MARK: - Suppressions (RB08xx)
   case unusedSuppression = "RB0801"
@@ -147,6 +148,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable, Comparable {
     case .nameTooLong: "name too long"
     case .textTooLong: "text too long"
     case .tooManySteps: "too many steps"
+    case .tooManyDiagnostics: "too many problems to list"
     case .unusedSuppression: "suppression that suppresses nothing"
     case .unknownSuppressionCode: "suppression of an unknown code"
     case .errorNotSuppressible: "suppression of an error"

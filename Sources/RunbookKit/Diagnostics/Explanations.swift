@@ -276,6 +276,10 @@ extension DiagnosticCode {
       return Explanation(
         summary: "The file is larger than 64 MiB, the largest runbook accepted. Split it into several runbooks.",
         wrong: nil, fixed: nil)
+    case .tooManyDiagnostics:
+      return Explanation(
+        summary: "A file with more than \(RunbookInfo.maximumKeptDiagnostics) problems in one phase (reading the text, or checking the runbook) is most likely not a runbook, or has one mistake repeated everywhere: the first \(RunbookInfo.maximumKeptDiagnostics) are kept and the rest counted, so that every command and format stays fast and small. Fix the problems shown, and run the check again.",
+        wrong: nil, fixed: nil)
     case .nameTooLong:
       return Explanation(
         summary: "An id or keyword is longer than 128 characters. Ids are short handles for `after` and `verifies`; the description belongs in the title.",

@@ -7,6 +7,8 @@
 struct GraphBuilder {
   var graph: RunbookGraph
   var diagnostics: [Diagnostic] = []
+  /// Diagnostics past the cap, counted.
+  var droppedDiagnostics = 0
 
   /// The declaration each stage came from, and where the declaration of each step, gate and
   /// sign-off sits among them, for the later passes. Places rather than copies: a copy of every
@@ -53,6 +55,7 @@ struct GraphBuilder {
     builder.names = [:]
     builder.checkGraph()
     builder.reportUnusedRoles()
+    if let summary = droppedSummary(builder.droppedDiagnostics, after: builder.diagnostics) { builder.diagnostics.append(summary) }
     return (builder.graph, builder.diagnostics)
   }
 
@@ -114,7 +117,7 @@ struct GraphBuilder {
     _ code: DiagnosticCode, _ message: String, at range: SourceRange,
     notes: [DiagnosticNote] = [], help: String? = nil
   ) {
-    diagnostics.append(Diagnostic(code, message, at: range, notes: notes, help: help))
+    appendCapped(Diagnostic(code, message, at: range, notes: notes, help: help), to: &diagnostics, dropped: &droppedDiagnostics)
   }
 
   mutating func addNode(_ node: Node) -> Int {

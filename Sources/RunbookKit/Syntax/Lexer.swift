@@ -20,11 +20,14 @@ public struct Lexer {
   private var tokens: [Token] = []
   private var comments: [SourceRange] = []
   private var diagnostics: [Diagnostic] = []
+  /// Diagnostics past the cap, counted.
+  private var droppedDiagnostics = 0
 
   /// Lexes a whole file.
   public static func lex(_ source: SourceFile) -> LexedFile {
     var lexer = Lexer(bytes: source.bytes, position: SourceFile.byteOrderMarkLength(source.bytes))
     lexer.run()
+    if let summary = droppedSummary(lexer.droppedDiagnostics, after: lexer.diagnostics) { lexer.diagnostics.append(summary) }
     return LexedFile(tokens: lexer.tokens, comments: lexer.comments, diagnostics: lexer.diagnostics)
   }
 
@@ -49,7 +52,7 @@ public struct Lexer {
     _ code: DiagnosticCode, _ message: String, _ range: SourceRange, help: String? = nil,
     notes: [DiagnosticNote] = []
   ) {
-    diagnostics.append(Diagnostic(code, message, at: range, notes: notes, help: help))
+    appendCapped(Diagnostic(code, message, at: range, notes: notes, help: help), to: &diagnostics, dropped: &droppedDiagnostics)
   }
 
   // MARK: - Main loop
@@ -120,9 +123,11 @@ public struct Lexer {
           invalidASCII(byte)
         }
       case 0:
-        position += 1
+        // A run of NUL bytes is one problem (a file saved as UTF-16 or binary has thousands).
+        while !atEnd && peek() == 0 { position += 1 }
         report(
-          .nulByte, "NUL byte in source", SourceRange(start, position),
+          .nulByte, position - start == 1 ? "NUL byte in source" : "\(position - start) NUL bytes in source",
+          SourceRange(start, position),
           help: "remove the NUL byte; the file may have been saved in a binary or UTF-16 format")
       case 0x80...0xFF:
         invalidNonASCII()
@@ -343,10 +348,13 @@ public struct Lexer {
     let start = position
     let length = validUTF8Length(bytes, position)
     if length == 0 {
+      // A run of bytes that are not UTF-8 is one problem.
       position += 1
+      while !atEnd && peek() >= 0x80 && validUTF8Length(bytes, position) == 0 { position += 1 }
       report(
-        .invalidUTF8, "invalid UTF-8 byte 0x\(hex(bytes[start]))", SourceRange(start, position),
-        help: "save the file as UTF-8")
+        .invalidUTF8,
+        position - start == 1 ? "invalid UTF-8 byte 0x\(hex(bytes[start]))" : "\(position - start) bytes that are not UTF-8, starting with 0x\(hex(bytes[start]))",
+        SourceRange(start, position), help: "save the file as UTF-8")
       return
     }
     position += length

@@ -12,14 +12,25 @@ public struct Parser {
   var tokens: [Token]
   var index = 0
   var diagnostics: [Diagnostic] = []
+  /// Diagnostics past the cap, counted.
+  var droppedDiagnostics = 0
   var depth = 0
 
   /// Lexes and parses a file.
   public static func parse(_ source: SourceFile) -> SyntaxTree {
+    // The size limit holds for every command (check, build, plan, fmt): nothing larger is lexed.
+    if source.bytes.count > RunbookInfo.maximumFileBytes {
+      let diagnostic = Diagnostic(
+        .fileTooLarge,
+        "the file is larger than 64 MiB (\(RunbookInfo.maximumFileBytes) bytes), the most a runbook may be",
+        at: SourceRange.at(0), help: "split the runbook into several files")
+      return SyntaxTree(source: source, root: nil, comments: [], diagnostics: [diagnostic])
+    }
     let lexed = Lexer.lex(source)
     var parser = Parser(source: source, tokens: lexed.tokens)
     parser.diagnostics = lexed.diagnostics
     let root = parser.parseFile()
+    if let summary = droppedSummary(parser.droppedDiagnostics, after: parser.diagnostics) { parser.diagnostics.append(summary) }
     return SyntaxTree(
       source: source, root: root, comments: lexed.comments, diagnostics: parser.diagnostics)
   }
@@ -78,7 +89,7 @@ public struct Parser {
     _ code: DiagnosticCode, _ message: String, at range: SourceRange,
     notes: [DiagnosticNote] = [], help: String? = nil
   ) {
-    diagnostics.append(Diagnostic(code, message, at: range, notes: notes, help: help))
+    appendCapped(Diagnostic(code, message, at: range, notes: notes, help: help), to: &diagnostics, dropped: &droppedDiagnostics)
   }
 
   /// Reports "expected X, found Y" at the current token (or just after the previous token when
