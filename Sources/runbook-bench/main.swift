@@ -3,7 +3,8 @@
 // and peak memory — beside two baselines on the same data: `wc -l` on the source and Python's
 // `json.load` on runbook's own JSON. Then it checks the project's targets and exits 1 if one is
 // missed. Run: swift build -c release && .build/release/runbook-bench [--sizes 1000,10000]
-// (`--emit STEPS FILE` writes one generated runbook, for profiling a single command.)
+// (`--emit STEPS FILE` writes one generated runbook, for profiling a single command;
+// `--probes` runs only the scaling probes of input shapes that were once quadratic.)
 import Foundation
 
 #if canImport(Glibc)
@@ -69,9 +70,10 @@ struct Measurement {
 
 /// Runs a program with stdout to /dev/null (or a file) and returns its wall time and peak
 /// resident memory, read from wait4's resource usage for that child alone.
-func measure(_ executable: String, _ arguments: [String], stdout: String = "/dev/null") -> Measurement {
+func measure(_ executable: String, _ arguments: [String], stdout: String = "/dev/null", stdin: String = "/dev/null") -> Measurement {
   var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
   posix_spawn_file_actions_init(&actions)
+  posix_spawn_file_actions_addopen(&actions, 0, stdin, O_RDONLY, 0)
   posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
   posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
   let argv = ([executable] + arguments).map { strdup($0) } + [nil]
@@ -109,12 +111,15 @@ while let argument = arguments.first {
   if argument == "--sizes", let list = arguments.first {
     arguments.removeFirst()
     sizes = list.split(separator: ",").compactMap { Int($0) }
+  } else if argument == "--probes" {
+    // Only the scaling probes of the shapes that were once quadratic.
+    sizes = []
   } else if argument == "--emit", arguments.count >= 2, let size = Int(arguments[0]) {
     // Writes one generated runbook and stops: the input for profiling a single command.
     try Data(generate(steps: size).utf8).write(to: URL(fileURLWithPath: arguments[1]))
     exit(0)
   } else {
-    FileHandle.standardError.write(Data("usage: runbook-bench [--sizes 1000,10000,100000,1000000] | --emit STEPS FILE\n".utf8))
+    FileHandle.standardError.write(Data("usage: runbook-bench [--sizes 1000,10000,100000,1000000] | --probes | --emit STEPS FILE\n".utf8))
     exit(2)
   }
 }
@@ -187,6 +192,69 @@ if let row = results[100_000] {
     }
   }
 }
+// MARK: - Scaling probes
+
+// Input shapes that were once quadratic, each timed at N and 4N: a linear cost grows about 4x,
+// and no command may grow more than 5x.
+struct Probe {
+  let name: String
+  let size: Int
+  let make: (Int) -> String
+  let commands: [[String]]
+}
+
+func rolesShape(_ n: Int) -> String {
+  var text = "runbook \"Roles\" {\n"
+  for index in 0..<n { text += "  role r\(index) \"Role \(index)\"\n" }
+  return text + "  stage s \"S\" owner r0 {\n    step \"x\"\n  }\n}\n"
+}
+
+func gatesShape(_ n: Int) -> String {
+  var text = "runbook \"Gates\" {\n  role ops \"Ops\"\n  stage s \"S\" owner ops {\n"
+  for index in 0..<n {
+    text += "    step w\(index) \"Work \(index)\" duration 5m\n"
+    text += "    gate g\(index) \"Gate \(index)\" {\n      decided_by ops\n      criterion \"ok\"\n      no_go -> rollback r\(index) within 1h\n    }\n"
+  }
+  text += "  }\n"
+  for index in 0..<n { text += "  rollback r\(index) \"Undo \(index)\" owner ops {\n    step u\(index) \"Undo \(index)\" duration 10m\n  }\n" }
+  return text + "}\n"
+}
+
+func misspeltShape(_ n: Int) -> String {
+  var text = "runbook \"Misspelt\" {\n  role ops \"Ops\"\n  stage s \"S\" owner ops {\n"
+  for index in 0..<n { text += "    step step_\(index) \"Step \(index)\"\n" }
+  for index in 0..<100 { text += "    step \"Late \(index)\" after stpe_\(index * 7)\n" }
+  return text + "  }\n}\n"
+}
+
+func parenthesesShape(_ n: Int) -> String { String(repeating: "(", count: n) }
+
+let probes = [
+  Probe(name: "8k roles (fmt alignment)", size: 8_000, make: rolesShape, commands: [["fmt", "-"]]),
+  Probe(name: "gates each entering a rollback", size: 5_000, make: gatesShape,
+    commands: [["check", "-"], ["build", "-", "--to", "markdown"], ["build", "-", "--to", "json"], ["plan", "-"], ["build", "-", "--to", "mermaid"]]),
+  Probe(name: "100 misspelt references", size: 100_000, make: misspeltShape, commands: [["check", "-"]]),
+  Probe(name: "a file of `(`", size: 1_000_000, make: parenthesesShape,
+    commands: [["check", "-"], ["check", "--format", "json", "-"], ["plan", "-"], ["build", "-", "--to", "json"], ["fmt", "-"]]),
+]
+print("")
+print("Scaling probes (N and 4N; a linear cost grows about 4x)")
+for probe in probes {
+  var timings: [[Double]] = []
+  for size in [probe.size, probe.size * 4] {
+    let file = work.appendingPathComponent("probe.runbook")
+    try Data(probe.make(size).utf8).write(to: file)
+    timings.append(probe.commands.map { command in
+      best(3) { measure(runbook, command, stdin: file.path) }.seconds
+    })
+  }
+  for (index, command) in probe.commands.enumerated() {
+    let growth = timings[1][index] / max(timings[0][index], 0.0005)
+    target("\(probe.name), \(command.joined(separator: " ")): N→4N at most 5x", growth <= 5,
+      String(format: "%.3f s → %.3f s (%.1fx)", timings[0][index], timings[1][index], growth))
+  }
+}
+
 let examples = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("Examples").path
 if FileManager.default.fileExists(atPath: examples) {
   let m = best(10) { measure(runbook, ["check", examples]) }

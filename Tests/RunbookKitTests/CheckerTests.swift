@@ -454,4 +454,17 @@ final class CheckerTests: XCTestCase {
     XCTAssertTrue(clinspark.steps.contains { $0.owners?.roles.count == 3 && $0.owners?.mode == .all })
     XCTAssertTrue(clinspark.steps.contains { $0.verifies != nil })
   }
+
+  /// "Did you mean" over many names: a bounded search that still finds the close name, whether
+  /// the typo is early or late in it.
+  func testSuggestionsAmongManyNames() {
+    let names = (0..<200_000).map { "step_\($0)" }
+    let index = SuggestionIndex(names)
+    // One edit from both `step_12345` and `step_123450`: either is a fair suggestion.
+    XCTAssertTrue(["step_12345", "step_123450"].contains(index.closest(to: "step_12345x") ?? ""))
+    XCTAssertEqual(index.closest(to: "xtep_77777"), "step_77777")
+    XCTAssertEqual(index.closest(to: "stpe_77777"), "step_77777")
+    XCTAssertEqual(index.closest(to: "step_1999999"), "step_199999")
+    XCTAssertNil(index.closest(to: "completely_different_name"))
+  }
 }

@@ -93,4 +93,20 @@ final class LexerTests: XCTestCase {
     let withBOM = SourceFile(path: "t", bytes: [0xEF, 0xBB, 0xBF] + Array("ab".utf8))
     XCTAssertEqual(withBOM.lineColumn(of: 4), LineColumn(line: 1, column: 2))
   }
+
+  /// Columns count scalars, and a byte that belongs to no valid UTF-8 sequence counts as one:
+  /// two stray continuation bytes are two columns, and a range over one byte is one column wide.
+  func testStrayBytesEachTakeAColumn() {
+    let source = SourceFile(path: "t", bytes: Array("ab".utf8) + [0x80, 0x80] + Array("é".utf8) + [0xBF] + Array("z".utf8))
+    XCTAssertEqual(source.lineColumn(of: 2).column, 3)
+    XCTAssertEqual(source.lineColumn(of: 3).column, 4)
+    XCTAssertEqual(source.lineColumn(of: 4).column, 5)
+    XCTAssertEqual(source.lineColumn(of: 6).column, 6)  // after é (two bytes, one scalar)
+    XCTAssertEqual(source.lineColumn(of: 7).column, 7)  // after the stray 0xBF
+    let quoted = SourceFile(path: "t", bytes: Array("step \"a".utf8) + [0x80, 0x80] + Array("b\"".utf8))
+    let lexed = Lexer.lex(quoted)
+    let columns = lexed.diagnostics.map { (quoted.lineColumn(of: $0.range.start).column, quoted.lineColumn(of: $0.range.end).column) }
+    XCTAssertEqual(columns.map(\.0), [8, 9])
+    XCTAssertEqual(columns.map(\.1), [9, 10])
+  }
 }

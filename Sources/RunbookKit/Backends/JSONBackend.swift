@@ -19,7 +19,7 @@ public enum JSONBackend {
     guard let graph = compilation.graph else { return Array("null\n".utf8) }
     // The document is about 13 times the size of its source; sized so it rarely grows.
     var writer = JSONWriter(capacity: compilation.source.bytes.count * 14)
-    GraphEncoder(graph: graph, source: compilation.source)
+    GraphEncoder(graph: graph, source: compilation.source, gatesByRollback: graph.gatesByRollback())
       .document(into: &writer, sourceName: sourceName, diagnostics: compilation.diagnostics)
     return writer.finish()
   }
@@ -29,6 +29,8 @@ public enum JSONBackend {
 private struct GraphEncoder {
   let graph: RunbookGraph
   let source: SourceFile
+  /// The gates entering each rollback, found once.
+  let gatesByRollback: [Int: [Int]]
 
   func document(into w: inout JSONWriter, sourceName: String, diagnostics: [Diagnostic]) {
     let root = graph.stages[RunbookGraph.rootStage]
@@ -94,7 +96,7 @@ private struct GraphEncoder {
 
   func rollback(_ index: Int, _ w: inout JSONWriter) {
     let stage = graph.stages[index]
-    let entries = graph.gates(entering: index)
+    let entries = (gatesByRollback[index] ?? []).map { graph.gates[$0] }
     w.object { w in
       w.field("id", stage.key)
       w.field("title", stage.title)

@@ -15,6 +15,8 @@ public struct MarkdownBackend {
   private var anchors = HeadingAnchors()
   /// With a dated anchor, clock times beside every T±.
   let clock: Clock?
+  /// The gates entering each rollback, found once.
+  let gatesByRollback: [Int: [Int]]
 
   /// Renders `graph`. `sourceName` and the hash of `sourceBytes` go into the footer.
   public static func render(_ graph: RunbookGraph, sourceName: String, sourceBytes: [UInt8]) -> String {
@@ -28,6 +30,7 @@ public struct MarkdownBackend {
     self.sourceName = sourceName
     self.sourceHash = sourceHash
     self.clock = graph.anchorTime.map(Clock.init)
+    self.gatesByRollback = graph.gatesByRollback()
     var incoming = [[Edge]](repeating: [], count: graph.nodes.count)
     for edge in graph.edges where edge.origin == .after || edge.origin == .go { incoming[edge.to].append(edge) }
     self.incoming = incoming
@@ -149,8 +152,7 @@ public struct MarkdownBackend {
     heading(level, stageHeading(index))
     var facts: [String] = []
     if stage.kind == .rollback {
-      let entries = graph.gates(entering: index)
-      for gate in entries {
+      for gate in (gatesByRollback[index] ?? []).map({ graph.gates[$0] }) {
         var text = "Run only on a no-go at **\(gate.number).** " + escapeInline(gate.title)
         if case .rollback(_, let within?) = gate.noGo { text += "; must be finished within " + readableDuration(within) }
         facts.append(text)

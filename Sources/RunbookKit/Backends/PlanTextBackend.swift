@@ -32,6 +32,8 @@ private struct PlanText {
   /// (a clock column shows the date only when it changes).
   private let clock: Clock?
   private var lastDay = Int.min
+  /// Each gate's rollback run, by gate index.
+  private let rollbackRunOfGate: [Int: Int]
   private var durations: [Int: Int] = [:]
 
   init(plan: Plan) {
@@ -78,6 +80,9 @@ private struct PlanText {
     self.titles = titles
     self.ownerNames = ownerNames
     self.clock = graph.anchorTime.map(Clock.init)
+    var runs: [Int: Int] = [:]
+    for (index, run) in plan.schedule.rollbacks.enumerated() { runs[run.gate] = index }
+    self.rollbackRunOfGate = runs
   }
 
   /// The width of the clock column: none without a dated anchor.
@@ -371,7 +376,8 @@ private struct PlanText {
     }
     switch gate.noGo {
     case .rollback(let rollback, _):
-      if let run = schedule.rollbacks.first(where: { $0.gate == index }) {
+      if let runIndex = rollbackRunOfGate[index] {
+        let run = schedule.rollbacks[runIndex]
         out.spaces(indent)
         out.line("no-go → rollback \"\(visible(graph.stages[rollback].title))\": " + rollbackSummary(run))
       }

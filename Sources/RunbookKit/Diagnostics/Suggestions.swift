@@ -47,3 +47,95 @@ func editDistance(_ a: [UInt8], _ b: [UInt8], limit: Int) -> Int? {
   let distance = n == 0 ? m : previous[m]
   return distance <= limit ? distance : nil
 }
+
+/// Names grouped by length, for "did you mean" over many names: a query looks only at names of
+/// about its length, nearest lengths first, and in each length at the names nearest to it in
+/// sorted order, both by their beginning (which finds a typo late in a name) and by their end
+/// (a typo early in it), at most `budget` names in all, so that a runbook of a million ids with a
+/// hundred misspelt references stays fast. Built once, on the first miss.
+struct SuggestionIndex {
+  /// For each length: the names sorted, and sorted by their bytes read backwards.
+  private var byLength: [Int: (forward: [String], backward: [(key: [UInt8], name: String)])] = [:]
+  /// The most candidates one query compares.
+  static let budget = 4_000
+
+  init(_ names: some Sequence<String>) {
+    var groups: [Int: [String]] = [:]
+    for name in names { groups[name.utf8.count, default: []].append(name) }
+    for (length, group) in groups {
+      byLength[length] = (group.sorted(), group.map { (Array($0.utf8.reversed()), $0) }.sorted { $0.key.lexicographicallyPrecedes($1.key) })
+    }
+  }
+
+  /// The closest name among those looked at, by the rule of `closestName`; ties go to the name
+  /// first in sorted order.
+  func closest(to name: String) -> String? {
+    let length = name.utf8.count
+    let limit = max(1, length / 3)
+    let target = Array(name.lowercased().utf8)
+    let reversedName = Array(name.utf8.reversed())
+    var looked = 0
+    var best: (name: String, distance: Int)?
+    func consider(_ candidate: String) {
+      looked += 1
+      let bound = best.map { min($0.distance, limit) } ?? limit
+      guard let distance = editDistance(target, Array(candidate.lowercased().utf8), limit: bound) else { return }
+      if let current = best, distance > current.distance || (distance == current.distance && candidate > current.name) { return }
+      best = (candidate, distance)
+    }
+    for delta in [0] + (1...limit).flatMap({ [-$0, $0] }) {
+      guard let bucket = byLength[length + delta], !bucket.forward.isEmpty else { continue }
+      // Outward from where the name would sort, in both orders at once.
+      var forward = Outward(count: bucket.forward.count, start: insertionPoint(bucket.forward.count) { bucket.forward[$0] < name })
+      var backward = Outward(
+        count: bucket.backward.count,
+        start: insertionPoint(bucket.backward.count) { bucket.backward[$0].key.lexicographicallyPrecedes(reversedName) })
+      while looked < SuggestionIndex.budget, !(forward.done && backward.done) {
+        if let index = forward.next() { consider(bucket.forward[index]) }
+        if let index = backward.next() { consider(bucket.backward[index].name) }
+      }
+      if looked >= SuggestionIndex.budget { break }
+    }
+    return best?.name
+  }
+
+  /// The first index for which `before` is false, by binary search.
+  private func insertionPoint(_ count: Int, _ before: (Int) -> Bool) -> Int {
+    var low = 0
+    var high = count
+    while low < high {
+      let middle = (low + high) / 2
+      if before(middle) { low = middle + 1 } else { high = middle }
+    }
+    return low
+  }
+}
+
+/// Indices outward from a starting point: start, start - 1, start + 1, start - 2, …
+private struct Outward {
+  let count: Int
+  var above: Int
+  var below: Int
+  var turn = false
+
+  init(count: Int, start: Int) {
+    self.count = count
+    above = start
+    below = start - 1
+  }
+
+  var done: Bool { above >= count && below < 0 }
+
+  mutating func next() -> Int? {
+    turn.toggle()
+    if (turn || below < 0) && above < count {
+      above += 1
+      return above - 1
+    }
+    if below >= 0 {
+      below -= 1
+      return below + 1
+    }
+    return nil
+  }
+}

@@ -88,6 +88,7 @@ private struct Printer {
       if case .child(let child) = $0 { return child }
       return nil
     }
+    let widths = alignments(children)
     let topLevel = declaration.kind == .runbook
     var previousEnd: Int? = nil
     var previousWasBlock = false
@@ -104,7 +105,7 @@ private struct Printer {
         lines.append((indent, statementText(from: attribute.range.start, to: attribute.range.end, indent: indent), nil))
         attachComments(inside: attribute.range, indent: indent)
       case .child(let child):
-        printDeclaration(child, indent: indent, alignID: alignment(children, at: position))
+        printDeclaration(child, indent: indent, alignID: widths[position])
       }
       previousEnd = entry.range.end
       previousWasBlock = isBlock
@@ -112,22 +113,34 @@ private struct Printer {
     emitComments(before: body.end - 1, indent: indent, after: previousEnd)
   }
 
-  /// The width to which a one-line `role` (or `contact`) id is padded: the longest id of the
-  /// run of such lines it belongs to, or 0 when it stands alone.
-  func alignment(_ entries: [Declaration?], at position: Int) -> Int {
+  /// For each entry, the width to which a one-line `role` id is padded: the longest id of the
+  /// run of such lines (with no blank line between them) it belongs to, or 0 when it stands
+  /// alone. One pass over the entries: runs of thousands of roles stay linear.
+  func alignments(_ entries: [Declaration?]) -> [Int] {
     func oneLine(_ index: Int) -> Declaration? {
       guard index >= 0, index < entries.count, let child = entries[index],
         child.kind == .role, child.body == nil, child.id != nil
       else { return nil }
       return child
     }
-    guard oneLine(position) != nil else { return 0 }
-    var first = position
-    while let previous = oneLine(first - 1), let current = oneLine(first), !blankLineBetween(previous.range.end, current.range.start) { first -= 1 }
-    var last = position
-    while let next = oneLine(last + 1), let current = oneLine(last), !blankLineBetween(current.range.end, next.range.start) { last += 1 }
-    guard last > first else { return 0 }
-    return (first...last).compactMap { oneLine($0)?.id?.name.count }.max() ?? 0
+    var widths = [Int](repeating: 0, count: entries.count)
+    var index = 0
+    while index < entries.count {
+      guard oneLine(index) != nil else {
+        index += 1
+        continue
+      }
+      var last = index
+      while let current = oneLine(last), let next = oneLine(last + 1), !blankLineBetween(current.range.end, next.range.start) {
+        last += 1
+      }
+      if last > index {
+        let width = (index...last).compactMap { oneLine($0)?.id?.name.count }.max() ?? 0
+        for position in index...last { widths[position] = width }
+      }
+      index = last + 1
+    }
+    return widths
   }
 
   // MARK: - Tokens

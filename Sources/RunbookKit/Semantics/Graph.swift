@@ -413,7 +413,18 @@ public struct RunbookGraph: Sendable {
     }
   }
 
-  /// The gates whose no-go enters a rollback (an index into `stages`).
+  /// For each rollback (an index into `stages`) that some gate enters, those gates (indices into
+  /// `gates`) in written order. One pass over the gates: use it rather than `gates(entering:)`
+  /// for every rollback, which would cost gates × rollbacks.
+  public func gatesByRollback() -> [Int: [Int]] {
+    var map: [Int: [Int]] = [:]
+    for (index, gate) in gates.enumerated() {
+      if case .rollback(let target, _) = gate.noGo { map[target, default: []].append(index) }
+    }
+    return map
+  }
+
+  /// The gates whose no-go enters a rollback (an index into `stages`); a pass over every gate.
   public func gates(entering rollback: Int) -> [Gate] {
     gates.filter {
       if case .rollback(let target, _) = $0.noGo { return target == rollback }

@@ -131,7 +131,7 @@ extension GraphBuilder {
     }
     if brokenNames.contains(id.name) { return nil }
     var help = "declare it in the runbook: `role \(id.name) \"Display name\"`"
-    if let suggestion = suggest(id.name, among: roleIndex.keys) {
+    if let suggestion = suggest(id.name, kind: .role) {
       help = "did you mean `\(suggestion)`? or declare it: `role \(id.name) \"Display name\"`"
     }
     report(.undefinedRole, "the role `\(clipped(id.name))` is not declared", at: id.range, help: help)
@@ -161,16 +161,14 @@ extension GraphBuilder {
       return nil
     }
     if brokenNames.contains(id.name) { return nil }
-    let candidates = names.compactMap { $0.value.item == nil ? nil : $0.key }
     var help = "name \(what) by its id; an id is written after the keyword: `step \(id.name) \"Title\"`"
-    if let suggestion = suggest(id.name, among: candidates) { help = "did you mean `\(suggestion)`?" }
+    if let suggestion = suggest(id.name, kind: .item) { help = "did you mean `\(suggestion)`?" }
     report(.undefinedReference, "no stage, step or gate has the id `\(clipped(id.name))`", at: id.range, help: help)
     return nil
   }
 
   /// The rollback an id names, or nil (reported).
   mutating func resolveRollback(_ id: Identifier) -> Int? {
-    let rollbacks = graph.stages.indices.filter { graph.stages[$0].kind == .rollback }
     if let entry = names[id.name] {
       if case .stage(let index) = entry.item, graph.stages[index].kind == .rollback { return index }
       report(
@@ -183,19 +181,28 @@ extension GraphBuilder {
     unresolvedRollbackReference = true
     if brokenNames.contains(id.name) { return nil }
     var help = "declare it: `rollback \(id.name) \"Title\" { … }`"
-    if let suggestion = suggest(id.name, among: rollbacks.compactMap { graph.stages[$0].id }) {
+    if let suggestion = suggest(id.name, kind: .rollback) {
       help = "did you mean `\(suggestion)`?"
     }
     report(.undefinedRollback, "no rollback has the id `\(clipped(id.name))`", at: id.range, help: help)
     return nil
   }
 
-  /// A "did you mean" suggestion. Only the first 100 misses of a file get one, so that a file of
-  /// many broken references stays linear in its size.
-  mutating func suggest(_ name: String, among candidates: some Collection<String>) -> String? {
+  /// A "did you mean" suggestion among roles, items (stages, steps, gates, sign-offs) or
+  /// rollbacks. Only the first 100 misses of a file get one, each from a bounded search of an
+  /// index built on the first miss, so that a file of many broken references stays linear.
+  mutating func suggest(_ name: String, kind: SuggestionKind) -> String? {
     guard suggestionsMade < 100 else { return nil }
     suggestionsMade += 1
-    return closestName(to: name, among: candidates.sorted())
+    if suggestionIndexes[kind] == nil {
+      switch kind {
+      case .role: suggestionIndexes[kind] = SuggestionIndex(roleIndex.keys)
+      case .item: suggestionIndexes[kind] = SuggestionIndex(names.lazy.filter { $0.value.item != nil }.map(\.key))
+      case .rollback:
+        suggestionIndexes[kind] = SuggestionIndex(graph.stages.lazy.filter { $0.kind == .rollback }.compactMap(\.id))
+      }
+    }
+    return suggestionIndexes[kind]?.closest(to: name)
   }
 
   func kindName(_ item: Item) -> String {

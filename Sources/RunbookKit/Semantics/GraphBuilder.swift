@@ -3,6 +3,11 @@
 // makes the dependency edges. Name, ownership, gate and time checks are made here as each fact
 // is resolved; checks over the whole graph (cycles, reachability, windows) are in GraphChecks.
 
+/// What a misspelt name may have meant.
+enum SuggestionKind: Hashable {
+  case role, item, rollback
+}
+
 /// Turns a syntax tree into a validated graph.
 struct GraphBuilder {
   var graph: RunbookGraph
@@ -28,6 +33,8 @@ struct GraphBuilder {
   var brokenNames: Set<String> = []
   var usedRoles: Set<Int> = []
   var suggestionsMade = 0
+  /// "Did you mean" indexes, built on the first miss of each kind.
+  var suggestionIndexes: [SuggestionKind: SuggestionIndex] = [:]
   var maximumSteps = RunbookInfo.maximumSteps
   var reportedTooManySteps = false
   /// At most how many edges references will add (`after`, `verifies`, gate outcomes), counted

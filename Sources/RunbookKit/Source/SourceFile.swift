@@ -67,12 +67,19 @@ public struct SourceFile: Sendable {
       for offset in 0..<buffer.count {
         let byte = buffer[offset]
         if byte == UInt8(ascii: "\n") { starts.append(offset + 1) }
-        if byte & 0xC0 != 0x80 { scalars += 1 }
+        if byte & 0xC0 != 0x80 || strayContinuation(bytes, offset) { scalars += 1 }
         if (offset + 1) % SourceFile.checkpointBytes == 0 { checkpoints.append(scalars) }
       }
     }
     self.lineStarts = starts
     self.scalarCheckpoints = checkpoints
+  }
+
+  /// Whether the byte at `position` counts as a column: every byte but the continuation bytes of
+  /// a valid UTF-8 sequence (a stray continuation byte is a column of its own, as the U+FFFD that
+  /// stands for it is).
+  private func startsColumn(_ position: Int) -> Bool {
+    bytes[position] & 0xC0 != 0x80 || strayContinuation(bytes, position)
   }
 
   /// The number of scalars in `bytes[0..<offset]`.
@@ -81,7 +88,7 @@ public struct SourceFile: Sendable {
     var count = scalarCheckpoints[checkpoint]
     var position = checkpoint * SourceFile.checkpointBytes
     while position < offset {
-      if bytes[position] & 0xC0 != 0x80 { count += 1 }
+      if startsColumn(position) { count += 1 }
       position += 1
     }
     return count
@@ -119,7 +126,7 @@ public struct SourceFile: Sendable {
     let lineStart = lineStarts[index]
     var column = 1
     if clamped - lineStart <= SourceFile.checkpointBytes {
-      for position in lineStart..<clamped where bytes[position] & 0xC0 != 0x80 { column += 1 }
+      for position in lineStart..<clamped where startsColumn(position) { column += 1 }
     } else {
       column += scalarCount(before: clamped) - scalarCount(before: lineStart)
     }
@@ -140,4 +147,17 @@ public struct SourceFile: Sendable {
     let end = min(max(range.end, start), bytes.count)
     return String(decoding: bytes[start..<end], as: UTF8.self)
   }
+}
+
+/// Whether the continuation byte at `offset` belongs to no valid UTF-8 sequence: no lead byte
+/// within three bytes before it starts a valid sequence long enough to reach it.
+private func strayContinuation(_ bytes: [UInt8], _ offset: Int) -> Bool {
+  for back in 1...3 {
+    let lead = offset - back
+    guard lead >= 0 else { return true }
+    if bytes[lead] & 0xC0 != 0x80 {
+      return validUTF8Length(bytes, lead) <= back
+    }
+  }
+  return true
 }
