@@ -23,6 +23,51 @@ func reason(_ code: Int32) -> String {
   String(cString: strerror(code)).lowercased()
 }
 
+// MARK: - Paths that are not UTF-8
+
+/// File names on Linux are bytes, not text. A name that is not valid UTF-8 is shown with each bad
+/// byte as `\xNN` (`caf\xE9.runbook`), and that shown form is remembered with the real bytes, so
+/// that the file can still be opened, read and written by the name the user sees.
+enum RawPaths {
+  nonisolated(unsafe) private static var bytesOfShown: [String: [UInt8]] = [:]
+
+  /// The path as shown: the text itself when it is UTF-8, else with `\xNN` for each bad byte.
+  static func shown(_ bytes: [UInt8]) -> String {
+    if let text = String(validating: bytes, as: UTF8.self) { return text }
+    var text = ""
+    var index = 0
+    while index < bytes.count {
+      let length = validUTF8Length(bytes, index)
+      if length == 0 {
+        text += "\\x" + String(bytes[index], radix: 16, uppercase: true).leftPadded(to: 2)
+        index += 1
+      } else {
+        text += String(decoding: bytes[index..<index + length], as: UTF8.self)
+        index += length
+      }
+    }
+    bytesOfShown[text] = bytes
+    return text
+  }
+
+  /// The bytes to give the system for a path as shown.
+  static func bytes(_ path: String) -> [UInt8] {
+    bytesOfShown[path] ?? Array(path.utf8)
+  }
+}
+
+/// Calls `body` with the path as a C string of its real bytes.
+func withCPath<Result>(_ path: String, _ body: (UnsafePointer<CChar>) -> Result) -> Result {
+  let bytes = RawPaths.bytes(path).map { CChar(bitPattern: $0) } + [0]
+  return bytes.withUnsafeBufferPointer { body($0.baseAddress!) }
+}
+
+extension String {
+  fileprivate func leftPadded(to width: Int) -> String {
+    count >= width ? self : String(repeating: "0", count: width - count) + self
+  }
+}
+
 // MARK: - Reading
 
 /// Reads everything from `descriptor`, stopping as soon as more than `limit` bytes have come:
@@ -50,7 +95,7 @@ func readAll(_ descriptor: Int32, limit: Int, path: String) -> Result<[UInt8], F
 
 /// Reads a file by path (following symlinks), refusing folders.
 func readFile(_ path: String, limit: Int) -> Result<[UInt8], FileProblem> {
-  let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+  let descriptor = withCPath(path) { open($0, O_RDONLY | O_CLOEXEC) }
   guard descriptor >= 0 else {
     let code = errno
     let message = code == ENOENT ? "no such file or folder" : "cannot open: \(reason(code))"
@@ -64,6 +109,34 @@ func readFile(_ path: String, limit: Int) -> Result<[UInt8], FileProblem> {
   return readAll(descriptor, limit: limit, path: path)
 }
 
+/// The files named `*.runbook` in a folder and its subfolders, hidden ones skipped, as shown
+/// paths in sorted order; only regular files (and symlinks to them) count, so that a FIFO or a
+/// folder named `x.runbook` is passed over. Names that are not UTF-8 are found too.
+func runbookFiles(in folder: String) -> [String]? {
+  var found: [String] = []
+  var pending = [RawPaths.bytes(folder)]
+  var first = true
+  while let current = pending.popLast() {
+    guard let directory = opendir(current.map { CChar(bitPattern: $0) } + [0]) else {
+      if first { return nil }
+      continue
+    }
+    first = false
+    defer { closedir(directory) }
+    while let entry = readdir(directory) {
+      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix { $0 != 0 }) }
+      if name.first == UInt8(ascii: ".") { continue }
+      let path = (current.last == UInt8(ascii: "/") ? current : current + [UInt8(ascii: "/")]) + name
+      switch fileKind(RawPaths.shown(path)) {
+      case .folder?: pending.append(path)
+      case .regular? where name.count > 8 && name.suffix(8).elementsEqual(".runbook".utf8): found.append(RawPaths.shown(path))
+      default: break
+      }
+    }
+  }
+  return found.sorted()
+}
+
 /// What a path is, following symlinks; nil when it does not exist.
 enum FileKind {
   case regular, folder, other
@@ -71,7 +144,7 @@ enum FileKind {
 
 func fileKind(_ path: String) -> FileKind? {
   var info = stat()
-  guard stat(path, &info) == 0 else { return nil }
+  guard withCPath(path, { stat($0, &info) }) == 0 else { return nil }
   switch info.st_mode & S_IFMT {
   case S_IFREG: return .regular
   case S_IFDIR: return .folder
@@ -83,7 +156,7 @@ func fileKind(_ path: String) -> FileKind? {
 /// same file.
 func fileIdentity(_ path: String) -> (dev_t, ino_t)? {
   var info = stat()
-  guard stat(path, &info) == 0 else { return nil }
+  guard withCPath(path, { stat($0, &info) }) == 0 else { return nil }
   return (info.st_dev, info.st_ino)
 }
 
@@ -99,9 +172,9 @@ private func setPending(_ path: String?) {
     pendingPath[0] = 0
     return
   }
-  let bytes = Array(path.utf8CString.prefix(Int(PATH_MAX)))
+  let bytes = RawPaths.bytes(path).prefix(Int(PATH_MAX)).map { CChar(bitPattern: $0) }
   for (index, byte) in bytes.enumerated() { pendingPath[index] = byte }
-  pendingPath[min(bytes.count, Int(PATH_MAX))] = 0
+  pendingPath[bytes.count] = 0
 }
 
 /// On SIGINT, SIGTERM or SIGHUP: remove the temporary file, then die of the same signal.
@@ -138,24 +211,30 @@ private func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) -> Int32? {
 
 /// The file a path finally names: symlinks followed to their target (which may not exist yet).
 func resolvedTarget(_ path: String) -> String {
-  var current = path
+  var current = RawPaths.bytes(path)
   for _ in 0..<40 {
     var info = stat()
-    guard lstat(current, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK else { return current }
+    let cPath = current.map { CChar(bitPattern: $0) } + [0]
+    guard lstat(cPath, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK else { break }
     var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-    let length = readlink(current, &buffer, Int(PATH_MAX))
-    guard length > 0 else { return current }
-    let target = String(decoding: buffer[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    current = target.hasPrefix("/") ? target : ((current as NSString).deletingLastPathComponent as NSString).appendingPathComponent(target)
+    let length = readlink(cPath, &buffer, Int(PATH_MAX))
+    guard length > 0 else { break }
+    let target = buffer[0..<length].map { UInt8(bitPattern: $0) }
+    if target.first == UInt8(ascii: "/") {
+      current = target
+    } else {
+      let folderEnd = current.lastIndex(of: UInt8(ascii: "/")).map { $0 + 1 } ?? 0
+      current = Array(current[0..<folderEnd]) + target
+    }
   }
-  return current
+  return RawPaths.shown(current)
 }
 
 /// The absolute path with every symlink resolved, for a path that exists.
 private func realPath(_ path: String) -> String? {
-  guard let resolved = realpath(path, nil) else { return nil }
+  guard let resolved = withCPath(path, { realpath($0, nil) }) else { return nil }
   defer { free(resolved) }
-  return String(cString: resolved)
+  return RawPaths.shown(Array(UnsafeBufferPointer(start: resolved, count: strlen(resolved))).map { UInt8(bitPattern: $0) })
 }
 
 /// How a file must look for an in-place rewrite to go ahead: what it was when it was read.
@@ -180,14 +259,14 @@ func writeFile(_ bytes: [UInt8], to path: String, expected: ExpectedContent? = n
     return .success(())
   }
   var info = stat()
-  let exists = stat(path, &info) == 0
+  let exists = withCPath(path, { stat($0, &info) }) == 0
   if exists && (info.st_mode & S_IFMT) == S_IFDIR {
     return .failure(FileProblem(path: path, message: "is a folder; name a file to write"))
   }
   if exists && (info.st_mode & S_IFMT) != S_IFREG {
     // Nothing to replace: write through, as a shell redirection would (the kernel follows
     // links such as /dev/stdout → /proc/self/fd/1).
-    let descriptor = open(path, O_WRONLY | O_CLOEXEC)
+    let descriptor = withCPath(path) { open($0, O_WRONLY | O_CLOEXEC) }
     guard descriptor >= 0 else { return .failure(FileProblem(path: path, message: "cannot open for writing: \(reason(errno))")) }
     defer { close(descriptor) }
     if let code = writeAll(descriptor, bytes) { return .failure(FileProblem(path: path, message: "cannot write: \(reason(code))")) }
@@ -203,14 +282,15 @@ func writeFile(_ bytes: [UInt8], to path: String, expected: ExpectedContent? = n
     return rewriteInPlace(bytes, target: target, path: path)
   }
   installInterruptHandlers()
-  let folder = (target as NSString).deletingLastPathComponent
-  let name = (target as NSString).lastPathComponent
-  let temporary = (folder.isEmpty ? "" : folder + "/") + name + ".runbook-tmp-\(getpid())"
+  let targetBytes = RawPaths.bytes(target)
+  let folderEnd = targetBytes.lastIndex(of: UInt8(ascii: "/")) ?? -1
+  let folder = folderEnd < 0 ? "." : (folderEnd == 0 ? "/" : RawPaths.shown(Array(targetBytes[0..<folderEnd])))
+  let temporary = RawPaths.shown(targetBytes + Array(".runbook-tmp-\(getpid())".utf8))
   setPending(temporary)
   defer { setPending(nil) }
-  let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, exists ? (info.st_mode & 0o7777) : 0o666)
+  let descriptor = withCPath(temporary) { open($0, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, exists ? (info.st_mode & 0o7777) : 0o666) }
   guard descriptor >= 0 else {
-    return .failure(FileProblem(path: path, message: "cannot create a temporary file in \(folder.isEmpty ? "." : folder): \(reason(errno))"))
+    return .failure(FileProblem(path: path, message: "cannot create a temporary file in \(folder): \(reason(errno))"))
   }
   var failure: FileProblem?
   if let code = writeAll(descriptor, bytes) {
@@ -227,14 +307,14 @@ func writeFile(_ bytes: [UInt8], to path: String, expected: ExpectedContent? = n
   if failure == nil, let expected, !unchanged(target, expected) {
     failure = FileProblem(path: path, message: "changed while it was being formatted; left as it is (run again)")
   }
-  if failure == nil && rename(temporary, target) != 0 {
+  if failure == nil && withCPath(temporary, { from in withCPath(target) { rename(from, $0) } }) != 0 {
     failure = FileProblem(path: path, message: "cannot replace the file: \(reason(errno))")
   }
   if let failure {
-    unlink(temporary)
+    _ = withCPath(temporary) { unlink($0) }
     return .failure(failure)
   }
-  let folderDescriptor = open(folder.isEmpty ? "." : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+  let folderDescriptor = withCPath(folder) { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
   if folderDescriptor >= 0 {
     fsync(folderDescriptor)
     close(folderDescriptor)
@@ -250,7 +330,7 @@ private func unchanged(_ path: String, _ expected: ExpectedContent) -> Bool {
 
 /// Rewrites a hard-linked file through its own inode: truncate and write, then flush.
 private func rewriteInPlace(_ bytes: [UInt8], target: String, path: String) -> Result<Void, FileProblem> {
-  let descriptor = open(target, O_WRONLY | O_TRUNC | O_CLOEXEC)
+  let descriptor = withCPath(target) { open($0, O_WRONLY | O_TRUNC | O_CLOEXEC) }
   guard descriptor >= 0 else { return .failure(FileProblem(path: path, message: "cannot open for writing: \(reason(errno))")) }
   defer { close(descriptor) }
   if let code = writeAll(descriptor, bytes) { return .failure(FileProblem(path: path, message: "cannot write: \(reason(code))")) }

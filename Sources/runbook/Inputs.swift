@@ -16,7 +16,6 @@ enum InputItem {
 /// whatever it is.
 func collectInputs(_ paths: [String], stdinName: String?) -> [InputItem] {
   var items: [InputItem] = []
-  let manager = FileManager.default
   for path in paths {
     if path == "-" {
       items.append(.standardInput(name: stdinName ?? "<stdin>"))
@@ -30,19 +29,9 @@ func collectInputs(_ paths: [String], stdinName: String?) -> [InputItem] {
       items.append(.file(path: path))
       continue
     }
-    guard let enumerator = manager.enumerator(atPath: path) else {
+    guard let found = runbookFiles(in: path) else {
       items.append(.failure(path: path, message: "cannot list the folder"))
       continue
-    }
-    var found: [String] = []
-    while let relative = enumerator.nextObject() as? String {
-      let name = (relative as NSString).lastPathComponent
-      if name.hasPrefix(".") {
-        enumerator.skipDescendants()
-        continue
-      }
-      let full = path.hasSuffix("/") ? path + relative : path + "/" + relative
-      if name.hasSuffix(".runbook") && fileKind(full) == .regular { found.append(full) }
     }
     items += found.sorted().map { .file(path: $0) }
   }

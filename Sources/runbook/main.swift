@@ -2,5 +2,10 @@
 // All compiler work is in RunbookKit; this target reads files, prints, and sets exit codes.
 import Foundation
 
-let status = Tool.run(Array(CommandLine.arguments.dropFirst()))
+// The arguments as bytes: a file name need not be UTF-8 (RawPaths keeps such names openable).
+let arguments = (1..<Int(CommandLine.argc)).map { index -> String in
+  guard let argument = CommandLine.unsafeArgv[index] else { return "" }
+  return RawPaths.shown(Array(UnsafeBufferPointer(start: argument, count: strlen(argument))).map { UInt8(bitPattern: $0) })
+}
+let status = Tool.run(arguments)
 exit(status.rawValue)

@@ -183,6 +183,42 @@ final class FileSafetyTests: XCTestCase {
     XCTAssertTrue((result.stdout + result.stderr).contains("checked 3 files, 0 errors"), result.stdout + result.stderr)
   }
 
+  /// A file name that is not UTF-8 is found in a folder, named on the command line, read and
+  /// written, and shown with `\xNN` for its bad bytes.
+  func testFileNamesThatAreNotUTF8() throws {
+    let folder = try temporaryFolder()
+    let name: [UInt8] = Array("caf".utf8) + [0xE9] + Array(".runbook".utf8)
+    let path = Array(folder.path.utf8) + [UInt8(ascii: "/")] + name
+    let contents = try Data(contentsOf: URL(fileURLWithPath: example))
+    let descriptor = open(path.map { CChar(bitPattern: $0) } + [0], O_WRONLY | O_CREAT, 0o644)
+    XCTAssertGreaterThanOrEqual(descriptor, 0)
+    _ = contents.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+    close(descriptor)
+    let scanned = try runTool(["check", folder.path])
+    XCTAssertEqual(scanned.status, 0, scanned.stdout + scanned.stderr)
+    XCTAssertTrue((scanned.stdout + scanned.stderr).contains("checked 1 file, 0 errors"), scanned.stdout + scanned.stderr)
+    // Named directly: the raw bytes go through as an argument (through the shell: Foundation
+    // passes only UTF-8 arguments).
+    let shell = Process()
+    shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+    shell.arguments = [
+      "-c", "\"$0\" build \"$1\"$(printf '\\351').runbook --to json -o \"$1\"out.json && \"$0\" fmt --check \"$1\"$(printf '\\351').runbook",
+      toolURL.path, folder.path + "/caf",
+    ]
+    try shell.run()
+    shell.waitUntilExit()
+    XCTAssertEqual(shell.terminationStatus, 0)
+    XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("cafout.json").path))
+    // A broken runbook with such a name is reported under its shown name.
+    let broken = Array(folder.path.utf8) + Array("/bad".utf8) + [0xFF] + Array(".runbook".utf8)
+    let other = open(broken.map { CChar(bitPattern: $0) } + [0], O_WRONLY | O_CREAT, 0o644)
+    _ = "runbook \"R\" {\n  step x\n}\n".utf8CString.withUnsafeBytes { write(other, $0.baseAddress, $0.count - 1) }
+    close(other)
+    let result = try runTool(["check", folder.path])
+    XCTAssertEqual(result.status, 1)
+    XCTAssertTrue((result.stdout + result.stderr).contains("bad\\xFF.runbook:2:3: error[RB0105]"), result.stdout + result.stderr)
+  }
+
   func testIOErrorsInPlainWords() throws {
     let result = try runTool(["build", example, "--to", "json", "-o", "/nonexistent-folder/out.json"])
     XCTAssertEqual(result.status, 2)

@@ -370,7 +370,7 @@ public struct Lexer {
 
 /// The length (1-4) of the valid UTF-8 sequence starting at `index`, or 0 if it is invalid
 /// (overlong forms, surrogates and values beyond U+10FFFF are invalid).
-func validUTF8Length(_ bytes: [UInt8], _ index: Int) -> Int {
+public func validUTF8Length(_ bytes: [UInt8], _ index: Int) -> Int {
   let first = bytes[index]
   if first < 0x80 { return 1 }
   let length: Int
