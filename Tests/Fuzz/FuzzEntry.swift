@@ -2,11 +2,14 @@
 // library's sources by .ci/fuzz (swiftc -sanitize=fuzzer,address); it is not a package target,
 // so `swift build` and `swift test` never see it. Besides "no crash, no hang", it checks
 // properties a crash makes visible: every backend renders, and formatting is idempotent and
-// keeps the runbook's diagnostics.
+// keeps the runbook's diagnostics. Inputs starting with 0xFE are recipes for large files of the
+// shapes that were once slower than linear (LargeShapes.swift); `-timeout` catches a slow one.
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-  let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+  let input = Array(UnsafeBufferPointer(start: data, count: size))
+  // A recipe (LargeShapes.swift) stands for a large file of one shape; anything else is a file.
+  let bytes = expandRecipe(input) ?? input
   let source = SourceFile(path: "fuzz.runbook", bytes: bytes)
   let compilation = Compiler.compile(source)
   let renderer = DiagnosticRenderer(color: false)
