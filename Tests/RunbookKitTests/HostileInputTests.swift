@@ -319,6 +319,23 @@ final class HostileInputTests: XCTestCase {
     XCTAssertTrue(chart.contains("1. a -\u{301}b"), chart)
   }
 
+  /// A clipped title in the plan never cuts a `<U+XXXX>` marker in half.
+  func testClippingNeverCutsAMarker() throws {
+    for length in 50...62 {
+      let title = String(repeating: "a", count: length) + "\u{202C}\u{202C}tail"
+      XCTAssertFalse(visible(title, limit: 60).contains { $0 == "<" } && !visible(title, limit: 60).contains(">"))
+      let clipped = visible(title, limit: 60)
+      XCTAssertEqual(clipped.components(separatedBy: "<U+202C>").count - 1, clipped.components(separatedBy: "<").count - 1, clipped)
+      XCTAssertLessThanOrEqual(clipped.unicodeScalars.count, 61, clipped)
+      let text = "runbook \"R\" {\n  role r \"R\"\n  stage s \"S\" owner r {\n    step \"\(String(repeating: "a", count: length))\\u{202C}\\u{202C}tail\"\n  }\n}\n"
+      let compilation = compile(text)
+      let plan = PlanTextBackend.render(Plan(graph: try XCTUnwrap(compilation.graph), diagnostics: []), sourceName: "r")
+      for line in plan.split(separator: "\n") where line.contains("aaaa") {
+        XCTAssertEqual(line.components(separatedBy: "<").count, line.components(separatedBy: "<U+202C>").count, String(line))
+      }
+    }
+  }
+
   /// Sign-off and contact tables keep their columns whatever the text in their cells.
   func testMarkdownTablesKeepTheirCells() throws {
     try requireTool("cmark-gfm")
