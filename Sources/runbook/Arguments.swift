@@ -30,7 +30,7 @@ struct CheckOptions {
 
 /// Outputs of `runbook build`.
 enum BuildTarget: String, CaseIterable {
-  case markdown, json, plan, mermaid
+  case markdown, html, json, plan, mermaid
 }
 
 /// Options of `runbook plan`.
@@ -76,8 +76,9 @@ let usage = """
                           check runbooks for errors; folders are searched for *.runbook,
                           '-' reads standard input; --werror fails on warnings, --quiet
                           shows errors only
-    build FILE --to markdown|json|plan|mermaid [-o OUT] [--anchor-at TIME]
-                          compile a runbook to a printable checklist, to JSON, to the JSON
+    build FILE --to markdown|html|json|plan|mermaid [-o OUT] [--anchor-at TIME]
+                          compile a runbook to a printable checklist (Markdown, or HTML made
+                          for print), to JSON, to the JSON
                           plan, or to a Mermaid gantt chart of the plan; standard output
                           unless -o is given; nothing is written when the runbook has errors
     plan FILE [--format text|json] [--anchor-at TIME]
@@ -199,7 +200,7 @@ private func parseBuild(_ arguments: [String]) throws(UsageError) -> BuildOption
     case "--to":
       guard index < arguments.count else { throw UsageError(message: "--to needs a value: markdown or json") }
       guard let target = BuildTarget(rawValue: arguments[index]) else {
-        throw UsageError(message: "unknown output '\(arguments[index])'; build --to markdown, json, plan or mermaid")
+        throw UsageError(message: "unknown output '\(arguments[index])'; build --to markdown, html, json, plan or mermaid")
       }
       options.target = target
       sawTarget = true
@@ -218,7 +219,7 @@ private func parseBuild(_ arguments: [String]) throws(UsageError) -> BuildOption
     }
   }
   guard paths.count == 1 else { throw UsageError(message: "build needs exactly one FILE ('-' for standard input)") }
-  guard sawTarget else { throw UsageError(message: "build needs --to markdown, json, plan or mermaid") }
+  guard sawTarget else { throw UsageError(message: "build needs --to markdown, html, json, plan or mermaid") }
   options.path = paths[0]
   return options
 }

@@ -1,4 +1,4 @@
-// `runbook build FILE --to markdown|json|plan|mermaid [-o OUT]`: compile one runbook and write an output. A
+// `runbook build FILE --to markdown|html|json|plan|mermaid [-o OUT]`: compile one runbook and write an output. A
 // runbook with errors produces nothing: its diagnostics go to standard error, an existing output
 // file is left untouched, and the exit status is 1.
 import Foundation
@@ -23,6 +23,8 @@ struct BuildCommand {
     switch options.target {
     case .markdown:
       output = Data(MarkdownBackend.render(graph, sourceName: name, sourceBytes: source.bytes).utf8)
+    case .html:
+      output = Data(HTMLBackend.render(Plan(graph: graph, diagnostics: compilation.diagnostics), sourceName: name, sourceBytes: source.bytes).utf8)
     case .json:
       output = Data(JSONBackend.renderBytes(compilation, sourceName: name))
     case .plan:

@@ -1,0 +1,532 @@
+// The printable checklist as one self-contained HTML file, made for paper: no scripts and no
+// fetches (a Content-Security-Policy forbids both), inline CSS for the screen and for print. Per
+// stage a table a person fills in with a pen — number, step, owners, planned time, Started, Done,
+// one initials box per owner who must initial — with records as labelled boxes, gates with a box
+// per criterion and a blank for each measured value, real Go / No-go boxes, and a bordered
+// sign-off block. On every printed page a running header and footer (CSS page margin boxes) carry
+// the title, version, source hash and "page N of M". Every piece of text from the runbook is
+// escaped on Unicode scalars.
+
+/// Renders the printable HTML checklist of a plan.
+public enum HTMLBackend {
+  public static func render(_ plan: Plan, sourceName: String, sourceBytes: [UInt8]) -> String {
+    var page = HTMLPage(plan: plan, sourceName: sourceName, sourceHash: sha256Hex(sourceBytes))
+    page.document()
+    return page.out
+  }
+}
+
+private struct HTMLPage {
+  let plan: Plan
+  let graph: RunbookGraph
+  let schedule: Schedule
+  let sourceName: String
+  let sourceHash: String
+  let clock: Clock?
+  let gatesByRollback: [Int: [Int]]
+  /// Whether the runbook says anything about time (durations, windows, deadlines, a dated
+  /// anchor): without, the planned times would all read "0m" and the column is left out.
+  let timed: Bool
+  /// The `after` dependencies entering each node, and where each rollback step would start.
+  let afterEdges: [[Int]]
+  let rollbackStart: [Int: Int]
+  var out = ""
+  /// Ids of sections, unique, for the table of contents.
+  var usedIDs: Set<String> = []
+  var sectionIDs: [Int: String] = [:]
+
+  init(plan: Plan, sourceName: String, sourceHash: String) {
+    self.plan = plan
+    graph = plan.graph
+    schedule = plan.schedule
+    self.sourceName = sourceName
+    self.sourceHash = sourceHash
+    clock = plan.graph.anchorTime.map(Clock.init)
+    gatesByRollback = plan.graph.gatesByRollback()
+    timed = plan.graph.anchorTime != nil || plan.schedule.anchored
+      || plan.graph.steps.contains { $0.duration != nil } || plan.graph.stages.contains { $0.duration != nil }
+    var after = [[Int]](repeating: [], count: plan.graph.nodes.count)
+    for edge in plan.graph.edges where edge.origin == .after { after[edge.to].append(edge.from) }
+    afterEdges = after
+    var starts: [Int: Int] = [:]
+    for run in plan.schedule.rollbacks {
+      for placed in run.nodes where starts[placed.node] == nil { starts[placed.node] = placed.start }
+    }
+    rollbackStart = starts
+  }
+
+  mutating func line(_ text: String) {
+    out += text
+    out += "\n"
+  }
+
+  // MARK: - Document
+
+  mutating func document() {
+    for index in graph.stages.indices where index != RunbookGraph.rootStage { sectionIDs[index] = uniqueID("s-" + graph.stages[index].key) }
+    let versionText = graph.version.map { " · version " + $0 } ?? ""
+    line("<!DOCTYPE html>")
+    line("<html lang=\"en\">")
+    line("<head>")
+    line("<meta charset=\"utf-8\">")
+    line("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">")
+    line("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+    line("<meta name=\"generator\" content=\"runbook \(RunbookInfo.version)\">")
+    line("<title>" + html(graph.title) + " — checklist</title>")
+    line("<style>")
+    line(pageRules(header: graph.title + versionText))
+    line(stylesheet)
+    line("</style>")
+    line("</head>")
+    line("<body>")
+    line("<header class=\"cover\">")
+    line("<h1>" + html(graph.title) + "</h1>")
+    var facts: [String] = []
+    if let version = graph.version { facts.append("<b>Version</b> " + html(version)) }
+    if let system = graph.system { facts.append("<b>System</b> " + html(system)) }
+    if let name = graph.anchorName, let description = graph.anchorDescription {
+      facts.append("<b>Time zero (" + html(name) + ")</b> " + html(description) + (clock.map { ", " + html($0.full(0)) } ?? ""))
+    } else if let clock {
+      facts.append("<b>Starts</b> " + html(clock.full(0)))
+    }
+    if !facts.isEmpty { line("<p class=\"facts\">" + facts.joined(separator: " · ") + "</p>") }
+    if let description = graph.description { paragraphs(description) }
+    line("</header>")
+    tableOfContents()
+    if let instructions = graph.instructions {
+      line("<section class=\"prose\" id=\"instructions\"><h2>Instructions</h2>")
+      paragraphs(instructions)
+      line("</section>")
+    }
+    if graph.roles.contains(where: { !$0.contact.isEmpty }) {
+      line("<section id=\"roles\"><h2>Roles and key contacts</h2>")
+      contactTable(heading: "Role", rows: graph.roles.map { ($0.name, $0.contact) })
+      line("</section>")
+    }
+    items(of: RunbookGraph.rootStage, level: 2)
+    for rollback in graph.rollbacks { stage(rollback, level: 2) }
+    if !graph.templates.isEmpty {
+      line("<section id=\"templates\"><h2>Communication templates</h2>")
+      for template in graph.templates {
+        line("<h3>" + html(template.title) + "</h3>")
+        for note in template.notes { paragraphs(note) }
+        line("<pre class=\"template\">" + html(template.text, lineBreaks: false) + "</pre>")
+      }
+      line("</section>")
+    }
+    if !graph.contactGroups.isEmpty {
+      line("<section id=\"contacts\"><h2>Contact information</h2>")
+      for group in graph.contactGroups {
+        if let title = group.title { line("<h3>" + html(title) + "</h3>") }
+        for note in group.notes { paragraphs(note) }
+        contactTable(heading: "Contact", rows: group.contacts.map { ($0.label, $0.details) })
+      }
+      line("</section>")
+    }
+    for note in graph.notes { paragraphs(note) }
+    line("<footer class=\"end\"><p>Printed from " + html(sourceName) + (graph.version.map { " · version " + html($0) } ?? "")
+      + " · runbook \(RunbookInfo.version)<br>Source SHA-256 <code>" + sourceHash + "</code></p></footer>")
+    line("</body>")
+    line("</html>")
+  }
+
+  /// `@page` rules: the margins (friendly to A4 and Letter alike) and the running header and
+  /// footer on every page, as CSS strings (every character outside plain ASCII letters and
+  /// digits written as a CSS escape, so the text cannot end the string or the style sheet).
+  func pageRules(header: String) -> String {
+    """
+    @page {
+      margin: 16mm 13mm 16mm 13mm;
+      @top-left { content: \(cssString(header)); font: 8pt/1.2 sans-serif; color: #333; }
+      @top-right { content: \(cssString("Source SHA-256 " + sourceHash.prefix(16) + "…")); font: 8pt/1.2 sans-serif; color: #333; }
+      @bottom-left { content: \(cssString(sourceName + " · SHA-256 " + sourceHash)); font: 6.5pt/1.2 monospace; color: #333; }
+      @bottom-right { content: "Page " counter(page) " of " counter(pages); font: 8pt/1.2 sans-serif; }
+    }
+    """
+  }
+
+  mutating func tableOfContents() {
+    var entries: [String] = []
+    if graph.instructions != nil { entries.append("<li><a href=\"#instructions\">Instructions</a></li>") }
+    if graph.roles.contains(where: { !$0.contact.isEmpty }) { entries.append("<li><a href=\"#roles\">Roles and key contacts</a></li>") }
+    for item in graph.stages[RunbookGraph.rootStage].items {
+      if case .stage(let index) = item { entries.append(tocEntry(index, depth: 0)) }
+    }
+    if graph.signoffs.contains(where: { $0.stage == RunbookGraph.rootStage }) { entries.append("<li><a href=\"#signoff\">Sign-off</a></li>") }
+    for rollback in graph.rollbacks { entries.append(tocEntry(rollback, depth: 1)) }
+    if !graph.templates.isEmpty { entries.append("<li><a href=\"#templates\">Communication templates</a></li>") }
+    if !graph.contactGroups.isEmpty { entries.append("<li><a href=\"#contacts\">Contact information</a></li>") }
+    guard entries.count >= 3 else { return }
+    line("<nav class=\"toc\"><h2>Contents</h2><ol>")
+    for entry in entries { line(entry) }
+    line("</ol></nav>")
+  }
+
+  func tocEntry(_ index: Int, depth: Int) -> String {
+    var text = "<li><a href=\"#" + (sectionIDs[index] ?? "") + "\">" + html(heading(index)) + "</a>"
+    let children = graph.stages[index].items.compactMap { item -> Int? in if case .stage(let child) = item { return child }; return nil }
+    if depth == 0 && !children.isEmpty {
+      text += "<ol>" + children.map { tocEntry($0, depth: 1) }.joined() + "</ol>"
+    }
+    return text + "</li>"
+  }
+
+  func heading(_ index: Int) -> String {
+    let stage = graph.stages[index]
+    return stage.kind == .rollback ? "Rollback: " + stage.title : stage.title
+  }
+
+  // MARK: - Stages
+
+  mutating func stage(_ index: Int, level: Int) {
+    let stage = graph.stages[index]
+    let tag = "h\(min(level, 6))"
+    line("<section class=\"stage\" id=\"" + (sectionIDs[index] ?? "") + "\">")
+    line("<\(tag)>" + html(heading(index)) + "</\(tag)>")
+    var facts: [String] = []
+    if stage.kind == .rollback {
+      for gate in (gatesByRollback[index] ?? []).map({ graph.gates[$0] }) {
+        var text = "Run only on a no-go at <b>\(gate.number).</b> " + html(gate.title)
+        if case .rollback(_, let within?) = gate.noGo { text += "; must be finished within " + html(readableDuration(within)) }
+        facts.append(text)
+      }
+    }
+    if let window = stage.window { facts.append("Window " + html(readableWindow(window, anchor: graph.anchorName, clock: clock))) }
+    if let deadline = stage.deadline { facts.append("Complete by " + html(readableTime(deadline, anchor: graph.anchorName, unit: stage.deadlineUnit, clock: clock))) }
+    if let duration = stage.duration { facts.append("Takes " + html(readableDuration(duration))) }
+    if let owners = stage.defaultOwners { facts.append("Owner: " + ownersPhrase(owners)) }
+    if stage.parallel { facts.append("Steps in any order") }
+    if stage.optional { facts.append("If applicable") }
+    if timed && (schedule.scheduled[stage.startNode] || schedule.scheduled[stage.endNode]) {
+      facts.append("Planned " + html(span(schedule.stageStart[index], schedule.stageFinish[index])))
+    }
+    if !facts.isEmpty { line("<p class=\"facts\">" + facts.joined(separator: " · ") + "</p>") }
+    for note in stage.notes { paragraphs(note) }
+    items(of: index, level: level + 1)
+    line("</section>")
+  }
+
+  mutating func items(of stageIndex: Int, level: Int) {
+    let items = graph.stages[stageIndex].items
+    var position = 0
+    while position < items.count {
+      switch items[position] {
+      case .stage(let child):
+        stage(child, level: level)
+        position += 1
+      case .signoff:
+        var run: [Int] = []
+        while position < items.count, case .signoff(let index) = items[position] {
+          run.append(index)
+          position += 1
+        }
+        signoffBlock(run, topLevel: stageIndex == RunbookGraph.rootStage)
+      case .step, .gate:
+        line("<table class=\"steps\">")
+        let plannedColumn = timed ? "<col class=\"c-planned\">" : ""
+        let plannedHeader = timed ? "<th scope=\"col\">Planned</th>" : ""
+        line("<colgroup><col class=\"c-number\"><col class=\"c-step\"><col class=\"c-owner\">" + plannedColumn + "<col class=\"c-time\"><col class=\"c-time\"><col class=\"c-initials\"></colgroup>")
+        line("<thead><tr><th scope=\"col\">#</th><th scope=\"col\">Step</th><th scope=\"col\">Owner</th>" + plannedHeader + "<th scope=\"col\">Started</th><th scope=\"col\">Done</th><th scope=\"col\">Initials</th></tr></thead>")
+        line("<tbody>")
+        while position < items.count {
+          if case .step(let index) = items[position] {
+            step(index)
+          } else if case .gate(let index) = items[position] {
+            gate(index)
+          } else {
+            break
+          }
+          position += 1
+        }
+        line("</tbody>")
+        line("</table>")
+      }
+    }
+  }
+
+  // MARK: - Rows
+
+  /// "T-4h" and, with a dated anchor, "Sat 5 Dec 18:00"; empty when the node is not scheduled.
+  func planned(_ node: Int) -> String {
+    guard schedule.scheduled[node] else {
+      guard let start = rollbackStart[node] else { return "" }
+      return html(time(start)) + "<br><span class=\"note\">after a no-go</span>"
+    }
+    var text = html(time(schedule.startWorst[node]))
+    if let clock { text += "<br>" + html(clock.dayAndTime(schedule.startWorst[node])) }
+    return text
+  }
+
+  func time(_ minutes: Int) -> String {
+    schedule.anchored ? formatTime(minutes, anchor: graph.anchorName ?? "T") : (minutes == 0 ? "0m" : (minutes < 0 ? "-" : "+") + formatDuration(abs(minutes)))
+  }
+
+  func span(_ start: Int, _ finish: Int) -> String {
+    var text = time(start) + " → " + time(finish)
+    if let clock { text += " (" + clock.dayAndTime(start) + " → " + clock.dayAndTime(finish) + ")" }
+    return text
+  }
+
+  mutating func step(_ index: Int) {
+    let step = graph.steps[index]
+    var cell = "<span class=\"title\">" + html(step.title) + "</span>"
+    if step.optional { cell += " <span class=\"note\">(if applicable)</span>" }
+    var details: [String] = []
+    if let duration = step.duration { details.append("Takes " + html(readableDuration(duration))) }
+    if let window = step.window { details.append("Window " + html(readableWindow(window, anchor: graph.anchorName, clock: clock))) }
+    if let deadline = step.deadline { details.append("Done by " + html(readableTime(deadline, anchor: graph.anchorName, unit: step.deadlineUnit, clock: clock))) }
+    if let verified = step.verifies {
+      details.append("Checks <b>\(graph.steps[verified].number).</b> " + html(graph.steps[verified].title) + " (by someone other than who did it)")
+    }
+    for previous in afterEdges[step.node] { details.append("Only after " + reference(previous)) }
+    if !details.isEmpty { cell += "<div class=\"details\">" + details.joined(separator: " · ") + "</div>" }
+    for note in step.notes { cell += "<div class=\"note\">" + html(note) + "</div>" }
+    if !step.records.isEmpty { cell += "<div class=\"records\">" + step.records.map(record).joined() + "</div>" }
+    row(number: "\(step.number)", cell: cell, owners: step.owners, node: step.node, rowClass: "step")
+  }
+
+  mutating func gate(_ index: Int) {
+    let gate = graph.gates[index]
+    var cell = "<span class=\"title\">Gate: " + html(gate.title) + "</span>"
+    if !gate.criteria.isEmpty {
+      cell += "<div class=\"criteria\"><div class=\"label\">Go when all of these hold:</div>" + gate.criteria.map(criterion).joined() + "</div>"
+    }
+    if !gate.noGoConditions.isEmpty {
+      cell += "<div class=\"criteria\"><div class=\"label\">No-go if any of these occurs:</div>" + gate.noGoConditions.map(criterion).joined() + "</div>"
+    }
+    var details: [String] = []
+    if let window = gate.window { details.append("Window " + html(readableWindow(window, anchor: graph.anchorName, clock: clock))) }
+    if let deadline = gate.deadline { details.append("Decide by " + html(readableTime(deadline, anchor: graph.anchorName, unit: gate.deadlineUnit, clock: clock))) }
+    if let go = gate.go { details.append("On go: continue with " + reference(graph.entryNode(go))) }
+    switch gate.noGo {
+    case .rollback(let rollback, let within):
+      details.append("On no-go: run the rollback <a href=\"#" + (sectionIDs[rollback] ?? "") + "\">" + html(graph.stages[rollback].title) + "</a>"
+        + (within.map { ", finished within " + html(readableDuration($0)) } ?? ""))
+    case .stop: details.append("On no-go: stop; do not go on")
+    case nil: break
+    }
+    if !details.isEmpty { cell += "<div class=\"details\">" + details.joined(separator: " · ") + "</div>" }
+    for note in gate.notes { cell += "<div class=\"note\">" + html(note) + "</div>" }
+    cell += "<div class=\"decision\"><span class=\"label\">Decision</span> <span class=\"box\"></span> Go <span class=\"box\"></span> No-go"
+      + " <span class=\"field\"><span class=\"label\">Decided by (name)</span><span class=\"blank w-name\"></span></span></div>"
+    row(number: "\(gate.number)", cell: cell, owners: gate.deciders, node: gate.node, rowClass: "gate")
+  }
+
+  mutating func row(number: String, cell: String, owners: Owners?, node: Int, rowClass: String) {
+    let ownerText = owners.map(ownersPhrase) ?? "<span class=\"missing\">no owner</span>"
+    let plannedCell = timed ? "<td class=\"planned\">\(planned(node))</td>" : ""
+    line("<tr class=\"\(rowClass)\"><td class=\"number\">\(number)</td><td>\(cell)</td><td>\(ownerText)</td>\(plannedCell)"
+      + "<td class=\"write\"></td><td class=\"write\"></td><td class=\"initials\">\(initialBoxes(owners))</td></tr>")
+  }
+
+  /// One box per role that must initial, or one box for "any one of".
+  func initialBoxes(_ owners: Owners?) -> String {
+    guard let owners else { return "<span class=\"initial\"><span class=\"label\">Initials</span></span>" }
+    if owners.mode == .any && owners.roles.count > 1 {
+      return "<span class=\"initial\"><span class=\"label\">Any one of " + ownersPhrase(owners) + "</span></span>"
+    }
+    return owners.roles.map { "<span class=\"initial\"><span class=\"label\">" + html(graph.roles[$0].name) + "</span></span>" }.joined()
+  }
+
+  func criterion(_ criterion: GateCriterion) -> String {
+    var text = "<div class=\"criterion\"><span class=\"box\"></span> "
+    if criterion.metric != nil {
+      let shown = criterion.label.map { $0 + criterion.text.dropFirst(criterion.metric?.count ?? 0) } ?? criterion.text
+      text += html(shown) + " <span class=\"field\"><span class=\"label\">Observed</span><span class=\"blank w-value\"></span></span>"
+    } else {
+      text += html(criterion.text)
+    }
+    return text + "</div>"
+  }
+
+  func record(_ record: Record) -> String {
+    let label = { (fallback: String) in html(record.label ?? fallback) }
+    switch record.kind {
+    case .yesNo:
+      var text = "<span class=\"field\"><span class=\"label\">" + label("Yes or no") + "</span> <span class=\"box\"></span> Yes <span class=\"box\"></span> No</span>"
+      if let ifYes = record.ifYes {
+        text += "<span class=\"field wide\"><span class=\"label\">If yes: " + html(ifYes) + "</span><span class=\"blank w-text\"></span></span>"
+      }
+      return text
+    case .date: return field(label("Date"), width: "w-date")
+    case .time: return field(label("Time"), width: "w-time")
+    case .datetime: return field(label("Date and time"), width: "w-datetime")
+    case .number: return field(label("Number"), width: "w-value")
+    case .initials: return field(label("Initials"), width: "w-initials")
+    case .text: return "<span class=\"field wide\"><span class=\"label\">" + label("Notes") + "</span><span class=\"blank w-text\"></span></span>"
+    }
+  }
+
+  func field(_ label: String, width: String) -> String {
+    "<span class=\"field\"><span class=\"label\">" + label + "</span><span class=\"blank " + width + "\"></span></span>"
+  }
+
+  func reference(_ node: Int) -> String {
+    switch graph.nodes[node] {
+    case .step(let index): "<b>\(graph.steps[index].number).</b> " + html(graph.steps[index].title)
+    case .gate(let index): "<b>\(graph.gates[index].number).</b> " + html(graph.gates[index].title)
+    case .signoff(let index): "the sign-off " + html(graph.signoffs[index].title)
+    case .stageStart(let index), .stageEnd(let index): html(graph.stages[index].title)
+    }
+  }
+
+  func ownersPhrase(_ owners: Owners) -> String {
+    listPhrase(owners.roles.map { html(graph.roles[$0].name) }, conjunction: owners.mode == .all ? "and" : "or")
+  }
+
+  // MARK: - Blocks
+
+  mutating func signoffBlock(_ indices: [Int], topLevel: Bool) {
+    line("<section class=\"signoff\"" + (topLevel ? " id=\"signoff\"" : "") + ">")
+    if topLevel { line("<h2>Sign-off</h2>") }
+    line("<table class=\"signoff\"><thead><tr><th scope=\"col\">Sign-off</th><th scope=\"col\">Role</th><th scope=\"col\">Printed name</th><th scope=\"col\">Signature</th><th scope=\"col\">Date and time</th></tr></thead><tbody>")
+    for index in indices {
+      let signoff = graph.signoffs[index]
+      let title = html(signoff.title) + (signoff.optional ? " <span class=\"note\">(if applicable)</span>" : "")
+      let role = signoff.role.map { html(graph.roles[$0].name) } ?? ""
+      line("<tr><th scope=\"row\">\(title)</th><td>\(role)</td><td class=\"write\"></td><td class=\"write\"></td><td class=\"write\"></td></tr>")
+    }
+    line("</tbody></table>")
+    line("</section>")
+  }
+
+  mutating func contactTable(heading: String, rows: [(label: String, details: ContactDetails)]) {
+    let all: [(String, (ContactDetails) -> String)] = [
+      ("Name", { $0.name ?? "" }), ("Phone", { $0.phone ?? "" }), ("E-mail", { $0.email ?? "" }),
+      ("Chat", { $0.chat ?? "" }), ("Location", { $0.location ?? "" }), ("Notes", { $0.notes.joined(separator: " ") }),
+    ]
+    var columns = all.filter { column in rows.contains { !column.1($0.details).isEmpty } }
+    if columns.isEmpty { columns = [all[0]] }
+    line("<table class=\"contacts\"><thead><tr><th scope=\"col\">" + heading + "</th>" + columns.map { "<th scope=\"col\">" + $0.0 + "</th>" }.joined() + "</tr></thead><tbody>")
+    for row in rows {
+      line("<tr><th scope=\"row\">" + html(row.label) + "</th>" + columns.map { "<td>" + html($0.1(row.details)) + "</td>" }.joined() + "</tr>")
+    }
+    line("</tbody></table>")
+  }
+
+  /// Text as paragraphs: blank lines separate them, line breaks are kept.
+  mutating func paragraphs(_ text: String) {
+    var pending: [String] = []
+    for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+      let trimmed = String(raw).trimmingSpaces
+      if trimmed.isEmpty {
+        if !pending.isEmpty { line("<p>" + pending.map { html($0) }.joined(separator: "<br>") + "</p>") }
+        pending = []
+      } else {
+        pending.append(trimmed)
+      }
+    }
+    if !pending.isEmpty { line("<p>" + pending.map { html($0) }.joined(separator: "<br>") + "</p>") }
+  }
+
+  mutating func uniqueID(_ base: String) -> String {
+    var slug = ""
+    for scalar in base.unicodeScalars {
+      let value = scalar.value
+      if (0x30...0x39).contains(value) || (0x41...0x5A).contains(value) || (0x61...0x7A).contains(value) || scalar == "-" || scalar == "_" {
+        slug.unicodeScalars.append(scalar)
+      } else {
+        slug += "-"
+      }
+    }
+    var candidate = slug
+    var counter = 1
+    while usedIDs.contains(candidate) {
+      counter += 1
+      candidate = slug + "-\(counter)"
+    }
+    usedIDs.insert(candidate)
+    return candidate
+  }
+
+  // MARK: - Style
+
+  let stylesheet = """
+    :root { color-scheme: light; }
+    body { font: 10.5pt/1.35 "DejaVu Sans", "Liberation Sans", Arial, sans-serif; color: #000; margin: 0 auto; max-width: 60rem; padding: 1rem; }
+    h1 { font-size: 18pt; margin: 0 0 .3rem; }
+    h2 { font-size: 13.5pt; margin: 1.2rem 0 .3rem; border-bottom: 1.5pt solid #000; break-after: avoid-page; }
+    h3, h4, h5, h6 { font-size: 11.5pt; margin: 1rem 0 .3rem; break-after: avoid-page; }
+    p { margin: .3rem 0; }
+    .facts { font-size: 9.5pt; break-after: avoid-page; }
+    .note { font-size: 9pt; color: #222; }
+    .details { font-size: 9pt; margin-top: .15rem; }
+    .missing { color: #900; font-weight: bold; }
+    a { color: #000; }
+    nav.toc ol { margin: .2rem 0 .2rem 1.2rem; padding: 0; }
+    table { border-collapse: collapse; width: 100%; margin: .3rem 0 .8rem; break-before: avoid-page; }
+    th, td { border: 1pt solid #000; padding: 2pt 3pt; vertical-align: top; text-align: left; }
+    thead th { background: #e6e6e6; font-size: 9pt; }
+    thead { display: table-header-group; }
+    tr { break-inside: avoid; page-break-inside: avoid; }
+    table.steps td { height: 11mm; }
+    col.c-number { width: 7mm; } col.c-owner { width: 26mm; } col.c-planned { width: 22mm; }
+    col.c-time { width: 17mm; } col.c-initials { width: 26mm; }
+    td.number { font-weight: bold; text-align: right; }
+    td.planned { font-size: 8.5pt; }
+    tr.gate td { background: #f3f3f3; }
+    tr.gate .title { font-weight: bold; }
+    .initial { display: block; border: 1pt solid #000; min-height: 9mm; margin: 0 0 2pt; padding: 1pt 2pt; }
+    .initial .label, .field .label, .decision .label, .criteria .label { font-size: 7.5pt; color: #222; }
+    .records, .criteria, .decision { margin-top: .25rem; }
+    .criterion { margin: .1rem 0; }
+    .field { display: inline-block; margin: 2pt 8pt 2pt 0; white-space: nowrap; }
+    .field.wide { display: block; white-space: normal; }
+    .blank { display: inline-block; border-bottom: 1pt solid #000; height: 5mm; vertical-align: bottom; margin-left: 3pt; }
+    .w-date { width: 26mm; } .w-time { width: 16mm; } .w-datetime { width: 38mm; } .w-value { width: 24mm; }
+    .w-initials { width: 14mm; } .w-name { width: 40mm; } .w-text { display: block; width: auto; margin: 0; }
+    .box { display: inline-block; width: 3.6mm; height: 3.6mm; border: 1pt solid #000; vertical-align: -0.6mm; margin: 0 2pt 0 0; background: #fff; }
+    table.signoff td, table.signoff th[scope=row] { height: 14mm; }
+    table.signoff th[scope=row] { font-weight: normal; background: none; }
+    pre.template { white-space: pre-wrap; border: 1pt solid #000; padding: 4pt; font-size: 8.5pt; break-inside: avoid; }
+    footer.end { margin-top: 1.5rem; font-size: 8pt; border-top: 1pt solid #000; padding-top: .3rem; }
+    code { font-size: 8pt; word-break: break-all; }
+    @media print {
+      body { max-width: none; padding: 0; }
+      section.stage, section.signoff { break-inside: auto; }
+      a { text-decoration: none; }
+    }
+    """
+}
+
+// MARK: - Escaping
+
+/// Text from the runbook made literal in HTML, scalar by scalar: `&`, `<`, `>`, `"` and `'` as
+/// character references (so that it is safe in elements and in quoted attributes), controls,
+/// separators and bidi controls as U+FFFD, and line breaks as `<br>` (or kept, in `<pre>`).
+func html(_ text: String, lineBreaks: Bool = true) -> String {
+  var output = String.UnicodeScalarView()
+  for scalar in text.unicodeScalars {
+    switch scalar {
+    case "&": output.append(contentsOf: "&amp;".unicodeScalars)
+    case "<": output.append(contentsOf: "&lt;".unicodeScalars)
+    case ">": output.append(contentsOf: "&gt;".unicodeScalars)
+    case "\"": output.append(contentsOf: "&quot;".unicodeScalars)
+    case "'": output.append(contentsOf: "&#39;".unicodeScalars)
+    case "\n": output.append(contentsOf: (lineBreaks ? "<br>" : "\n").unicodeScalars)
+    case "\t": output.append(" ")
+    default:
+      if isNeutralised(scalar.value) {
+        output.append("\u{FFFD}")
+      } else {
+        output.append(scalar)
+      }
+    }
+  }
+  return String(output)
+}
+
+/// A CSS string literal holding `text`: letters, digits and spaces as they are, everything else
+/// as a hexadecimal escape, controls and bidi controls as U+FFFD.
+func cssString(_ text: String) -> String {
+  var output = "\""
+  for scalar in text.unicodeScalars {
+    let value = isNeutralised(scalar.value) ? 0xFFFD : scalar.value
+    if (0x30...0x39).contains(value) || (0x41...0x5A).contains(value) || (0x61...0x7A).contains(value) || value == 0x20 {
+      output.unicodeScalars.append(scalar)
+    } else {
+      output += "\\" + String(value, radix: 16) + " "
+    }
+  }
+  return output + "\""
+}
