@@ -466,7 +466,7 @@ private struct HTMLPage {
     td.planned { font-size: 8.5pt; }
     tr.gate td { background: #f3f3f3; }
     tr.gate .title { font-weight: bold; }
-    .initial { display: block; border: 1pt solid #000; min-height: 9mm; margin: 0 0 2pt; padding: 1pt 2pt; }
+    .initial { display: block; box-sizing: border-box; border: 1pt solid #000; min-height: 9mm; margin: 0 0 2pt; padding: 1pt 2pt; }
     .initial .label, .field .label, .decision .label, .criteria .label { font-size: 7.5pt; color: #222; }
     .records, .criteria, .decision { margin-top: .25rem; }
     .criterion { margin: .1rem 0; }
