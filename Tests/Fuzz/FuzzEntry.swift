@@ -23,6 +23,7 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     _ = PlanTextBackend.render(plan, sourceName: "fuzz.runbook")
     _ = PlanJSONBackend.render(plan, source: source, sourceName: "fuzz.runbook")
     _ = MermaidBackend.render(plan)
+    _ = HTMLBackend.render(plan, sourceName: "fuzz.runbook", sourceBytes: bytes)
     if !compilation.hasErrors {
       _ = MarkdownBackend.render(graph, sourceName: "fuzz.runbook", sourceBytes: bytes)
       _ = JSONBackend.render(compilation, sourceName: "fuzz.runbook")

@@ -17,6 +17,7 @@ final class CrasherTests: XCTestCase {
         _ = PlanTextBackend.render(plan, sourceName: name)
         _ = PlanJSONBackend.render(plan, source: source, sourceName: name)
         _ = MermaidBackend.render(plan)
+        _ = HTMLBackend.render(plan, sourceName: name, sourceBytes: bytes)
         if !compilation.hasErrors {
           _ = MarkdownBackend.render(graph, sourceName: name, sourceBytes: bytes)
           _ = JSONBackend.render(compilation, sourceName: name)

@@ -22,6 +22,7 @@ private func exercise(_ bytes: [UInt8], allBackends: Bool = true, file: StaticSt
     }
     if allBackends {
       _ = MermaidBackend.render(plan)
+      _ = HTMLBackend.render(plan, sourceName: "h", sourceBytes: bytes)
       if !compilation.hasErrors { _ = JSONBackend.render(compilation, sourceName: "h") }
     }
   }
