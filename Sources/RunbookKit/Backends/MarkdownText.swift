@@ -7,23 +7,35 @@
 // autolinks would become part of it).
 
 /// The ASCII characters that can start or end inline markup (or a table cell), backslash-escaped.
-private let markdownSpecial: Set<UInt32> = Set("\\`*_[]<>|~#&!$".unicodeScalars.map(\.value))
+private let markdownSpecialTable: [Bool] = {
+  var table = [Bool](repeating: false, count: 128)
+  for scalar in "\\`*_[]<>|~#&!$".unicodeScalars { table[Int(scalar.value)] = true }
+  return table
+}()
+
+/// Whether a scalar is one of the ASCII characters above.
+private func isMarkdownSpecial(_ value: UInt32) -> Bool { value < 128 && markdownSpecialTable[Int(value)] }
 
 /// Text from the source made literal in Markdown: every scalar that could start markup is
 /// backslash-escaped, line breaks and tabs become spaces, controls and bidi controls U+FFFD, and
 /// `http://` and `https://` addresses become autolinks (`<https://…>`) and `www.` addresses links,
 /// so that they keep working without an escape inside them.
 func escapeInline(_ text: String) -> String {
+  // Most text needs nothing: one pass over the bytes looks for what could need escaping. Of the
+  // non-ASCII scalars only those led by C2 (C1 controls), D8 (U+061C) and E2 (separators and bidi
+  // controls) are ever changed; an address shows as `://` or `www.`.
   var plain = true
+  var last: (UInt8, UInt8, UInt8) = (0, 0, 0)
   for byte in text.utf8 {
-    // Anything non-ASCII may be a C1 or bidi control; ASCII specials and `:`/`w` may start markup
-    // or an address.
-    if byte >= 0x80 || byte < 0x20 || byte == 0x7F || byte == UInt8(ascii: ":") || byte == UInt8(ascii: "w")
-      || markdownSpecial.contains(UInt32(byte))
+    if byte < 0x20 || byte == 0x7F || byte == 0xC2 || byte == 0xD8 || byte == 0xE2
+      || isMarkdownSpecial(UInt32(byte))
+      || (byte == UInt8(ascii: "/") && last.1 == UInt8(ascii: ":") && last.2 == UInt8(ascii: "/"))
+      || (byte == UInt8(ascii: ".") && last == (UInt8(ascii: "w"), UInt8(ascii: "w"), UInt8(ascii: "w")))
     {
       plain = false
       break
     }
+    last = (last.1, last.2, byte)
   }
   if plain { return text }
   let scalars = Array(text.unicodeScalars)
@@ -48,7 +60,7 @@ private func appendEscaped(_ scalar: Unicode.Scalar, to output: inout String.Uni
   } else if isNeutralised(value) {
     output.append("\u{FFFD}")
   } else {
-    if markdownSpecial.contains(value) { output.append("\\") }
+    if isMarkdownSpecial(value) { output.append("\\") }
     output.append(scalar)
   }
 }

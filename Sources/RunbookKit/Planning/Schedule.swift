@@ -130,7 +130,7 @@ private struct ScheduleBuilder {
   }
 
   func build() -> Schedule {
-    let times = graph.flowTimes ?? FlowTimes(graph: graph, adjacency: adjacency)
+    let times = FlowTimes(graph: graph, adjacency: adjacency, bestCase: true)
     let order = times.order
     let scheduled = times.scheduled
     let unscheduled = (0..<count).filter { !inRollback[$0] && !scheduled[$0] }

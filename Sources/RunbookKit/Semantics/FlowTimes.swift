@@ -38,7 +38,7 @@ struct FlowTimes: Sendable {
   /// Earliest start and finish, worst case.
   var startWorst: [Int]
   var finishWorst: [Int]
-  /// Earliest start and finish, best case.
+  /// Earliest start and finish, best case (empty unless asked for).
   var startBest: [Int]
   var finishBest: [Int]
   /// What fixes each worst-case start: a predecessor node, `byOpening` or `byStart`. The end of a
@@ -53,7 +53,8 @@ struct FlowTimes: Sendable {
   }
 
   /// Computes the times of a graph, given the edges the flow follows (every edge but `no_go`).
-  init(graph: RunbookGraph, adjacency: Adjacency) {
+  /// The best case is computed only when asked for (the schedule needs it, the check does not).
+  init(graph: RunbookGraph, adjacency: Adjacency, bestCase: Bool) {
     let count = graph.nodes.count
     var inRollback = [Bool](repeating: false, count: count)
     var rollbackStage = [Bool](repeating: false, count: graph.stages.count)
@@ -125,7 +126,7 @@ struct FlowTimes: Sendable {
     finishBest = []
     driver = []
     (startWorst, finishWorst, driver) = forward(graph, adjacency: adjacency, from: from, worst: true)
-    (startBest, finishBest, _) = forward(graph, adjacency: adjacency, from: from, worst: false)
+    if bestCase { (startBest, finishBest, _) = forward(graph, adjacency: adjacency, from: from, worst: false) }
   }
 
   /// Earliest start and finish from `blockStart`, waiting for window openings, and what fixed

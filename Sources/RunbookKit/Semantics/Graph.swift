@@ -353,9 +353,6 @@ public struct RunbookGraph: Sendable {
   public var nodes: [Node]
   /// The edges, in the order they were made.
   public var edges: [Edge]
-  /// The flow's earliest times, when the window check already computed them (it does only for
-  /// runbooks with windows or deadlines); the schedule reuses them rather than compute them again.
-  var flowTimes: FlowTimes?
 
   /// The index of the runbook container in `stages`.
   public static let rootStage = 0

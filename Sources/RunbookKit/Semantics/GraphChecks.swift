@@ -184,7 +184,7 @@ extension GraphBuilder {
   /// work that is late only because the work it waits for is late is not reported again.
   private mutating func checkWindows(adjacency: Adjacency) {
     guard FlowTimes.hasLimits(graph) else { return }
-    let times = FlowTimes(graph: graph, adjacency: adjacency)
+    let times = FlowTimes(graph: graph, adjacency: adjacency, bestCase: false)
     var lateBefore = [Bool](repeating: false, count: graph.nodes.count)
     for node in times.order {
       let driver = times.driver[node]
@@ -202,7 +202,6 @@ extension GraphBuilder {
         lateBefore[node] = inherited
       }
     }
-    graph.flowTimes = times
   }
 
   /// When a node may start, when it must be done by, where that limit was written, and a phrase
