@@ -1,14 +1,14 @@
 // Structure-aware inputs for the fuzzer: an input that starts with the byte 0xFE is a recipe, not
 // a runbook. Its next byte picks one of the shapes that were once slower than linear, the two
-// after it a size (up to about 16,000 units, so a run stays within libFuzzer's timeout under the
-// sanitizers), and the rest is text that goes into titles and notes. libFuzzer mutates the recipe,
+// after it a size (up to 4,096 units, so that a run stays within libFuzzer's timeout under the
+// sanitizers, even unoptimised), and the rest is text that goes into titles and notes. libFuzzer mutates the recipe,
 // so large files of every shape are tried with hostile text in them.
 
 /// The runbook a recipe stands for, or nil when the input is not a recipe.
 func expandRecipe(_ bytes: [UInt8]) -> [UInt8]? {
   guard bytes.count >= 4, bytes[0] == 0xFE else { return nil }
   let shape = Int(bytes[1]) % 8
-  let size = (Int(bytes[2]) << 6 | Int(bytes[3]) >> 2) % 16_384 + 1
+  let size = (Int(bytes[2]) << 4 | Int(bytes[3]) >> 4) % 4_096 + 1
   // The rest, as the body of a string literal: quotes and backslashes escaped, line breaks kept
   // out, so that the text stays inside the string whatever it holds.
   var noise = ""
@@ -36,7 +36,7 @@ func expandRecipe(_ bytes: [UInt8]) -> [UInt8]? {
   case 2:  // many steps and misspelt references to them
     text += "  stage s \"S\" owner ops {\n"
     for index in 0..<size { text += "    step step_\(index) \"\(noise)\"\n" }
-    for index in 0..<min(size, 300) { text += "    step \"Late\" after stpe_\(index)\n" }
+    for index in 0..<min(size, 100) { text += "    step \"Late\" after stpe_\(index)\n" }
     text += "  }\n"
   case 3:  // deep nesting, repeated
     for _ in 0..<max(1, size / 64) {
