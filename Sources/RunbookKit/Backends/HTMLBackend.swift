@@ -207,36 +207,22 @@ private struct HTMLPage {
   }
 
   mutating func items(of stageIndex: Int, level: Int) {
-    let items = graph.stages[stageIndex].items
-    var position = 0
-    while position < items.count {
-      switch items[position] {
+    for group in graph.itemGroups(of: stageIndex) {
+      switch group {
       case .stage(let child):
         stage(child, level: level)
-        position += 1
-      case .signoff:
-        var run: [Int] = []
-        while position < items.count, case .signoff(let index) = items[position] {
-          run.append(index)
-          position += 1
-        }
+      case .signoffs(let run):
         signoffBlock(run, topLevel: stageIndex == RunbookGraph.rootStage)
-      case .step, .gate:
+      case .work(let run):
         line("<table class=\"steps\">")
         let plannedColumn = timed ? "<col class=\"c-planned\">" : ""
         let plannedHeader = timed ? "<th scope=\"col\">Planned</th>" : ""
         line("<colgroup><col class=\"c-number\"><col class=\"c-step\"><col class=\"c-owner\">" + plannedColumn + "<col class=\"c-time\"><col class=\"c-time\"><col class=\"c-initials\"></colgroup>")
         line("<thead><tr><th scope=\"col\">#</th><th scope=\"col\">Step</th><th scope=\"col\">Owner</th>" + plannedHeader + "<th scope=\"col\">Started</th><th scope=\"col\">Done</th><th scope=\"col\">Initials</th></tr></thead>")
         line("<tbody>")
-        while position < items.count {
-          if case .step(let index) = items[position] {
-            step(index)
-          } else if case .gate(let index) = items[position] {
-            gate(index)
-          } else {
-            break
-          }
-          position += 1
+        for (item, _) in run {
+          if case .step(let index) = item { step(index) }
+          if case .gate(let index) = item { gate(index) }
         }
         line("</tbody>")
         line("</table>")

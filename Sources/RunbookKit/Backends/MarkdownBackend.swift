@@ -176,32 +176,18 @@ public struct MarkdownBackend {
   }
 
   private mutating func renderItems(of stageIndex: Int, level: Int) {
-    let items = graph.stages[stageIndex].items
-    var position = 0
-    while position < items.count {
-      switch items[position] {
+    for group in graph.itemGroups(of: stageIndex) {
+      switch group {
       case .stage(let child):
         renderStage(child, level: level)
-        position += 1
-      case .signoff:
-        var run: [Int] = []
-        while position < items.count, case .signoff(let index) = items[position] {
-          run.append(index)
-          position += 1
-        }
+      case .signoffs(let run):
         if stageIndex == RunbookGraph.rootStage { heading(2, "Sign-off") } else { block() }
         signoffTable(run)
-      case .step, .gate:
+      case .work(let run):
         block()
-        while position < items.count {
-          if case .step(let index) = items[position] {
-            renderStep(index, previous: position > 0 ? items[position - 1] : nil)
-          } else if case .gate(let index) = items[position] {
-            renderGate(index)
-          } else {
-            break
-          }
-          position += 1
+        for (item, previous) in run {
+          if case .step(let index) = item { renderStep(index, previous: previous) }
+          if case .gate(let index) = item { renderGate(index) }
         }
       }
     }
