@@ -1,6 +1,6 @@
 // Structure-aware inputs for the fuzzer: an input that starts with the byte 0xFE is a recipe, not
 // a runbook. Its next byte picks one of the shapes that were once slower than linear, the two
-// after it a size (up to 4,096 units, so that a run stays within libFuzzer's timeout under the
+// after it a size (up to 2,048 units, so that a run stays within libFuzzer's timeout under the
 // sanitizers, even unoptimised), and the rest is text that goes into titles and notes. libFuzzer mutates the recipe,
 // so large files of every shape are tried with hostile text in them.
 
@@ -8,7 +8,7 @@
 func expandRecipe(_ bytes: [UInt8]) -> [UInt8]? {
   guard bytes.count >= 4, bytes[0] == 0xFE else { return nil }
   let shape = Int(bytes[1]) % 8
-  let size = (Int(bytes[2]) << 4 | Int(bytes[3]) >> 4) % 4_096 + 1
+  let size = (Int(bytes[2]) << 3 | Int(bytes[3]) >> 5) % 2_048 + 1
   // The rest, as the body of a string literal: quotes and backslashes escaped, line breaks kept
   // out, so that the text stays inside the string whatever it holds.
   var noise = ""
