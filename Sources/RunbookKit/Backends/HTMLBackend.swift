@@ -439,7 +439,7 @@ private struct HTMLPage {
     .details { font-size: 9pt; margin-top: .15rem; }
     .missing { color: #900; font-weight: bold; }
     a { color: #000; }
-    nav.toc ol { margin: .2rem 0 .2rem 1.2rem; padding: 0; }
+    nav.toc ol { margin: .2rem 0; padding-left: 2.4em; }
     table { border-collapse: collapse; width: 100%; margin: .3rem 0 .8rem; break-before: avoid-page; }
     th, td { border: 1pt solid #000; padding: 2pt 3pt; vertical-align: top; text-align: left; }
     thead th { background: #e6e6e6; font-size: 9pt; }
