@@ -9,8 +9,10 @@ struct BuildCommand {
 
   func run() -> ExitStatus {
     guard let source = readSingleInput(options.path) else { return .usageOrIO }
-    var compilation = Compiler.compile(source)
-    if let time = options.anchorAt { compilation.graph?.anchorTime = time }
+    // A `let`, so that the syntax tree can be freed once the graph is taken from it: mutated in
+    // place as a `var`, the compilation lived to the end with its whole tree (measured: a fifth
+    // of the peak memory of `build --to markdown` at 100k steps).
+    let compilation = withAnchorTime(Compiler.compile(source), options.anchorAt)
     let renderer = DiagnosticRenderer(color: Output.useColor(STDERR_FILENO))
     Output.error(compilation.diagnostics.map { renderer.render($0, in: source) }.joined())
     guard !compilation.hasErrors, let graph = compilation.graph else {
