@@ -237,10 +237,6 @@ private func realPath(_ path: String) -> String? {
   return RawPaths.shown(Array(UnsafeBufferPointer(start: resolved, count: strlen(resolved))).map { UInt8(bitPattern: $0) })
 }
 
-/// How a file must look for an in-place rewrite to go ahead: what it was when it was read.
-struct ExpectedContent {
-  let bytes: [UInt8]
-}
 
 /// Writes `bytes` to `path`:
 /// - `-` is standard output;
@@ -253,7 +249,7 @@ struct ExpectedContent {
 ///   every name keeps seeing the same file.
 /// - With `expected`, the file must still hold those bytes just before it is replaced: an edit
 ///   made meanwhile is kept, and the write is refused.
-func writeFile(_ bytes: [UInt8], to path: String, expected: ExpectedContent? = nil) -> Result<Void, FileProblem> {
+func writeFile(_ bytes: [UInt8], to path: String, expected: [UInt8]? = nil) -> Result<Void, FileProblem> {
   if path == "-" {
     FileHandle.standardOutput.write(Data(bytes))
     return .success(())
@@ -275,10 +271,10 @@ func writeFile(_ bytes: [UInt8], to path: String, expected: ExpectedContent? = n
   // The regular file to replace: where the symlinks lead (a dangling link names the file to
   // create).
   let target = exists ? (realPath(path) ?? path) : resolvedTarget(path)
-  if let expected, !unchanged(target, expected) {
-    return .failure(FileProblem(path: path, message: "changed while it was being formatted; left as it is (run again)"))
-  }
+  let changedMeanwhile = FileProblem(path: path, message: "changed while it was being formatted; left as it is (run again)")
   if exists && info.st_nlink > 1 {
+    // Rewritten through its own inode, so the check comes before: there is no rename to guard.
+    if let expected, !unchanged(target, expected) { return .failure(changedMeanwhile) }
     return rewriteInPlace(bytes, target: target, path: path)
   }
   installInterruptHandlers()
@@ -304,9 +300,9 @@ func writeFile(_ bytes: [UInt8], to path: String, expected: ExpectedContent? = n
     _ = fchmod(descriptor, info.st_mode & 0o7777)
   }
   close(descriptor)
-  if failure == nil, let expected, !unchanged(target, expected) {
-    failure = FileProblem(path: path, message: "changed while it was being formatted; left as it is (run again)")
-  }
+  // Checked last, just before the rename, so that an edit made while the output was written is
+  // kept too.
+  if failure == nil, let expected, !unchanged(target, expected) { failure = changedMeanwhile }
   if failure == nil && withCPath(temporary, { from in withCPath(target) { rename(from, $0) } }) != 0 {
     failure = FileProblem(path: path, message: "cannot replace the file: \(reason(errno))")
   }
@@ -323,9 +319,9 @@ func writeFile(_ bytes: [UInt8], to path: String, expected: ExpectedContent? = n
 }
 
 /// Whether the file still holds the bytes it held when read.
-private func unchanged(_ path: String, _ expected: ExpectedContent) -> Bool {
-  guard case .success(let now) = readFile(path, limit: max(expected.bytes.count, 1)) else { return false }
-  return now == expected.bytes
+private func unchanged(_ path: String, _ expected: [UInt8]) -> Bool {
+  guard case .success(let now) = readFile(path, limit: max(expected.count, 1)) else { return false }
+  return now == expected
 }
 
 /// Rewrites a hard-linked file through its own inode: truncate and write, then flush.

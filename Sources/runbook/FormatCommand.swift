@@ -39,7 +39,7 @@ struct FormatCommand {
       unformatted.append(source.path)
       if options.check { continue }
       // Rewritten only if the file still holds what was read: an edit made meanwhile is kept.
-      if case .failure(let problem) = writeFile(Array(formatted.utf8), to: source.path, expected: ExpectedContent(bytes: source.bytes)) {
+      if case .failure(let problem) = writeFile(Array(formatted.utf8), to: source.path, expected: source.bytes) {
         Output.error("\(visible(problem.path)): error: \(problem.message)\n")
         status = .usageOrIO
       }

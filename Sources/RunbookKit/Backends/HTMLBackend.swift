@@ -243,9 +243,7 @@ private struct HTMLPage {
     return text
   }
 
-  func time(_ minutes: Int) -> String {
-    schedule.anchored ? formatTime(minutes, anchor: graph.anchorName ?? "T") : (minutes == 0 ? "0m" : (minutes < 0 ? "-" : "+") + formatDuration(abs(minutes)))
-  }
+  func time(_ minutes: Int) -> String { formatPlanTime(minutes, anchored: schedule.anchored, anchor: graph.anchorName) }
 
   func span(_ start: Int, _ finish: Int) -> String {
     var text = time(start) + " → " + time(finish)
@@ -377,15 +375,10 @@ private struct HTMLPage {
   }
 
   mutating func contactTable(heading: String, rows: [(label: String, details: ContactDetails)]) {
-    let all: [(String, (ContactDetails) -> String)] = [
-      ("Name", { $0.name ?? "" }), ("Phone", { $0.phone ?? "" }), ("E-mail", { $0.email ?? "" }),
-      ("Chat", { $0.chat ?? "" }), ("Location", { $0.location ?? "" }), ("Notes", { $0.notes.joined(separator: " ") }),
-    ]
-    var columns = all.filter { column in rows.contains { !column.1($0.details).isEmpty } }
-    if columns.isEmpty { columns = [all[0]] }
-    line("<table class=\"contacts\"><thead><tr><th scope=\"col\">" + heading + "</th>" + columns.map { "<th scope=\"col\">" + $0.0 + "</th>" }.joined() + "</tr></thead><tbody>")
+    let columns = contactColumns(rows.map(\.details))
+    line("<table class=\"contacts\"><thead><tr><th scope=\"col\">" + heading + "</th>" + columns.map { "<th scope=\"col\">" + $0.title + "</th>" }.joined() + "</tr></thead><tbody>")
     for row in rows {
-      line("<tr><th scope=\"row\">" + html(row.label) + "</th>" + columns.map { "<td>" + html($0.1(row.details)) + "</td>" }.joined() + "</tr>")
+      line("<tr><th scope=\"row\">" + html(row.label) + "</th>" + columns.map { "<td>" + html($0.value(row.details)) + "</td>" }.joined() + "</tr>")
     }
     line("</tbody></table>")
   }

@@ -360,16 +360,6 @@ public struct MarkdownBackend {
     contactTable(heading: "Contact", rows: group.contacts.map { ($0.label, $0.details) })
   }
 
-  private func contactColumns(_ details: [ContactDetails]) -> [(title: String, value: (ContactDetails) -> String)] {
-    let all: [(String, (ContactDetails) -> String)] = [
-      ("Name", { $0.name ?? "" }), ("Phone", { $0.phone ?? "" }), ("E-mail", { $0.email ?? "" }),
-      ("Chat", { $0.chat ?? "" }), ("Location", { $0.location ?? "" }),
-      ("Notes", { $0.notes.joined(separator: " ") }),
-    ]
-    let used = all.filter { column in details.contains { !column.1($0).isEmpty } }
-    return used.isEmpty ? [("Name", { $0.name ?? "" })] : used
-  }
-
   private mutating func renderTemplate(_ template: Template) {
     heading(3, template.title)
     for note in template.notes {

@@ -35,11 +35,7 @@ public enum MermaidBackend {
       guard clock == nil else { return text(name) }
       return text(name) + " · " + time(minutes)
     }
-    func time(_ minutes: Int) -> String {
-      schedule.anchored
-        ? formatTime(minutes, anchor: graph.anchorName ?? "T")
-        : (minutes == 0 ? "0m" : (minutes < 0 ? "-" : "+") + formatDuration(abs(minutes)))
-    }
+    func time(_ minutes: Int) -> String { formatPlanTime(minutes, anchored: schedule.anchored, anchor: graph.anchorName) }
     var predecessors = [[Int]](repeating: [], count: graph.nodes.count)
     for edge in graph.edges where edge.origin != .noGo { predecessors[edge.to].append(edge.from) }
 

@@ -107,10 +107,7 @@ private struct PlanText {
   /// A time as a piece: `T-4h`, or `+2h` from the start without an anchor.
   mutating func time(_ minutes: Int) -> Int {
     if let known = times[minutes] { return known }
-    let text = schedule.anchored
-      ? formatTime(minutes, anchor: graph.anchorName ?? "T")
-      : (minutes == 0 ? "0m" : (minutes < 0 ? "-" : "+") + formatDuration(abs(minutes)))
-    let piece = out.save(text)
+    let piece = out.save(formatPlanTime(minutes, anchored: schedule.anchored, anchor: graph.anchorName))
     times[minutes] = piece
     return piece
   }

@@ -1,7 +1,7 @@
 // Durations and times as people on the call read them, the same in every backend: the
 // language's own notation (TimeFormat.swift), with an en dash between the ends of a range and
 // words only where notation has none: "2h–3h30m", "1w–2w", "about 3mo", "3h–5h (estimate)",
-// "to be decided", "T-24h to T-4h".
+// "to be decided", "T-24h to T-4h". Also the choices the Markdown and HTML checklists share.
 
 /// "2h", "3h–5h", "45m–1h15m", "about 3mo", "3h–5h (estimate)", "to be decided".
 public func readableDuration(_ value: Minutes) -> String {
@@ -32,4 +32,16 @@ public func readableTime(_ offset: Int, anchor: String?, unit: TimeUnit?, clock:
 /// "1 step", "3 steps".
 public func plural(_ count: Int, _ noun: String) -> String {
   "\(count) \(noun)\(count == 1 ? "" : "s")"
+}
+
+/// The columns of a contact table: those of name, phone, e-mail, chat, location and notes that
+/// any row fills (the name alone when none does), each with its title and how to read it.
+func contactColumns(_ details: [ContactDetails]) -> [(title: String, value: (ContactDetails) -> String)] {
+  let all: [(title: String, value: (ContactDetails) -> String)] = [
+    ("Name", { $0.name ?? "" }), ("Phone", { $0.phone ?? "" }), ("E-mail", { $0.email ?? "" }),
+    ("Chat", { $0.chat ?? "" }), ("Location", { $0.location ?? "" }),
+    ("Notes", { $0.notes.joined(separator: " ") }),
+  ]
+  let used = all.filter { column in details.contains { !column.value($0).isEmpty } }
+  return used.isEmpty ? [all[0]] : used
 }

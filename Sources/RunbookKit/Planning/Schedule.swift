@@ -111,29 +111,24 @@ private struct ScheduleBuilder {
   /// The edges the flow takes (every edge but `no_go`), indexed by source and by target in flat
   /// arrays: a hundred thousand small arrays cost more to make than the schedule itself.
   let adjacency: Adjacency
-  var inRollback: [Bool]
 
   init(graph: RunbookGraph) {
     self.graph = graph
     count = graph.nodes.count
     adjacency = Adjacency(nodeCount: count, edges: graph.edges.filter { $0.origin != .noGo })
-    inRollback = (0..<count).map { graph.rollback(containing: $0) != nil }
   }
 
   func successors(_ node: Int) -> ArraySlice<Int> { adjacency.successors(node) }
 
   func predecessors(_ node: Int) -> ArraySlice<Int> { adjacency.predecessors(node) }
 
-  func duration(_ node: Int, worst: Bool) -> Int {
-    guard let value = graph.duration(of: node), !value.toBeDecided else { return 0 }
-    return worst ? value.maximum : value.minimum
-  }
+  func duration(_ node: Int, worst: Bool) -> Int { FlowTimes.length(graph, node, worst: worst) }
 
   func build() -> Schedule {
     let times = FlowTimes(graph: graph, adjacency: adjacency, bestCase: true)
     let order = times.order
     let scheduled = times.scheduled
-    let unscheduled = (0..<count).filter { !inRollback[$0] && !scheduled[$0] }
+    let unscheduled = (0..<count).filter { !times.inRollback[$0] && !scheduled[$0] }
     let blockStart = times.blockStart ?? 0
     let startWorst = times.startWorst
     let finishWorst = times.finishWorst
@@ -178,7 +173,7 @@ private struct ScheduleBuilder {
     }
 
     let withoutDuration = graph.steps.indices.filter {
-      !inRollback[graph.steps[$0].node] && (graph.steps[$0].duration == nil || graph.steps[$0].duration?.toBeDecided == true)
+      !times.inRollback[graph.steps[$0].node] && graph.steps[$0].durationUnknown
     }
     let (spanStart, spanFinish) = spans(order: order, startWorst: startWorst, finishWorst: finishWorst, scheduled: scheduled)
     return Schedule(
@@ -247,15 +242,13 @@ private struct ScheduleBuilder {
     var chainOf = [Int](repeating: -1, count: count)
     for node in order where graph.isWork(node) && critical[node] {
       let driver = workDriver[node]
-      if driver >= 0, critical[driver], chainOf[driver] >= 0 {
-        let chain = chainOf[driver]
-        if chains[chain].nodes.last == driver {
-          chains[chain].nodes.append(node)
-          chainOf[node] = chain
-          continue
-        }
-        chains.append(CriticalChain(start: .after(driver), opening: nil, nodes: [node]))
-      } else if driver >= 0 {
+      // The node continues its driver's chain when the driver ends it; otherwise a chain starts.
+      if driver >= 0, critical[driver], chainOf[driver] >= 0, chains[chainOf[driver]].nodes.last == driver {
+        chains[chainOf[driver]].nodes.append(node)
+        chainOf[node] = chainOf[driver]
+        continue
+      }
+      if driver >= 0 {
         chains.append(CriticalChain(start: .after(driver), opening: nil, nodes: [node]))
       } else if driver <= -3 {
         chains.append(CriticalChain(start: .stageDuration(-3 - driver), opening: nil, nodes: [node]))
@@ -315,7 +308,7 @@ private struct ScheduleBuilder {
       }
       let end = graph.stages[rollback].endNode
       let withoutDuration = order.filter {
-        if case .step(let step) = graph.nodes[$0] { return graph.steps[step].duration == nil || graph.steps[step].duration?.toBeDecided == true }
+        if case .step(let step) = graph.nodes[$0] { return graph.steps[step].durationUnknown }
         return false
       }
       runs.append(RollbackRun(

@@ -172,11 +172,7 @@ extension AnchorTime {
       from: clockText(instant + before), to: clockText(instant + after))
   }
 
-  private static func clockText(_ localSeconds: Int) -> String {
-    let minutes = (localSeconds / 60) % 1440
-    let wrapped = minutes < 0 ? minutes + 1440 : minutes
-    return "\(twoDigits(wrapped / 60)):\(twoDigits(wrapped % 60))"
-  }
+
 }
 
 /// Turns minutes from a dated anchor into clock times in the anchor's zone. Holds the zone; one
@@ -245,12 +241,9 @@ public struct Clock: Sendable {
       let instant = Int(next.timeIntervalSince1970)
       let before = zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(instant - 1)))
       let afterOffset = zone.secondsFromGMT(for: next)
-      let minutes = (instant - anchor.seconds) / 60
-      let oldClock = local(minutes - 1)
-      let day = local(minutes)
-      let from = twoDigits((oldClock.hour * 60 + oldClock.minute + 1) / 60 % 24) + ":" + twoDigits((oldClock.minute + 1) % 60)
+      let day = local((instant - anchor.seconds) / 60)
       changes.append(
-        "the clocks go from \(from) to \(twoDigits(day.hour)):\(twoDigits(day.minute)) on "
+        "the clocks go from \(clockText(instant + before)) to \(clockText(instant + afterOffset)) on "
           + "\(weekdayNames[day.weekday]) \(day.day) \(monthAbbreviations[day.month - 1]) (UTC\(offsetString(before)) to UTC\(offsetString(afterOffset)))")
       after = next
     }
@@ -313,6 +306,13 @@ private let monthAbbreviations = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul
 private let weekdayNames = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
 
 private func twoDigits(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+
+/// "02:00": the wall-clock time of seconds since 1970 in local time.
+private func clockText(_ localSeconds: Int) -> String {
+  let minutes = floorDiv(localSeconds, 60) % 1440
+  let wrapped = minutes < 0 ? minutes + 1440 : minutes
+  return "\(twoDigits(wrapped / 60)):\(twoDigits(wrapped % 60))"
+}
 
 /// `+01:00`, `-05:30`, `+00:00`.
 func offsetString(_ seconds: Int) -> String {

@@ -20,6 +20,8 @@ struct FlowTimes: Sendable {
   static let byStart = -2
   static let byStageLength = -3
 
+  /// True for the nodes of rollbacks, which are not part of the normal flow.
+  var inRollback: [Bool]
   /// The nodes of the normal flow in a topological order; ties go to source order.
   var order: [Int]
   /// True for the nodes in `order`.
@@ -31,8 +33,6 @@ struct FlowTimes: Sendable {
   /// The node whose own window or deadline gives `closing`: the node itself or the end of an
   /// enclosing stage. -1 where there is no close.
   var closingFrom: [Int]
-  /// Longest path from the runbook's start to each node, worst case, ignoring windows.
-  var offset: [Int]
   /// When the unanchored block starts; nil when nothing ties the runbook to its anchor.
   var blockStart: Int?
   /// Earliest start and finish, worst case.
@@ -64,6 +64,7 @@ struct FlowTimes: Sendable {
       rollbackStage[stage] = graph.stages[top].kind == .rollback
     }
     for node in 0..<count where rollbackStage[graph.stage(of: node)] { inRollback[node] = true }
+    self.inRollback = inRollback
 
     // Order the normal flow.
     var remaining = [Int](repeating: 0, count: count)
@@ -95,7 +96,8 @@ struct FlowTimes: Sendable {
     let ownOpening: [Int?]
     (opening, ownOpening, closing, closingFrom) = FlowTimes.limits(graph)
 
-    // Where the unanchored block puts each node relative to its own start.
+    // Where the unanchored block puts each node relative to its own start: the longest path from
+    // the runbook's start, worst case, ignoring windows.
     var offset = [Int](repeating: 0, count: count)
     for node in order {
       var value = 0
@@ -106,7 +108,6 @@ struct FlowTimes: Sendable {
       if let (start, length) = FlowTimes.stageLength(graph, node, worst: true) { value = max(value, offset[start] + length) }
       offset[node] = value
     }
-    self.offset = offset
     // An opening counts where it is written: work later inside a window need not start the moment
     // it opens.
     var start: Int?

@@ -171,6 +171,9 @@ public struct Step: Sendable {
   public var node: Int
   /// Where it was declared.
   public var range: SourceRange
+
+  /// True when how long it takes is not known: no `duration`, or `duration tbd`.
+  public var durationUnknown: Bool { duration == nil || duration?.toBeDecided == true }
 }
 
 /// A measurable or free-text criterion of a gate.

@@ -319,7 +319,7 @@ extension GraphBuilder {
     // Steps without a duration, per rollback: unknown is not zero, so a bound over them cannot be
     // shown to hold.
     var unknown: [Int: [Int]] = [:]
-    for (index, step) in graph.steps.enumerated() where step.duration == nil || step.duration?.toBeDecided == true {
+    for (index, step) in graph.steps.enumerated() where step.durationUnknown {
       if nodeRegion[step.node] >= 0 { unknown[nodeRegion[step.node], default: []].append(index) }
     }
     for (gateIndex, rollback, bound) in checks {

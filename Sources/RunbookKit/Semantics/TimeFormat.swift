@@ -36,3 +36,10 @@ public func formatTime(_ offset: Int, anchor: String?, unit: TimeUnit? = nil) ->
   if offset == 0 { return anchor ?? "0m" }
   return name + (offset < 0 ? "-" : "+") + formatDuration(abs(offset), unit: unit)
 }
+
+/// A time of the plan: relative to the anchor (`T-4h`) when the runbook is tied to it, otherwise
+/// from the plan's start (`+2h30m`, `0m`).
+public func formatPlanTime(_ minutes: Int, anchored: Bool, anchor: String?) -> String {
+  if anchored { return formatTime(minutes, anchor: anchor ?? "T") }
+  return minutes == 0 ? "0m" : (minutes < 0 ? "-" : "+") + formatDuration(abs(minutes))
+}
