@@ -12,6 +12,8 @@ enum ExitStatus: Int32 {
 /// A mistake on the command line.
 struct UsageError: Error {
   let message: String
+  /// The usage text to show with it: the whole tool's, or a command's own.
+  var usageText = usage
 }
 
 /// Output formats of `runbook check`.
@@ -66,6 +68,8 @@ enum Command {
   case check(CheckOptions)
   case explain(code: String)
   case explainList
+  case run(RunOptions)
+  case runHelp
 }
 
 let usage = """
@@ -89,6 +93,9 @@ let usage = """
     fmt [--check] PATH... rewrite runbooks in the canonical layout, comments kept; '-' formats
                           standard input to standard output; --check lists the files that
                           are not formatted and changes nothing
+    run start|anchor|status|sign|decide|deviate|note|verify|report …
+                          run a runbook on the day: initial steps, decide gates, record
+                          deviations, in a tamper-evident journal; 'runbook run --help'
     explain CODE          explain a diagnostic code, with a wrong and a fixed example
     explain --list        list every diagnostic code
     --help                show this help
@@ -130,11 +137,14 @@ func parseArguments(_ arguments: [String]) throws(UsageError) -> Command {
     if options.paths.isEmpty { throw UsageError(message: "fmt needs at least one PATH (a file, a folder, or '-')") }
     try standardInputOnce(options.paths)
     return .format(options)
+  case "run":
+    if rest == ["--help"] || rest == ["-h"] { return .runHelp }
+    return .run(try parseRun(rest))
   case "explain":
     guard rest.count == 1 else { throw UsageError(message: "explain needs one CODE, e.g. 'runbook explain RB0102', or --list") }
     return rest[0] == "--list" ? .explainList : .explain(code: rest[0])
   default:
-    let commands = ["check", "build", "plan", "fmt", "explain", "--help", "--version"]
+    let commands = ["check", "build", "plan", "fmt", "run", "explain", "--help", "--version"]
     var message = "unknown command '\(first)'"
     if let suggestion = closestCommand(first, among: commands) { message += "; did you mean '\(suggestion)'?" }
     throw UsageError(message: message)

@@ -11,7 +11,7 @@ enum Tool {
       // Arguments are echoed in the message: no escape sequence or bell in them reaches the
       // terminal.
       let message = error.message.split(separator: "\n", omittingEmptySubsequences: false).map { visible(String($0)) }
-      Output.error("runbook: \(message.joined(separator: "\n"))\n\n\(usage)\n")
+      Output.error("runbook: \(message.joined(separator: "\n"))\n\n\(error.usageText)\n")
       return .usageOrIO
     }
     switch command {
@@ -31,6 +31,11 @@ enum Tool {
       return FormatCommand(options: options).run()
     case .explain(let code):
       return explain(code)
+    case .runHelp:
+      Output.standard(runUsage + "\n")
+      return .success
+    case .run(let options):
+      return RunCommand(options: options).run()
     case .explainList:
       Output.standard(explanationList())
       return .success

@@ -7,10 +7,12 @@
 // the title, version, source hash and "page N of M". Every piece of text from the runbook is
 // escaped on Unicode scalars.
 
-/// Renders the printable HTML checklist of a plan.
+/// Renders the printable HTML checklist of a plan; with a run, the checklist filled in from the
+/// run's journal: who initialled each step, as which role, when, with what meaning and values,
+/// the gates' decisions, the deviations, and the journal's final hash on every page.
 public enum HTMLBackend {
-  public static func render(_ plan: Plan, sourceName: String, sourceBytes: [UInt8]) -> String {
-    var page = HTMLPage(plan: plan, sourceName: sourceName, sourceHash: sha256Hex(sourceBytes))
+  public static func render(_ plan: Plan, sourceName: String, sourceBytes: [UInt8], run: RunContext? = nil) -> String {
+    var page = HTMLPage(plan: plan, sourceName: sourceName, sourceHash: sha256Hex(sourceBytes), run: run)
     page.document()
     return page.out
   }
@@ -30,13 +32,16 @@ private struct HTMLPage {
   /// The `after` dependencies entering each node, and where each rollback step would start.
   let afterEdges: [[Int]]
   let rollbackStart: [Int: Int]
+  /// The run being reported, if any: then the boxes are filled in.
+  let run: RunContext?
   var out = ""
   /// Ids of sections, unique, for the table of contents.
   var usedIDs: Set<String> = []
   var sectionIDs: [Int: String] = [:]
 
-  init(plan: Plan, sourceName: String, sourceHash: String) {
+  init(plan: Plan, sourceName: String, sourceHash: String, run: RunContext? = nil) {
     self.plan = plan
+    self.run = run
     graph = plan.graph
     schedule = plan.schedule
     self.sourceName = sourceName
@@ -72,9 +77,9 @@ private struct HTMLPage {
     line("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">")
     line("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
     line("<meta name=\"generator\" content=\"runbook \(RunbookInfo.version)\">")
-    line("<title>" + html(graph.title) + " — checklist</title>")
+    line("<title>" + html(graph.title) + (run == nil ? " — checklist" : " — run report") + "</title>")
     line("<style>")
-    line(pageRules(header: graph.title + versionText))
+    line(pageRules(header: (run == nil ? "" : "Run report: ") + graph.title + versionText))
     line(stylesheet)
     line("</style>")
     line("</head>")
@@ -90,6 +95,7 @@ private struct HTMLPage {
       facts.append("<b>Starts</b> " + html(clock.full(0)))
     }
     if !facts.isEmpty { line("<p class=\"facts\">" + facts.joined(separator: " · ") + "</p>") }
+    if let run { runRecord(run) }
     if let description = graph.description { paragraphs(description) }
     line("</header>")
     tableOfContents()
@@ -124,8 +130,11 @@ private struct HTMLPage {
       line("</section>")
     }
     for note in graph.notes { paragraphs(note) }
+    if let run { runEvents(run) }
     line("<footer class=\"end\"><p>Printed from " + html(sourceName) + (graph.version.map { " · version " + html($0) } ?? "")
-      + " · runbook \(RunbookInfo.version)<br>Source SHA-256 <code>" + sourceHash + "</code></p></footer>")
+      + " · runbook \(RunbookInfo.version)<br>Source SHA-256 <code>" + sourceHash + "</code>"
+      + (run.map { "<br>Journal " + html($0.journalName) + ", \(entriesText($0.entryCount)), final hash <code>" + $0.finalHash + "</code>" } ?? "")
+      + "</p></footer>")
     line("</body>")
     line("</html>")
   }
@@ -139,7 +148,7 @@ private struct HTMLPage {
       margin: 16mm 13mm 16mm 13mm;
       @top-left { content: \(cssString(header)); font: 8pt/1.2 sans-serif; color: #333; }
       @top-right { content: \(cssString("Source SHA-256 " + sourceHash.prefix(16) + "…")); font: 8pt/1.2 sans-serif; color: #333; }
-      @bottom-left { content: \(cssString(sourceName + " · SHA-256 " + sourceHash)); font: 6.5pt/1.2 monospace; color: #333; }
+      @bottom-left { content: \(cssString(run.map { "Journal " + $0.journalName + " · final hash " + $0.finalHash } ?? (sourceName + " · SHA-256 " + sourceHash))); font: 6.5pt/1.2 monospace; color: #333; }
       @bottom-right { content: "Page " counter(page) " of " counter(pages); font: 8pt/1.2 sans-serif; }
     }
     """
@@ -217,8 +226,13 @@ private struct HTMLPage {
         line("<table class=\"steps\">")
         let plannedColumn = timed ? "<col class=\"c-planned\">" : ""
         let plannedHeader = timed ? "<th scope=\"col\">Planned</th>" : ""
-        line("<colgroup><col class=\"c-number\"><col class=\"c-step\"><col class=\"c-owner\">" + plannedColumn + "<col class=\"c-time\"><col class=\"c-time\"><col class=\"c-initials\"></colgroup>")
-        line("<thead><tr><th scope=\"col\">#</th><th scope=\"col\">Step</th><th scope=\"col\">Owner</th>" + plannedHeader + "<th scope=\"col\">Started</th><th scope=\"col\">Done</th><th scope=\"col\">Initials</th></tr></thead>")
+        if run != nil {
+          line("<colgroup><col class=\"c-number\"><col class=\"c-step\"><col class=\"c-owner\">" + plannedColumn + "<col class=\"c-time\"><col class=\"c-signed\"></colgroup>")
+          line("<thead><tr><th scope=\"col\">#</th><th scope=\"col\">Step</th><th scope=\"col\">Owner</th>" + plannedHeader + "<th scope=\"col\">Done</th><th scope=\"col\">Initialled</th></tr></thead>")
+        } else {
+          line("<colgroup><col class=\"c-number\"><col class=\"c-step\"><col class=\"c-owner\">" + plannedColumn + "<col class=\"c-time\"><col class=\"c-time\"><col class=\"c-initials\"></colgroup>")
+          line("<thead><tr><th scope=\"col\">#</th><th scope=\"col\">Step</th><th scope=\"col\">Owner</th>" + plannedHeader + "<th scope=\"col\">Started</th><th scope=\"col\">Done</th><th scope=\"col\">Initials</th></tr></thead>")
+        }
         line("<tbody>")
         for (item, _) in run {
           if case .step(let index) = item { step(index) }
@@ -265,18 +279,30 @@ private struct HTMLPage {
     for previous in afterEdges[step.node] { details.append("Only after " + reference(previous)) }
     if !details.isEmpty { cell += "<div class=\"details\">" + details.joined(separator: " · ") + "</div>" }
     for note in step.notes { cell += "<div class=\"note\">" + html(note) + "</div>" }
-    if !step.records.isEmpty { cell += "<div class=\"records\">" + step.records.map(record).joined() + "</div>" }
+    if !step.records.isEmpty {
+      let filled = run.map { $0.state.values(ofStep: index) } ?? []
+      let names = fieldNames(of: step)
+      cell += "<div class=\"records\">" + step.records.enumerated().map { position, field in
+        let value = names.first { $0.record == position && !$0.isIfYes }.flatMap { name in filled.first { $0.name == name.key }?.value }
+        let ifYes = names.first { $0.record == position && $0.isIfYes }.flatMap { name in filled.first { $0.name == name.key }?.value }
+        return record(field, value: value, ifYes: ifYes)
+      }.joined() + "</div>"
+    }
     row(number: "\(step.number)", cell: cell, owners: step.owners, node: step.node, rowClass: "step")
   }
 
   mutating func gate(_ index: Int) {
     let gate = graph.gates[index]
     var cell = "<span class=\"title\">Gate: " + html(gate.title) + "</span>"
+    let observed = run.map { $0.state.votes[index].flatMap(\.entry.values) } ?? []
+    let decided = run?.state.decisions[index] != nil
     if !gate.criteria.isEmpty {
-      cell += "<div class=\"criteria\"><div class=\"label\">Go when all of these hold:</div>" + gate.criteria.map(criterion).joined() + "</div>"
+      cell += "<div class=\"criteria\"><div class=\"label\">Go when all of these hold:</div>"
+        + gate.criteria.map { criterion($0, observed: observed, checked: decided && run?.state.decisions[index] == .go) }.joined() + "</div>"
     }
     if !gate.noGoConditions.isEmpty {
-      cell += "<div class=\"criteria\"><div class=\"label\">No-go if any of these occurs:</div>" + gate.noGoConditions.map(criterion).joined() + "</div>"
+      cell += "<div class=\"criteria\"><div class=\"label\">No-go if any of these occurs:</div>"
+        + gate.noGoConditions.map { criterion($0, observed: observed, checked: false) }.joined() + "</div>"
     }
     var details: [String] = []
     if let window = gate.window { details.append("Window " + html(readableWindow(window, anchor: graph.anchorName, clock: clock))) }
@@ -291,14 +317,31 @@ private struct HTMLPage {
     }
     if !details.isEmpty { cell += "<div class=\"details\">" + details.joined(separator: " · ") + "</div>" }
     for note in gate.notes { cell += "<div class=\"note\">" + html(note) + "</div>" }
-    cell += "<div class=\"decision\"><span class=\"label\">Decision</span> <span class=\"box\"></span> Go <span class=\"box\"></span> No-go"
-      + " <span class=\"field\"><span class=\"label\">Decided by (name)</span><span class=\"blank w-name\"></span></span></div>"
+    if let run {
+      let decision = run.state.decisions[index]
+      let names = run.state.votes[index].map { html($0.entry.actor) }.joined(separator: ", ")
+      cell += "<div class=\"decision\"><span class=\"label\">Decision</span> " + box(decision == .go) + " Go " + box(decision == .noGo) + " No-go"
+        + " <span class=\"field\"><span class=\"label\">Decided by (name)</span><span class=\"blank w-name filled\">" + names + "</span></span></div>"
+      for vote in run.state.votes[index] {
+        cell += "<div class=\"note\">" + html(vote.entry.actor) + " (" + html(run.state.roleName(vote.role)) + "): " + (vote.entry.decision == .go ? "go" : "no-go")
+          + ". Reason: " + html(vote.entry.reason ?? "") + (vote.entry.deviation == .criteria ? " <b>Recorded as a deviation.</b>" : "") + "</div>"
+      }
+    } else {
+      cell += "<div class=\"decision\"><span class=\"label\">Decision</span> <span class=\"box\"></span> Go <span class=\"box\"></span> No-go"
+        + " <span class=\"field\"><span class=\"label\">Decided by (name)</span><span class=\"blank w-name\"></span></span></div>"
+    }
     row(number: "\(gate.number)", cell: cell, owners: gate.deciders, node: gate.node, rowClass: "gate")
   }
 
   mutating func row(number: String, cell: String, owners: Owners?, node: Int, rowClass: String) {
     let ownerText = owners.map(ownersPhrase) ?? "<span class=\"missing\">no owner</span>"
     let plannedCell = timed ? "<td class=\"planned\">\(planned(node))</td>" : ""
+    if let run {
+      let done = run.actual(node).map { html(run.shown($0)) } ?? ""
+      line("<tr class=\"\(rowClass)\"><td class=\"number\">\(number)</td><td>\(cell)</td><td>\(ownerText)</td>\(plannedCell)"
+        + "<td class=\"write filled\">\(done)</td><td class=\"initials\">\(signatures(run, node))</td></tr>")
+      return
+    }
     line("<tr class=\"\(rowClass)\"><td class=\"number\">\(number)</td><td>\(cell)</td><td>\(ownerText)</td>\(plannedCell)"
       + "<td class=\"write\"></td><td class=\"write\"></td><td class=\"initials\">\(initialBoxes(owners))</td></tr>")
   }
@@ -312,37 +355,49 @@ private struct HTMLPage {
     return owners.roles.map { "<span class=\"initial\"><span class=\"label\">" + html(graph.roles[$0].name) + "</span></span>" }.joined()
   }
 
-  func criterion(_ criterion: GateCriterion) -> String {
-    var text = "<div class=\"criterion\"><span class=\"box\"></span> "
-    if criterion.metric != nil {
+  func criterion(_ criterion: GateCriterion) -> String { self.criterion(criterion, observed: [], checked: false) }
+
+  /// A criterion with its box and, for a measure, the observed value's blank (filled in from a
+  /// run's decision when there is one).
+  func criterion(_ criterion: GateCriterion, observed: [JournalValue], checked: Bool) -> String {
+    var text = "<div class=\"criterion\">" + box(checked) + " "
+    if let metric = criterion.metric {
       let shown = criterion.label.map { $0 + criterion.text.dropFirst(criterion.metric?.count ?? 0) } ?? criterion.text
-      text += html(shown) + " <span class=\"field\"><span class=\"label\">Observed</span><span class=\"blank w-value\"></span></span>"
+      let value = observed.first { $0.name == metric }.map { html($0.value) } ?? ""
+      text += html(shown) + " <span class=\"field\"><span class=\"label\">Observed</span><span class=\"blank w-value" + (value.isEmpty ? "" : " filled") + "\">" + value + "</span></span>"
     } else {
       text += html(criterion.text)
     }
     return text + "</div>"
   }
 
-  func record(_ record: Record) -> String {
+  /// A record's labelled blank, with the value recorded in a run written into it.
+  func record(_ record: Record, value: String? = nil, ifYes answer: String? = nil) -> String {
     let label = { (fallback: String) in html(record.label ?? fallback) }
     switch record.kind {
     case .yesNo:
-      var text = "<span class=\"field\"><span class=\"label\">" + label("Yes or no") + "</span> <span class=\"box\"></span> Yes <span class=\"box\"></span> No</span>"
+      var text = "<span class=\"field\"><span class=\"label\">" + label("Yes or no") + "</span> " + box(value == "yes") + " Yes " + box(value == "no") + " No</span>"
       if let ifYes = record.ifYes {
-        text += "<span class=\"field wide\"><span class=\"label\">If yes: " + html(ifYes) + "</span><span class=\"blank w-text\"></span></span>"
+        text += "<span class=\"field wide\"><span class=\"label\">If yes: " + html(ifYes) + "</span><span class=\"blank w-text" + (answer == nil ? "" : " filled") + "\">" + html(answer ?? "") + "</span></span>"
       }
       return text
-    case .date: return field(label("Date"), width: "w-date")
-    case .time: return field(label("Time"), width: "w-time")
-    case .datetime: return field(label("Date and time"), width: "w-datetime")
-    case .number: return field(label("Number"), width: "w-value")
-    case .initials: return field(label("Initials"), width: "w-initials")
-    case .text: return "<span class=\"field wide\"><span class=\"label\">" + label("Notes") + "</span><span class=\"blank w-text\"></span></span>"
+    case .date: return field(label("Date"), width: "w-date", value: value)
+    case .time: return field(label("Time"), width: "w-time", value: value)
+    case .datetime: return field(label("Date and time"), width: "w-datetime", value: value)
+    case .number: return field(label("Number"), width: "w-value", value: value)
+    case .initials: return field(label("Initials"), width: "w-initials", value: value)
+    case .text:
+      return "<span class=\"field wide\"><span class=\"label\">" + label("Notes") + "</span><span class=\"blank w-text" + (value == nil ? "" : " filled") + "\">" + html(value ?? "") + "</span></span>"
     }
   }
 
-  func field(_ label: String, width: String) -> String {
-    "<span class=\"field\"><span class=\"label\">" + label + "</span><span class=\"blank " + width + "\"></span></span>"
+  func field(_ label: String, width: String, value: String? = nil) -> String {
+    "<span class=\"field\"><span class=\"label\">" + label + "</span><span class=\"blank " + width + (value == nil ? "" : " filled") + "\">" + html(value ?? "") + "</span></span>"
+  }
+
+  /// A check box, ticked or empty.
+  func box(_ ticked: Bool) -> String {
+    ticked ? "<span class=\"box ticked\">✕</span>" : "<span class=\"box\"></span>"
   }
 
   func reference(_ node: Int) -> String {
@@ -368,10 +423,70 @@ private struct HTMLPage {
       let signoff = graph.signoffs[index]
       let title = html(signoff.title) + (signoff.optional ? " <span class=\"note\">(if applicable)</span>" : "")
       let role = signoff.role.map { html(graph.roles[$0].name) } ?? ""
-      line("<tr><th scope=\"row\">\(title)</th><td>\(role)</td><td class=\"write\"></td><td class=\"write\"></td><td class=\"write\"></td></tr>")
+      if let run, let signature = run.state.signoffSignatures[index] {
+        line("<tr><th scope=\"row\">\(title)</th><td>\(role)</td><td class=\"write filled\">" + html(signature.entry.actor) + "</td><td class=\"write filled\">Signed in the journal, entry \(signature.entry.sequence) ("
+          + (signature.entry.meaning?.rawValue ?? "approved") + ")<br><code>" + signature.entry.hash.prefix(16) + "…</code></td><td class=\"write filled\">" + html(run.shown(signature.entry.at)) + "</td></tr>")
+      } else if let run {
+        line("<tr><th scope=\"row\">\(title)</th><td>\(role)</td><td class=\"write\"></td><td class=\"write open\">" + html(RunReport.openText(run, signoff.node)) + "</td><td class=\"write\"></td></tr>")
+      } else {
+        line("<tr><th scope=\"row\">\(title)</th><td>\(role)</td><td class=\"write\"></td><td class=\"write\"></td><td class=\"write\"></td></tr>")
+      }
     }
     line("</tbody></table>")
     line("</section>")
+  }
+
+  // MARK: - A run's record
+
+  /// The run's facts under the title: what the report is of, and how the run went.
+  mutating func runRecord(_ run: RunContext) {
+    let state = run.state
+    var rows: [(String, String)] = []
+    rows.append(("Run", html(RunStatusText.headline(state)) + (state.endedAt.map { ", " + html(run.shown($0)) } ?? "")))
+    if let start = state.start { rows.append(("Started", html(run.shown(start.at)) + " by " + html(start.actor))) }
+    if let anchor = state.anchor {
+      rows.append((html(graph.anchorName ?? "T"), html(Clock(anchor).full(0)) + (state.anchorRecorded ? " (recorded as reached)" : " (planned)")))
+    }
+    if let drift = run.drift { rows.append(("Against the plan", html(run.driftText(drift.seconds)))) }
+    rows.append(("Deviations", state.deviations.isEmpty ? "none" : "\(state.deviations.count), listed at the end"))
+    rows.append(("Journal", html(run.journalName) + ", \(entriesText(run.entryCount)); final hash <code>" + run.finalHash + "</code>"))
+    rows.append(("Times", "shown in " + html(run.zone)))
+    line("<table class=\"record\"><tbody>")
+    for (label, value) in rows { line("<tr><th scope=\"row\">" + label + "</th><td>" + value + "</td></tr>") }
+    line("</tbody></table>")
+  }
+
+  /// Each signature on a node: role, printed name, meaning and time; or what is still open.
+  func signatures(_ run: RunContext, _ node: Int) -> String {
+    if let skip = run.state.skips[node] {
+      return "<span class=\"initial filled\"><span class=\"label\">Skipped</span>" + html(skip.actor) + "<br>" + html(run.shown(skip.at)) + "</span>"
+    }
+    var text = run.signed(node).map { signature -> String in
+      let what = signature.entry.decision.map { $0 == .go ? "go" : "no-go" } ?? signature.entry.meaning?.rawValue ?? ""
+      return "<span class=\"initial filled\"><span class=\"label\">" + html(run.state.roleName(signature.role)) + " · " + what + "</span>"
+        + html(signature.entry.actor) + "<br>" + html(run.shown(signature.entry.at))
+        + (signature.entry.note.map { "<br><span class=\"note\">" + html($0) + "</span>" } ?? "") + "</span>"
+    }.joined()
+    if !run.state.isDone(node) { text += "<span class=\"initial open\">" + html(RunReport.openText(run, node)) + "</span>" }
+    return text
+  }
+
+  /// Decisions, deviations and notes, after the checklist.
+  mutating func runEvents(_ run: RunContext) {
+    let state = run.state
+    if !state.deviations.isEmpty {
+      line("<section id=\"deviations\"><h2>Deviations</h2><ol>")
+      for entry in state.deviations { line("<li>" + html(RunStatusText.deviationText(run, entry)) + "</li>") }
+      line("</ol></section>")
+    }
+    let notes = state.entries.filter { $0.action == .note || ($0.note != nil && $0.action != .sign) }
+    if !notes.isEmpty {
+      line("<section id=\"notes\"><h2>Notes</h2><ol>")
+      for entry in notes {
+        line("<li>Entry \(entry.sequence), " + html(run.shown(entry.at)) + ", " + html(entry.actor) + ": " + html(entry.note ?? "") + "</li>")
+      }
+      line("</ol></section>")
+    }
   }
 
   mutating func contactTable(heading: String, rows: [(label: String, details: ContactDetails)]) {
@@ -440,7 +555,13 @@ private struct HTMLPage {
     tr { break-inside: avoid; page-break-inside: avoid; }
     table.steps td { height: 11mm; }
     col.c-number { width: 7mm; } col.c-owner { width: 26mm; } col.c-planned { width: 22mm; }
-    col.c-time { width: 17mm; } col.c-initials { width: 26mm; }
+    col.c-time { width: 17mm; } col.c-initials { width: 26mm; } col.c-signed { width: 40mm; }
+    .filled { font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: 8.5pt; }
+    .blank.filled { height: auto; min-height: 5mm; padding: 0 2pt; }
+    .initial.filled { min-height: 0; }
+    .initial.open, td.open { color: #555; font-style: italic; font-size: 8.5pt; border-style: dashed; }
+    .box.ticked { text-align: center; line-height: 3.4mm; font-size: 8pt; font-weight: bold; }
+    table.record { width: auto; margin: .5rem 0; } table.record th { text-align: left; padding-right: 8pt; }
     td.number { font-weight: bold; text-align: right; }
     td.planned { font-size: 8.5pt; }
     tr.gate td { background: #f3f3f3; }

@@ -204,7 +204,11 @@ public struct Clock: Sendable {
 
   /// The local time `minutes` from the anchor.
   public func local(_ minutes: Int) -> LocalTime {
-    let instant = anchor.seconds + minutes * 60
+    local(instant: anchor.seconds + minutes * 60)
+  }
+
+  /// The local time at an instant (seconds since 1970 UTC).
+  public func local(instant: Int) -> LocalTime {
     let offset = zone?.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(instant))) ?? fixedOffset
     let localSeconds = instant + offset
     let days = floorDiv(localSeconds, 86_400)
@@ -213,6 +217,15 @@ public struct Clock: Sendable {
     return LocalTime(
       year: year, month: month, day: day, hour: secondOfDay / 3600, minute: secondOfDay % 3600 / 60,
       weekday: ((days % 7) + 11) % 7, dayNumber: days, offset: offset)
+  }
+
+  /// "Sat 5 Dec 22:03", an instant (seconds since 1970 UTC) on the wall clock, with the year
+  /// when it is not the anchor's.
+  public func dayAndTime(instant: Int) -> String {
+    let value = local(instant: instant)
+    var text = "\(weekdayNames[value.weekday]) \(value.day) \(monthAbbreviations[value.month - 1])"
+    if value.year != anchorYear { text += " \(value.year)" }
+    return text + " \(twoDigits(value.hour)):\(twoDigits(value.minute))"
   }
 
   /// "22:00".
@@ -294,6 +307,51 @@ public struct LocalTime: Sendable, Equatable {
   public var dayNumber: Int
   /// Seconds east of UTC.
   public var offset: Int
+}
+
+// MARK: - UTC timestamps
+
+/// "2026-12-05T21:00:00Z": an instant (seconds since 1970) in UTC, as journals store it.
+public func utcTimestamp(_ seconds: Int) -> String {
+  let days = floorDiv(seconds, 86_400)
+  let (year, month, day) = civilFromDays(days)
+  let second = seconds - days * 86_400
+  let yearText = String(repeating: "0", count: max(0, 4 - String(year).count)) + String(year)
+  return "\(yearText)-\(twoDigits(month))-\(twoDigits(day))T\(twoDigits(second / 3600)):\(twoDigits(second % 3600 / 60)):\(twoDigits(second % 60))Z"
+}
+
+/// Reads exactly the form `utcTimestamp` writes; nil for anything else.
+public func parseUTCTimestamp(_ text: String) -> Int? {
+  let bytes = Array(text.utf8)
+  guard bytes.count == 20, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"), bytes[10] == UInt8(ascii: "T"),
+    bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"), bytes[19] == UInt8(ascii: "Z")
+  else { return nil }
+  func field(_ from: Int, _ count: Int) -> Int? {
+    var value = 0
+    for byte in bytes[from..<from + count] {
+      guard (0x30...0x39).contains(byte) else { return nil }
+      value = value * 10 + Int(byte - 0x30)
+    }
+    return value
+  }
+  guard let year = field(0, 4), let month = field(5, 2), let day = field(8, 2), let hour = field(11, 2),
+    let minute = field(14, 2), let second = field(17, 2), (1...12).contains(month),
+    (1...daysIn(month: month, year: year)).contains(day), hour < 24, minute < 60, second < 60
+  else { return nil }
+  return daysFromCivil(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second
+}
+
+extension AnchorTime {
+  /// The anchor at an instant, shown in a zone (an IANA name, `UTC` or an offset such as
+  /// `+01:00`): what `run anchor now` records.
+  public init(instant: Int, zone: String) {
+    let clock = Clock(AnchorTime(seconds: instant, zone: zone, written: ""))
+    let value = clock.local(instant: instant)
+    let second = instant - floorDiv(instant, 60) * 60
+    let written = "\(value.year)-\(twoDigits(value.month))-\(twoDigits(value.day))T\(twoDigits(value.hour)):\(twoDigits(value.minute)):\(twoDigits(second))\(offsetString(value.offset))"
+      + (zone.hasPrefix("+") || zone.hasPrefix("-") || zone == "UTC" ? "" : " " + zone)
+    self.init(seconds: instant, zone: zone, written: written)
+  }
 }
 
 // MARK: - Calendar arithmetic

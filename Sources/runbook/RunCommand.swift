@@ -1,0 +1,414 @@
+// `runbook run …`: a run of a runbook on the day. Each command finds the journal, locks it, reads
+// and checks it, compiles the runbook it follows (refusing one whose source changed since the
+// start, until the change is acknowledged), replays the entries through the library's state
+// machine, and then either shows the run (status, report, verify) or appends one entry that the
+// state machine accepted. A refusal prints what is missing and who can do it, records nothing,
+// and exits 1.
+import Foundation
+import RunbookKit
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+struct RunCommand {
+  let options: RunOptions
+
+  func run() -> ExitStatus {
+    switch options.action {
+    case .start: return start()
+    case .verify: return verify()
+    case .status, .report: return show()
+    case .anchor, .sign, .decide, .deviate, .note: return record()
+    }
+  }
+
+  // MARK: - Start
+
+  private func start() -> ExitStatus {
+    let runbookPath = options.operands[0]
+    guard let loaded = loadRunbook(runbookPath) else { return .inputErrors }
+    let journalPath = options.journal ?? environmentJournal ?? beside(runbookPath)
+    let opened: Result<JournalFile, FileProblem>
+    let isNew = fileKind(journalPath) == nil
+    opened = isNew ? JournalFile.create(journalPath) : JournalFile.open(journalPath, exclusive: true)
+    guard case .success(let file) = opened else { return ioFailure(opened) }
+    guard case .success(let bytes) = file.readAll() else { return ioFailure(file.readAll()) }
+    var previous = journalGenesis
+    var sequence = 1
+    var lastRecorded = Int.min
+    if !bytes.isEmpty {
+      let reading = readJournal(bytes)
+      if let problem = reading.problem { return refuse(journalPath, "the journal is damaged: \(problem.message)", help: ["run `runbook run verify --journal \(journalPath)` to see it; nothing is appended to a damaged journal"]) }
+      guard options.restart else {
+        let run = RunState.currentRun(reading.entries)
+        return refuse(journalPath, "the journal already holds a run, started \(utcTimestamp(run.first?.at ?? 0)) by \(run.first?.actor ?? "")",
+          help: ["continue it (`runbook run status`), or begin again with `runbook run start \(runbookPath) --restart --reason TEXT` (the earlier run stays in the journal)"])
+      }
+      previous = reading.finalHash
+      sequence = reading.entries.count + 1
+      lastRecorded = reading.entries.last?.recorded ?? Int.min
+    } else if options.restart {
+      return refuse(journalPath, "there is no run to restart", help: ["leave out --restart"])
+    }
+    let now = max(clockNow(), lastRecorded)
+    var entry = JournalEntry(sequence: sequence, recorded: now, at: now, action: .start, actor: options.actor ?? loginName(), previous: previous)
+    entry.runbook = RunbookIdentity(
+      path: recordedPath(runbookPath, journal: journalPath), title: loaded.graph.title, version: loaded.graph.version,
+      sha256: sha256Hex(loaded.source.bytes))
+    entry.anchor = (options.anchorAt ?? loaded.graph.anchorTime)?.written
+    entry.reason = options.reason
+    entry.note = options.note
+    if let at = options.at {
+      guard let instant = parseWhen(at, zone: displayZone(nil), now: now) else { return badTime(at) }
+      entry.at = instant
+    }
+    var state = RunState(graph: graphWithAnchor(loaded.graph))
+    do throws(RunRefusal) { try state.apply(entry) } catch { return refuse(journalPath, error.message, help: error.help) }
+    if let problem = file.append(entry.encode()) {
+      Output.error("\(visible(problem.path)): error: \(problem.message)\n")
+      return .usageOrIO
+    }
+    Output.standard("recorded entry \(entry.sequence) in \(journalPath): run of \"\(visible(loaded.graph.title))\" started by \(visible(entry.actor))\n")
+    Output.standard(RunStatusText.next(state, zone: displayZone(state.anchor)))
+    return .success
+  }
+
+  // MARK: - Recording
+
+  private func record() -> ExitStatus {
+    guard let journalPath = findJournal() else { return .usageOrIO }
+    let opened = JournalFile.open(journalPath, exclusive: true)
+    guard case .success(let file) = opened else { return ioFailure(opened) }
+    guard case .success(let bytes) = file.readAll() else { return ioFailure(file.readAll()) }
+    let reading = readJournal(bytes)
+    if let problem = reading.problem {
+      return refuse(journalPath, "the journal is damaged: \(problem.message)", help: ["nothing is appended to a damaged journal; `runbook run verify` shows the damage"])
+    }
+    let run = RunState.currentRun(reading.entries)
+    guard let startEntry = run.first, let recorded = startEntry.runbook else { return refuse(journalPath, "the journal does not start a run", help: []) }
+    let runbookPath = resolvedRunbookPath(recorded.path, journal: journalPath)
+    guard let loaded = loadRunbook(runbookPath) else { return .inputErrors }
+    let sourceHash = sha256Hex(loaded.source.bytes)
+    var state: RunState
+    switch RunState.replay(run, graph: loaded.graph) {
+    case .success(let replayed): state = replayed
+    case .failure(let failure):
+      return refuse(journalPath, "entry \(failure.entry.sequence) does not fit the runbook as it is now: \(failure.refusal.message)",
+        help: ["the journal belongs to another version of \(runbookPath); restore that version, or restart the run"])
+    }
+    let changed = state.runbook?.sha256 != sourceHash
+    let acknowledging = options.action == .deviate && options.deviation == .runbookChanged
+    if changed && !acknowledging {
+      return refuse(journalPath, "\(runbookPath) changed since the run started (SHA-256 \(String((state.runbook?.sha256 ?? "").prefix(12)))… then, \(sourceHash.prefix(12))… now)",
+        help: ["check the change; then either restart the run (`runbook run start \(runbookPath) --restart --reason TEXT`) or go on with it recorded as a deviation: `runbook run deviate --runbook-changed --as ROLE --by NAME --reason TEXT`"])
+    }
+    if acknowledging && !changed {
+      return refuse(journalPath, "\(runbookPath) has not changed since the run started", help: ["there is nothing to acknowledge"])
+    }
+    let last = reading.entries.last
+    let now = max(clockNow(), last?.recorded ?? Int.min)
+    var entry = JournalEntry(
+      sequence: reading.entries.count + 1, recorded: now, at: now, action: journalAction, actor: options.actor ?? loginName(),
+      previous: reading.finalHash)
+    entry.role = options.role
+    entry.note = options.note
+    entry.reason = options.reason
+    entry.values = options.values
+    entry.meaning = options.meaning
+    if let at = options.at {
+      guard let instant = parseWhen(at, zone: displayZone(state.anchor), now: now) else { return badTime(at) }
+      guard instant <= now else { return refuse(journalPath, "--at \(at) is in the future", help: ["record things when they have happened"]) }
+      entry.at = instant
+    }
+    switch options.action {
+    case .anchor:
+      let text = options.operands[0]
+      if text == "now" {
+        entry.anchor = AnchorTime(instant: entry.at, zone: displayZone(state.anchor)).written
+      } else {
+        switch AnchorTime.parse(text) {
+        case .success(let time): entry.anchor = time.written
+        case .failure:
+          guard let instant = parseWhen(text, zone: displayZone(state.anchor), now: now) else { return badTime(text) }
+          entry.anchor = AnchorTime(instant: instant, zone: displayZone(state.anchor)).written
+        }
+      }
+    case .sign:
+      entry.target = options.operands[0]
+      if entry.meaning == nil { entry.meaning = defaultMeaning(entry.target ?? "", state: state) }
+    case .decide:
+      entry.target = options.operands[0]
+      entry.decision = Decision(rawValue: options.operands[1].replacingOccurrences(of: "-", with: "_"))
+      if options.againstCriteria { entry.deviation = .criteria }
+    case .deviate:
+      entry.deviation = options.deviation
+      if options.deviation == .runbookChanged {
+        entry.runbook = RunbookIdentity(path: recorded.path, title: loaded.graph.title, version: loaded.graph.version, sha256: sourceHash)
+      } else {
+        entry.target = options.operands[0]
+      }
+    case .note:
+      entry.note = options.operands[0]
+    default: break
+    }
+    do throws(RunRefusal) { try state.apply(entry) } catch { return refuse(journalPath, error.message, help: error.help) }
+    if let problem = file.append(entry.encode()) {
+      Output.error("\(visible(problem.path)): error: \(problem.message)\n")
+      return .usageOrIO
+    }
+    Output.standard(RunStatusText.confirmation(entry, state: state, zone: displayZone(state.anchor)))
+    Output.standard(RunStatusText.next(state, zone: displayZone(state.anchor)))
+    return .success
+  }
+
+  private var journalAction: JournalAction {
+    switch options.action {
+    case .anchor: .anchor
+    case .sign: .sign
+    case .decide: .decide
+    case .deviate: .deviate
+    default: .note
+    }
+  }
+
+  /// Performed, or verified for a step that verifies another, or approved for a sign-off.
+  private func defaultMeaning(_ target: String, state: RunState) -> SignatureMeaning {
+    guard let node = state.node(named: target) else { return .performed }
+    switch state.graph.nodes[node] {
+    case .step(let index): return state.graph.steps[index].verifies == nil ? .performed : .verified
+    case .signoff: return .approved
+    default: return .performed
+    }
+  }
+
+  // MARK: - Showing
+
+  private func show() -> ExitStatus {
+    guard let journalPath = findJournal() else { return .usageOrIO }
+    let opened = JournalFile.open(journalPath, exclusive: false)
+    guard case .success(let file) = opened else { return ioFailure(opened) }
+    guard case .success(let bytes) = file.readAll() else { return ioFailure(file.readAll()) }
+    let reading = readJournal(bytes)
+    guard !reading.entries.isEmpty else {
+      return refuse(journalPath, "the journal holds no run: \(reading.problem?.message ?? "")", help: ["`runbook run verify` says more"])
+    }
+    let run = RunState.currentRun(reading.entries)
+    guard let recorded = run.first?.runbook else { return refuse(journalPath, "the journal does not start a run", help: []) }
+    let runbookPath = resolvedRunbookPath(recorded.path, journal: journalPath)
+    guard let loaded = loadRunbook(runbookPath) else { return .inputErrors }
+    let state: RunState
+    switch RunState.replay(run, graph: loaded.graph) {
+    case .success(let replayed): state = replayed
+    case .failure(let failure):
+      return refuse(journalPath, "entry \(failure.entry.sequence) does not fit the runbook as it is now: \(failure.refusal.message)",
+        help: ["`runbook run verify` checks the journal against the runbook"])
+    }
+    let sourceHash = sha256Hex(loaded.source.bytes)
+    let context = RunContext(
+      state: state, schedule: Schedule.compute(loaded.graph), journalName: (journalPath as NSString).lastPathComponent,
+      finalHash: reading.finalHash, entryCount: reading.entries.count, problem: reading.problem,
+      sourceChanged: state.runbook?.sha256 != sourceHash, now: max(clockNow(), reading.entries.last?.recorded ?? 0),
+      zone: displayZone(state.anchor))
+    if options.action == .status {
+      Output.standard(RunStatusText.render(context))
+      if let problem = reading.problem { Output.error("\(visible(journalPath)): error: \(problem.message)\n") }
+      return reading.problem == nil ? .success : .inputErrors
+    }
+    if let problem = reading.problem {
+      return refuse(journalPath, "the journal is damaged, so no report is made: \(problem.message)", help: ["`runbook run verify` shows the damage"])
+    }
+    let output: [UInt8]
+    switch options.target ?? .markdown {
+    case .markdown: output = Array(RunReport.markdown(context).utf8)
+    case .json: output = RunReport.json(context)
+    case .html:
+      let plan = Plan(graph: state.graph, diagnostics: loaded.diagnostics)
+      output = Array(HTMLBackend.render(plan, sourceName: (runbookPath as NSString).lastPathComponent, sourceBytes: loaded.source.bytes, run: context).utf8)
+    }
+    guard let path = options.outputPath, path != "-" else {
+      FileHandle.standardOutput.write(Data(output))
+      return .success
+    }
+    if let journal = fileIdentity(journalPath), let target = fileIdentity(path), journal == target {
+      Output.error("\(visible(path)): error: this is the journal itself; refusing to write the report over it\n")
+      return .usageOrIO
+    }
+    switch writeFile(output, to: path) {
+    case .success: return .success
+    case .failure(let problem):
+      Output.error("\(visible(problem.path)): error: \(problem.message)\n")
+      return .usageOrIO
+    }
+  }
+
+  // MARK: - Verify
+
+  private func verify() -> ExitStatus {
+    var runbookOverride: String?
+    var journalPath: String
+    if let operand = options.operands.first {
+      if operand.hasSuffix(".runbook") {
+        runbookOverride = operand
+        journalPath = options.journal ?? beside(operand)
+      } else {
+        journalPath = operand
+      }
+    } else {
+      guard let found = findJournal() else { return .usageOrIO }
+      journalPath = found
+    }
+    let opened = JournalFile.open(journalPath, exclusive: false)
+    guard case .success(let file) = opened else { return ioFailure(opened) }
+    guard case .success(let bytes) = file.readAll() else { return ioFailure(file.readAll()) }
+    let reading = readJournal(bytes)
+    let name = visible(journalPath)
+    if let problem = reading.problem {
+      Output.error("\(name): error: \(problem.message)\n")
+      Output.error("  help: the \(entriesText(reading.entries.count)) before it are intact (last hash \(reading.finalHash)); keep the file as it is for review\n")
+      return .inputErrors
+    }
+    let run = RunState.currentRun(reading.entries)
+    guard let recorded = run.first?.runbook else {
+      Output.error("\(name): error: the journal does not start a run\n")
+      return .inputErrors
+    }
+    let runbookPath = runbookOverride ?? resolvedRunbookPath(recorded.path, journal: journalPath)
+    guard let loaded = loadRunbook(runbookPath) else { return .inputErrors }
+    let sourceHash = sha256Hex(loaded.source.bytes)
+    switch RunState.replay(run, graph: loaded.graph) {
+    case .failure(let failure):
+      Output.error("\(name): error: entry \(failure.entry.sequence) breaks the rules of \(visible(runbookPath)): \(visible(failure.refusal.message))\n")
+      Output.error("  help: this tool never records such an entry; the journal was written by hand or belongs to another runbook\n")
+      return .inputErrors
+    case .success(let state):
+      if state.runbook?.sha256 != sourceHash {
+        Output.error("\(name): error: \(visible(runbookPath)) is not the runbook the run follows (SHA-256 \(sourceHash.prefix(12))…, the journal has \((state.runbook?.sha256 ?? "").prefix(12))…)\n")
+        Output.error("  help: verify against the runbook as it was: `runbook run verify FILE.runbook --journal \(name)`\n")
+        return .inputErrors
+      }
+      let runs = reading.entries.filter { $0.action == .start }.count
+      var summary = "\(name): ok: \(entriesText(reading.entries.count))"
+      if runs > 1 { summary += " in \(runs) runs" }
+      summary += ", hash chain intact, every entry follows the rules of \(visible(runbookPath))"
+      summary += state.ending.map { "; run finished: " + state.endingText($0) } ?? "; run in progress"
+      Output.standard(summary + "\nfinal hash \(reading.finalHash)\n")
+      return .success
+    }
+  }
+
+  // MARK: - Helpers
+
+  private var environmentJournal: String? {
+    ProcessInfo.processInfo.environment["RUNBOOK_JOURNAL"].flatMap { $0.isEmpty ? nil : $0 }
+  }
+
+  /// The journal: --journal, RUNBOOK_JOURNAL, or the only `*.journal` in the current folder.
+  private func findJournal() -> String? {
+    if let path = options.journal ?? environmentJournal { return path }
+    let names = ((try? FileManager.default.contentsOfDirectory(atPath: ".")) ?? []).filter { $0.hasSuffix(".journal") }.sorted()
+    if names.count == 1 { return names[0] }
+    Output.error(names.isEmpty
+      ? "runbook: error: no journal here; name it with --journal J, or begin a run with `runbook run start FILE`\n"
+      : "runbook: error: more than one journal here (\(names.map(visible).joined(separator: ", "))); choose one with --journal J\n")
+    return nil
+  }
+
+  /// `upgrade.runbook` → `upgrade.journal`, beside it.
+  private func beside(_ runbookPath: String) -> String {
+    (runbookPath.hasSuffix(".runbook") ? String(runbookPath.dropLast(8)) : runbookPath) + ".journal"
+  }
+
+  /// The runbook's path as the journal records it: its name when it is beside the journal,
+  /// otherwise its absolute path.
+  private func recordedPath(_ runbook: String, journal: String) -> String {
+    let runbookFolder = folderOf(absolute(runbook))
+    let journalFolder = folderOf(absolute(journal))
+    if runbookFolder == journalFolder { return (runbook as NSString).lastPathComponent }
+    return absolute(runbook)
+  }
+
+  private func resolvedRunbookPath(_ recorded: String, journal: String) -> String {
+    if recorded.hasPrefix("/") { return recorded }
+    let folder = folderOf(journal)
+    return folder.isEmpty ? recorded : folder + "/" + recorded
+  }
+
+  private func folderOf(_ path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return "" }
+    return slash == path.startIndex ? "/" : String(path[..<slash])
+  }
+
+  private func absolute(_ path: String) -> String {
+    let full = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    return (full as NSString).standardizingPath
+  }
+
+  private func loadRunbook(_ path: String) -> (source: SourceFile, graph: RunbookGraph, diagnostics: [Diagnostic])? {
+    guard let source = readSingleInput(path) else { return nil }
+    let compilation = Compiler.compile(source)
+    let renderer = DiagnosticRenderer(color: Output.useColor(STDERR_FILENO))
+    if compilation.hasErrors {
+      Output.error(compilation.diagnostics.filter { $0.severity == .error }.map { renderer.render($0, in: source) }.joined())
+      Output.error("\(visible(path)): a runbook with errors cannot be run; fix them first (`runbook check \(visible(path))`)\n")
+      return nil
+    }
+    guard let graph = compilation.graph else { return nil }
+    return (source, graph, compilation.diagnostics)
+  }
+
+  private func graphWithAnchor(_ graph: RunbookGraph) -> RunbookGraph {
+    var dated = graph
+    if let time = options.anchorAt { dated.anchorTime = time }
+    return dated
+  }
+
+  /// Now, from RUNBOOK_NOW (for tests) or the system clock, in seconds since 1970 UTC.
+  private func clockNow() -> Int {
+    if let text = ProcessInfo.processInfo.environment["RUNBOOK_NOW"], !text.isEmpty {
+      if let seconds = parseUTCTimestamp(text) { return seconds }
+      if case .success(let time) = AnchorTime.parse(text) { return time.seconds }
+    }
+    return Int(time(nil))
+  }
+
+  /// The zone times are shown in: T's, or this machine's.
+  private func displayZone(_ anchor: AnchorTime?) -> String {
+    if let anchor { return anchor.zone }
+    let identifier = TimeZone.current.identifier
+    return identifier.contains("/") ? identifier : "UTC"
+  }
+
+  private func loginName() -> String {
+    if let name = ProcessInfo.processInfo.environment["USER"], !name.isEmpty { return name }
+    return "unknown"
+  }
+
+  private func badTime(_ text: String) -> ExitStatus {
+    Output.error("runbook: error: `\(visible(text))` is not a time\n  help: write '2026-12-05 22:15 Europe/Berlin', '2026-12-05T22:15+01:00' or '22:15' (today)\n")
+    return .usageOrIO
+  }
+
+  private func refuse(_ journal: String, _ message: String, help: [String]) -> ExitStatus {
+    var text = "\(visible(journal)): refused: \(visible(message))\n"
+    for line in help { text += "  help: \(visible(line))\n" }
+    Output.error(text + "  nothing was recorded\n")
+    return .inputErrors
+  }
+
+  private func ioFailure<T>(_ result: Result<T, FileProblem>) -> ExitStatus {
+    if case .failure(let problem) = result { Output.error("\(visible(problem.path)): error: \(problem.message)\n") }
+    return .usageOrIO
+  }
+}
+
+/// Reads a time given on the command line: a full date, time and zone; a date and time in
+/// `zone`; or a time of day, today in `zone`.
+func parseWhen(_ text: String, zone: String, now: Int) -> Int? {
+  if text == "now" { return now }
+  if case .success(let time) = AnchorTime.parse(text) { return time.seconds }
+  if case .success(let time) = AnchorTime.parse(text + " " + zone) { return time.seconds }
+  let today = String(AnchorTime(instant: now, zone: zone).written.prefix(10))
+  if case .success(let time) = AnchorTime.parse(today + " " + text + " " + zone) { return time.seconds }
+  return nil
+}
