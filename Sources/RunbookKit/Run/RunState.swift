@@ -604,10 +604,13 @@ public struct RunState: Sendable {
   private func checkDependencies(_ node: Int, entry: JournalEntry) throws(RunRefusal) {
     guard unmet[node] > 0 else { return }
     if permits[node, default: []].contains(where: { $0.deviation == .outOfOrder }) { return }
-    let waiting = blockers(of: node)
-    if graph.rollback(containing: node) != nil && waiting.isEmpty {
-      throw RunRefusal("\(describe(node)) belongs to a rollback, which runs only after a no-go", help: "no gate has decided no-go")
+    if let rollback = graph.rollback(containing: node), !reached[graph.stages[rollback].startNode] {
+      let gates = graph.gates(entering: rollback).map { "gate \($0.number) `\($0.id)`" }
+      throw RunRefusal(
+        "\(describe(node)) belongs to the rollback `\(graph.stages[rollback].key)`, which runs only after a no-go at " + listPhrase(gates, conjunction: "or"),
+        help: "nothing has been decided no-go; carry on with the normal flow (`runbook run status`)")
     }
+    let waiting = blockers(of: node)
     let list = waiting.map { describe($0) + owingText($0) }
     throw RunRefusal(
       "\(describe(node)) cannot be done yet: it waits for " + (list.isEmpty ? "work that is not done" : list.joined(separator: "; ")),
