@@ -92,6 +92,15 @@ final class JournalFile {
     }
   }
 
+  /// Cuts the journal back to `length` bytes and flushes: used only to remove a torn last line
+  /// once its bytes are saved elsewhere.
+  func truncate(to length: Int) -> FileProblem? {
+    guard ftruncate(descriptor, off_t(length)) == 0, fsync(descriptor) == 0 else {
+      return FileProblem(path: path, message: "cannot cut off the torn line: \(reason(errno))")
+    }
+    return nil
+  }
+
   /// Appends one whole line with a single write and flushes it to disk. A short write (a full
   /// disk) is reported: the line is then torn, and `verify` will say so.
   func append(_ line: [UInt8]) -> FileProblem? {

@@ -4,7 +4,7 @@ import RunbookKit
 
 /// What `runbook run` is asked to do.
 enum RunAction: String, CaseIterable {
-  case start, anchor, status, sign, decide, deviate, note, verify, report
+  case start, anchor, status, sign, decide, deviate, note, verify, report, repair
 }
 
 /// Outputs of `runbook run report`.
@@ -57,6 +57,9 @@ let runUsage = """
                           add a remark to the record
     verify [JOURNAL|FILE] check the hash chain, the order, and that the journal matches the
                           runbook; name the first bad entry
+    repair --by NAME --reason TEXT
+                          after a crash cut the last line short: move the torn bytes to a
+                          file beside the journal and record that, so the run can go on
     report --to markdown|html|json [-o OUT]
                           the filled-in checklist, with deviations, decisions and final hash
 
@@ -164,6 +167,9 @@ private func checkShape(_ options: RunOptions) throws(UsageError) {
     }
   case .note:
     guard count == 1 else { throw UsageError(message: "\(name) needs the TEXT, in quotes", usageText: runUsage) }
+  case .repair:
+    guard count == 0 else { throw UsageError(message: "\(name) takes no operands; choose the journal with --journal", usageText: runUsage) }
+    guard options.actor != nil, options.reason != nil else { throw UsageError(message: "\(name) needs --by NAME and --reason TEXT", usageText: runUsage) }
   case .verify:
     guard count <= 1 else { throw UsageError(message: "\(name) takes at most one JOURNAL or runbook FILE", usageText: runUsage) }
   case .report:

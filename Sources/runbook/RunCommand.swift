@@ -18,6 +18,7 @@ struct RunCommand {
     switch options.action {
     case .start: return start()
     case .verify: return verify()
+    case .repair: return repair()
     case .status, .report: return show()
     case .anchor, .sign, .decide, .deviate, .note: return record()
     }
@@ -240,6 +241,56 @@ struct RunCommand {
       Output.error("\(visible(problem.path)): error: \(problem.message)\n")
       return .usageOrIO
     }
+  }
+
+  // MARK: - Repair
+
+  /// Moves a torn last line into `JOURNAL.torn-N` (created new, flushed), cuts the journal back
+  /// to its last whole entry, and records a `repair` entry naming the saved file, its length and
+  /// its SHA-256. Any other damage is left as it is, for review.
+  private func repair() -> ExitStatus {
+    guard let journalPath = findJournal() else { return .usageOrIO }
+    let opened = JournalFile.open(journalPath, exclusive: true)
+    guard case .success(let file) = opened else { return ioFailure(opened) }
+    guard case .success(let bytes) = file.readAll() else { return ioFailure(file.readAll()) }
+    let reading = readJournal(bytes)
+    guard let problem = reading.problem, problem.kind == .torn, !reading.entries.isEmpty else {
+      let why = reading.problem.map { "the journal's damage is not a torn last line: \($0.message)" } ?? "the journal is not damaged"
+      return refuse(journalPath, why, help: ["only a line cut off by a crash is repaired; other damage stays in the file for review (`runbook run verify`)"])
+    }
+    let keep = bytes.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
+    let torn = Array(bytes[keep...])
+    var savedPath = journalPath + ".torn-\(problem.entry)"
+    var suffix = 1
+    while fileKind(savedPath) != nil {
+      suffix += 1
+      savedPath = journalPath + ".torn-\(problem.entry)-\(suffix)"
+    }
+    if let failure = saveNew(torn, to: savedPath) { return ioFailure(Result<Void, FileProblem>.failure(failure)) }
+    if let failure = file.truncate(to: keep) { return ioFailure(Result<Void, FileProblem>.failure(failure)) }
+    let now = max(clockNow(), reading.entries.last?.recorded ?? Int.min)
+    var entry = JournalEntry(sequence: reading.entries.count + 1, recorded: now, at: now, action: .repair, actor: options.actor ?? loginName(), previous: reading.finalHash)
+    entry.reason = options.reason
+    entry.values = [
+      JournalValue(name: "torn_entry", value: "\(problem.entry)"), JournalValue(name: "torn_bytes", value: "\(torn.count)"),
+      JournalValue(name: "torn_sha256", value: sha256Hex(torn)), JournalValue(name: "saved_as", value: (savedPath as NSString).lastPathComponent),
+    ]
+    if let failure = file.append(entry.encode()) {
+      Output.error("\(visible(failure.path)): error: \(failure.message)\n")
+      return .usageOrIO
+    }
+    Output.standard("recorded entry \(entry.sequence): the torn \(torn.count) bytes of entry \(problem.entry) are in \(visible(savedPath)); the journal goes on\n")
+    return .success
+  }
+
+  /// Writes a new file that must not exist yet, and flushes it.
+  private func saveNew(_ bytes: [UInt8], to path: String) -> FileProblem? {
+    let descriptor = withCPath(path) { open($0, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o444) }
+    guard descriptor >= 0 else { return FileProblem(path: path, message: "cannot save the torn line: \(reason(errno))") }
+    defer { close(descriptor) }
+    let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+    guard written == bytes.count, fsync(descriptor) == 0 else { return FileProblem(path: path, message: "cannot save the torn line: \(reason(errno))") }
+    return nil
   }
 
   // MARK: - Verify

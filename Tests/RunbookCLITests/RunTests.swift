@@ -289,9 +289,20 @@ final class RunTests: XCTestCase {
     let status = try run.run(["status"])
     XCTAssertEqual(status.status, 1)
     try run.refused(["sign", "backup", "--as", "fusion", "--by", "Ana Ruiz"], "the journal is damaged")
-    // An entry forged with correct hashes but against the rules (a client signing a Fusion step).
-    try original.write(to: run.journal)
+    // The torn line is moved out, with a record of it, and the run goes on.
+    let repaired = try run.run(["repair", "--by", "Ana Ruiz", "--reason", "Power cut during the last entry"])
+    XCTAssertEqual(repaired.status, 0, repaired.stderr)
+    let saved = try Data(contentsOf: run.folder.appendingPathComponent("cips-update.journal.torn-\(lines.count)"))
+    XCTAssertEqual(saved, original.prefix(original.count - 40).suffix(lines.last!.utf8.count - 39))
     XCTAssertEqual(try run.run(["verify"]).status, 0)
+    try run.refused(["repair", "--by", "Ana Ruiz", "--reason", "again"], "the journal is not damaged")
+    try run.ok(["sign", "users_notified", "--as", "client", "--by", "Bo Li"], at: "2026-12-05T18:10:00Z")
+    // Damage other than a torn line is not repaired.
+    try original.write(to: run.journal)
+    var changed = lines
+    changed[1] = changed[1].replacingOccurrences(of: "Ana Ruiz", with: "Ana Ruis")
+    try Data((changed.joined(separator: "\n") + "\n").utf8).write(to: run.journal)
+    try run.refused(["repair", "--by", "Ana Ruiz", "--reason", "x"], "is not a torn last line")
   }
 
   // MARK: - Crashes and concurrency

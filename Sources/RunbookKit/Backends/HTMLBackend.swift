@@ -479,12 +479,10 @@ private struct HTMLPage {
       for entry in state.deviations { line("<li>" + html(RunStatusText.deviationText(run, entry)) + "</li>") }
       line("</ol></section>")
     }
-    let notes = state.entries.filter { $0.action == .note || ($0.note != nil && $0.action != .sign) }
+    let notes = RunStatusText.noteEntries(state)
     if !notes.isEmpty {
       line("<section id=\"notes\"><h2>Notes</h2><ol>")
-      for entry in notes {
-        line("<li>Entry \(entry.sequence), " + html(run.shown(entry.at)) + ", " + html(entry.actor) + ": " + html(entry.note ?? "") + "</li>")
-      }
+      for entry in notes { line("<li>" + html(RunStatusText.noteText(run, entry)) + "</li>") }
       line("</ol></section>")
     }
   }

@@ -50,14 +50,12 @@ public enum RunReport {
       line()
       for entry in state.deviations { line("- " + escapeInline(RunStatusText.deviationText(context, entry))) }
     }
-    let notes = state.entries.filter { $0.action == .note || ($0.note != nil && $0.action != .sign) }
+    let notes = RunStatusText.noteEntries(state)
     if !notes.isEmpty {
       line()
       line("## Notes")
       line()
-      for entry in notes {
-        line("- Entry \(entry.sequence), " + escapeInline(context.shown(entry.at)) + ", " + escapeInline(entry.actor) + ": " + escapeInline(entry.note ?? ""))
-      }
+      for entry in notes { line("- " + escapeInline(RunStatusText.noteText(context, entry))) }
     }
     line()
     line("---")
@@ -215,7 +213,7 @@ public enum RunReport {
         for entry in state.deviations { entryObject(&w, entry, role: entry.role) }
       }
       w.array("notes") { w in
-        for entry in state.entries where entry.action == .note { entryObject(&w, entry, role: entry.role) }
+        for entry in RunStatusText.noteEntries(state) { entryObject(&w, entry, role: entry.role) }
       }
     }
     return writer.finish()
@@ -240,6 +238,7 @@ public enum RunReport {
       if let meaning = entry.meaning { w.field("meaning", meaning.rawValue) }
       if let decision = entry.decision { w.field("decision", decision.rawValue) }
       if let deviation = entry.deviation { w.field("deviation", deviation.rawValue) }
+      if entry.action == .repair { w.field("action", "repair") }
       if !entry.values.isEmpty {
         w.object("values") { w in
           for value in entry.values { w.field(value.name, value.value) }

@@ -103,11 +103,11 @@ public enum RunStatusText {
       line("Deviations:")
       for entry in state.deviations { line("  " + deviationText(context, entry)) }
     }
-    let notes = state.entries.filter { $0.action == .note }
+    let notes = noteEntries(state)
     if !notes.isEmpty {
       line()
       line("Notes:")
-      for entry in notes { line("  entry \(entry.sequence), \(context.shown(entry.at)), \(visible(entry.actor)): \(visible(entry.note ?? ""))") }
+      for entry in notes { line("  " + visible(noteText(context, entry))) }
     }
     return out
   }
@@ -122,6 +122,7 @@ public enum RunStatusText {
     case .start: text += "the run started"
     case .anchor: text += "\(state.graph.anchorName ?? "T") = \(entry.anchor ?? "")"
     case .note: text += "note by \(entry.actor)"
+    case .repair: text += "the torn line was moved out of the journal by \(entry.actor)"
     case .sign:
       text += "\(target) \(entry.meaning?.rawValue ?? "signed") by \(entry.actor) as \(entry.role.flatMap(state.role(named:)).map(state.roleName) ?? "")"
       if let node, state.isDone(node) { text += "; it is done" } else if let node {
@@ -200,6 +201,23 @@ public enum RunStatusText {
     case nil: what = target
     }
     return visible("entry \(entry.sequence), \(context.shown(entry.at)), \(entry.actor) as \(entry.role.flatMap(state.role(named:)).map(state.roleName) ?? entry.role ?? ""): \(what) — \(entry.reason ?? "")")
+  }
+
+  /// Remarks for the record: notes, notes given with a start or anchor, and journal repairs.
+  static func noteEntries(_ state: RunState) -> [JournalEntry] {
+    state.entries.filter { $0.action == .note || $0.action == .repair || ($0.note != nil && ($0.action == .start || $0.action == .anchor)) }
+  }
+
+  /// "entry 7, Sat 5 Dec 21:40, Bo Li: Ward 3 is still busy".
+  static func noteText(_ context: RunContext, _ entry: JournalEntry) -> String {
+    var text = "entry \(entry.sequence), \(context.shown(entry.at)), \(entry.actor): "
+    if entry.action == .repair {
+      let value = { (name: String) in entry.values.first { $0.name == name }?.value ?? "" }
+      text += "the journal was repaired: the torn entry \(value("torn_entry")) (\(value("torn_bytes")) bytes, SHA-256 \(value("torn_sha256").prefix(12))…) was moved to \(value("saved_as")) — \(entry.reason ?? "")"
+    } else {
+      text += entry.note ?? ""
+    }
+    return text
   }
 
   static func isOptional(_ context: RunContext, _ node: Int) -> Bool {

@@ -18,6 +18,10 @@ public enum JournalAction: String, Sendable, CaseIterable {
   case deviate
   /// A remark for the record, as a comment on the day.
   case note
+  /// A torn last line (a write cut off by a crash) was moved out of the journal into a file
+  /// beside it, named with its length and SHA-256 in the entry's values, so that the journal can
+  /// go on and nothing is lost.
+  case repair
 }
 
 /// What a sign-off or initials means (21 CFR 11.50(a)(3)).

@@ -278,14 +278,18 @@ public struct RunState: Sendable {
       return
     }
     guard let start else { throw RunRefusal("no run has started", help: "start one with `runbook run start FILE`") }
+    if entry.action == .repair {
+      // A repair concerns the file, not the work: it is recorded whatever the run's state.
+      entries.append(entry)
+      return
+    }
     if let ending { throw RunRefusal("the run is finished (\(endingText(ending)))", help: "nothing more can be recorded in it; to run the runbook again, `runbook run start FILE --restart`") }
     guard entry.at >= start.at else {
       throw RunRefusal("\(utcTimestamp(entry.at)) is before the run started (\(utcTimestamp(start.at)))", help: "give the time it really happened with --at")
     }
     try checkText(entry)
     switch entry.action {
-    case .start: break
-    case .note: break
+    case .start, .note, .repair: break
     case .anchor: try applyAnchor(entry)
     case .sign: try applySign(entry)
     case .decide: try applyDecide(entry)
