@@ -152,6 +152,24 @@ final class RunStateTests: XCTestCase {
     XCTAssertEqual(state.ending, .rolledBack(graph.rollbacks[0]))
   }
 
+  func testWorkDoneEarlyDoesNotLetLaterWorkSkipAhead() throws {
+    var state = try started()
+    // `check` verifies `switch`: skipping nothing, doing `check` out of order does not make the
+    // gate after it ready while `switch` is still open.
+    var permit = entry(.deviate, "check", role: "biz", by: "Bea Biz")
+    permit.deviation = .outOfOrder
+    permit.reason = "Checked on the test system first"
+    try state.apply(permit)
+    try state.apply(entry(.sign, "check", role: "biz", by: "Bea Biz"))
+    XCTAssertTrue(state.isDone(graph.steps[1].node))
+    XCTAssertFalse(state.isReady(graph.gates[0].node))
+    XCTAssertEqual(state.doableNow, [graph.steps[0].node])
+    var sign = entry(.sign, "switch", role: "ops")
+    sign.values = [JournalValue(name: "users_online", value: "5"), JournalValue(name: "errors_seen", value: "no")]
+    try state.apply(sign)
+    XCTAssertTrue(state.isReady(graph.gates[0].node))
+  }
+
   func testTheLatestNoGoLeavesTheRollbackItsTime() throws {
     let state = try started()
     let context = RunContext(

@@ -5,6 +5,9 @@
 // Grammar/run-report.schema.json); the HTML checklist fills itself in from the same context.
 
 public enum RunReport {
+  /// The JSON report's schema name (Grammar/run-report.schema.json).
+  public static let schema = "runbook-run-report/1"
+
   // MARK: - Markdown
 
   public static func markdown(_ context: RunContext) -> String {
@@ -135,7 +138,7 @@ public enum RunReport {
     let state = context.state
     let graph = context.graph
     writer.object { w in
-      w.field("schema", "https://runbook.dev/schema/run-report-1.json")
+      w.field("schema", RunReport.schema)
       w.object("compiler") { w in
         w.field("name", "runbook")
         w.field("version", RunbookInfo.version)

@@ -156,7 +156,7 @@ public enum RunStatusText {
 
   static func row(_ context: RunContext, _ node: Int, detail: String) -> String {
     let label = pad(context.label(node), 3, right: true)
-    let title = clipped(visible(context.title(node)), limit: 48)
+    let title = clipped(visible(context.title(node)), limit: 47)
     let name = "`" + visible(context.state.name(of: node)) + "`"
     return "\(label)  \(pad(name, 22)) \(pad(title, 48))" + (detail.isEmpty ? "" : "  " + detail)
   }

@@ -5,10 +5,12 @@
 // asks `apply`, and appends the entry only when it is accepted.
 //
 // Progress is kept incrementally. Each node of the graph counts the incoming edges not yet
-// satisfied; when a node is reached (a step signed by every role it needs, a gate decided, a
-// stage boundary whose edges are all satisfied) its outgoing edges are satisfied in turn, except
-// those a gate's decision rules out, whose targets are closed. Each edge is settled once, so a
-// whole run costs time linear in the runbook and the journal.
+// satisfied. A node is reached when it is done (a step signed by every role it needs or skipped,
+// a gate decided) and everything before it is reached too — so a step done out of order, or
+// skipped early, lets the work after it go on only once the work before it is done; a stage
+// boundary is reached when its edges are all satisfied. A reached node satisfies its outgoing
+// edges, except those a gate's decision rules out, whose targets are closed. Each edge is
+// settled once, so a whole run costs time linear in the runbook and the journal.
 
 /// Why an entry is refused: what is wrong and what to do instead.
 public struct RunRefusal: Error, Sendable, Equatable {
@@ -80,8 +82,11 @@ public struct RunState: Sendable {
   /// When the run ended (the entry that ended it).
   public private(set) var endedAt: Int?
 
-  /// Incoming edges not yet satisfied, per node; reached and closed nodes.
+  /// Incoming edges not yet satisfied, per node; done, reached and closed nodes.
   private var unmet: [Int]
+  /// Work that is done: signed by every role it needs, skipped, or decided.
+  public private(set) var done: [Bool]
+  /// Nodes whose outgoing edges are satisfied: done, and everything before them reached.
   public private(set) var reached: [Bool]
   /// Closed nodes: a gate's decision means they will not happen (the normal flow after a no-go,
   /// a rollback after a go). The gate that closed each.
@@ -108,6 +113,7 @@ public struct RunState: Sendable {
     self.outgoing = outgoing
     unmet = incoming.map(\.count)
     reached = Array(repeating: false, count: graph.nodes.count)
+    done = Array(repeating: false, count: graph.nodes.count)
     closedBy = Array(repeating: nil, count: graph.nodes.count)
     var targets: [String: Node] = [:]
     for (index, step) in graph.steps.enumerated() { targets[step.id] = .step(index) }
@@ -167,17 +173,17 @@ public struct RunState: Sendable {
 
   /// Whether a node is done: a step signed by every role it needs (or skipped), a gate decided,
   /// a sign-off signed.
-  public func isDone(_ node: Int) -> Bool { reached[node] }
+  public func isDone(_ node: Int) -> Bool { done[node] }
 
   /// The work that can be done now: ready, not done, not closed, in written order.
   public var doableNow: [Int] {
     guard isOpen else { return [] }
-    return graph.nodes.indices.filter { graph.isWork($0) && !reached[$0] && isReady($0) }
+    return graph.nodes.indices.filter { graph.isWork($0) && !done[$0] && isReady($0) }
   }
 
   /// The roles of a node's owners that have not yet signed it.
   public func owing(_ node: Int) -> [Int] {
-    guard !reached[node], closedBy[node] == nil, let owners = graph.owners(of: node) else { return [] }
+    guard !done[node], closedBy[node] == nil, let owners = graph.owners(of: node) else { return [] }
     switch graph.nodes[node] {
     case .step(let index):
       let signed = Set(signatures[index].map(\.role))
@@ -200,7 +206,7 @@ public struct RunState: Sendable {
       for edgeIndex in incoming[current].reversed() {
         let edge = graph.edges[edgeIndex]
         guard !satisfied(edge), seen.insert(edge.from).inserted else { continue }
-        if graph.isWork(edge.from) && !reached[edge.from] {
+        if graph.isWork(edge.from) && !done[edge.from] {
           found.append(edge.from)
         } else {
           stack.append(edge.from)
@@ -342,7 +348,7 @@ public struct RunState: Sendable {
       if let earlier = signatures[index].first(where: { $0.role == role }) {
         throw RunRefusal("\(describe(node)) is already initialled by \(roleName(role)): \(earlier.entry.actor), \(utcTimestamp(earlier.entry.at))", help: "a step is initialled once per role")
       }
-      if reached[node] { throw RunRefusal("\(describe(node)) is already done", help: "any one of its owners was enough") }
+      if done[node] { throw RunRefusal("\(describe(node)) is already done", help: "any one of its owners was enough") }
       if let other = signatures[index].first(where: { normalizedName($0.entry.actor) == person }) {
         throw RunRefusal(
           "\(entry.actor) already initialled \(describe(node)) as \(roleName(other.role)); each role's initials must be a different person's",
@@ -360,7 +366,7 @@ public struct RunState: Sendable {
       var accepted = entry
       accepted.values = values
       signatures[index].append(Signature(role: role, entry: accepted))
-      if completes { reach(node, at: entry.at) }
+      if completes { markDone(node, at: entry.at) }
     case .signoff(let index):
       if let earlier = signoffSignatures[index] {
         throw RunRefusal("\(describe(node)) is already signed by \(earlier.entry.actor), \(utcTimestamp(earlier.entry.at))", help: "a sign-off is signed once")
@@ -369,7 +375,7 @@ public struct RunState: Sendable {
       try checkDependencies(node, entry: entry)
       try checkWindow(node, entry: entry)
       signoffSignatures[index] = Signature(role: role, entry: entry)
-      reach(node, at: entry.at)
+      markDone(node, at: entry.at)
     case .gate:
       throw RunRefusal("\(describe(node)) is a gate: it is decided, not initialled", help: "`runbook run decide \(name(of: node)) go|no_go --as ROLE --by NAME --reason TEXT`")
     default:
@@ -530,7 +536,7 @@ public struct RunState: Sendable {
     let node = try target(of: entry)
     _ = try signingRole(entry, node: node)
     try checkOpen(node, entry: entry)
-    guard !reached[node] else { throw RunRefusal("\(describe(node)) is already done; there is nothing to deviate from") }
+    guard !done[node] else { throw RunRefusal("\(describe(node)) is already done; there is nothing to deviate from") }
     switch kind {
     case .skip:
       if case .gate = graph.nodes[node] {
@@ -541,7 +547,7 @@ public struct RunState: Sendable {
       }
       skips[node] = entry
       deviations.append(entry)
-      reach(node, at: entry.at)
+      markDone(node, at: entry.at)
     case .outOfOrder, .late:
       if permits[node, default: []].contains(where: { $0.deviation == kind }) {
         throw RunRefusal("\(describe(node)) already has this deviation recorded (entry \(permits[node]?.first { $0.deviation == kind }?.sequence ?? 0))")
@@ -653,12 +659,19 @@ public struct RunState: Sendable {
 
   // MARK: Progress
 
+  /// Marks work done; it is reached now if everything before it is, else when that is.
+  private mutating func markDone(_ node: Int, at instant: Int) {
+    done[node] = true
+    completedAt[node] = instant
+    if unmet[node] == 0 && closedBy[node] == nil { reach(node, at: instant) }
+  }
+
   /// Marks a node reached and settles its outgoing edges; stage boundaries whose edges are all
-  /// satisfied are reached in turn.
+  /// satisfied, and work already done, are reached in turn.
   private mutating func reach(_ node: Int, at instant: Int) {
     var stack = [node]
     reached[node] = true
-    completedAt[node] = instant
+    if completedAt[node] == nil { completedAt[node] = instant }
     while let current = stack.popLast() {
       let gate: Int? = if case .gate(let index) = graph.nodes[current] { index } else { nil }
       for edgeIndex in outgoing[current] {
@@ -668,9 +681,9 @@ public struct RunState: Sendable {
           continue
         }
         unmet[edge.to] -= 1
-        if unmet[edge.to] == 0 && !graph.isWork(edge.to) && closedBy[edge.to] == nil && !reached[edge.to] {
+        if unmet[edge.to] == 0 && (!graph.isWork(edge.to) || done[edge.to]) && closedBy[edge.to] == nil && !reached[edge.to] {
           reached[edge.to] = true
-          completedAt[edge.to] = instant
+          if completedAt[edge.to] == nil { completedAt[edge.to] = instant }
           stack.append(edge.to)
         }
       }
@@ -682,7 +695,7 @@ public struct RunState: Sendable {
   private mutating func close(_ node: Int, by gate: Int) {
     var stack = [node]
     while let current = stack.popLast() {
-      guard closedBy[current] == nil, !reached[current] else { continue }
+      guard closedBy[current] == nil, !reached[current], !done[current] else { continue }
       closedBy[current] = gate
       for edgeIndex in outgoing[current] { stack.append(graph.edges[edgeIndex].to) }
     }
@@ -690,7 +703,7 @@ public struct RunState: Sendable {
 
   private mutating func decide(_ gate: Int, _ decision: Decision, at instant: Int) {
     decisions[gate] = decision
-    reach(graph.gates[gate].node, at: instant)
+    markDone(graph.gates[gate].node, at: instant)
   }
 
   private mutating func updateEnding(at instant: Int) {
