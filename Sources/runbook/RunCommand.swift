@@ -224,7 +224,10 @@ struct RunCommand {
     case .markdown: output = Array(RunReport.markdown(context).utf8)
     case .json: output = RunReport.json(context)
     case .html:
-      let plan = Plan(graph: state.graph, diagnostics: loaded.diagnostics)
+      // The plan on the printout is dated by the run's T (recorded, or given at the start).
+      var dated = state.graph
+      dated.anchorTime = state.anchor ?? dated.anchorTime
+      let plan = Plan(graph: dated, diagnostics: loaded.diagnostics)
       output = Array(HTMLBackend.render(plan, sourceName: (runbookPath as NSString).lastPathComponent, sourceBytes: loaded.source.bytes, run: context).utf8)
     }
     guard let path = options.outputPath, path != "-" else {

@@ -222,11 +222,11 @@ private struct HTMLPage {
         stage(child, level: level)
       case .signoffs(let run):
         signoffBlock(run, topLevel: stageIndex == RunbookGraph.rootStage)
-      case .work(let run):
+      case .work(let group):
         line("<table class=\"steps\">")
         let plannedColumn = timed ? "<col class=\"c-planned\">" : ""
         let plannedHeader = timed ? "<th scope=\"col\">Planned</th>" : ""
-        if run != nil {
+        if self.run != nil {
           line("<colgroup><col class=\"c-number\"><col class=\"c-step\"><col class=\"c-owner\">" + plannedColumn + "<col class=\"c-time\"><col class=\"c-signed\"></colgroup>")
           line("<thead><tr><th scope=\"col\">#</th><th scope=\"col\">Step</th><th scope=\"col\">Owner</th>" + plannedHeader + "<th scope=\"col\">Done</th><th scope=\"col\">Initialled</th></tr></thead>")
         } else {
@@ -234,7 +234,7 @@ private struct HTMLPage {
           line("<thead><tr><th scope=\"col\">#</th><th scope=\"col\">Step</th><th scope=\"col\">Owner</th>" + plannedHeader + "<th scope=\"col\">Started</th><th scope=\"col\">Done</th><th scope=\"col\">Initials</th></tr></thead>")
         }
         line("<tbody>")
-        for (item, _) in run {
+        for (item, _) in group {
           if case .step(let index) = item { step(index) }
           if case .gate(let index) = item { gate(index) }
         }
@@ -476,7 +476,7 @@ private struct HTMLPage {
     let state = run.state
     if !state.deviations.isEmpty {
       line("<section id=\"deviations\"><h2>Deviations</h2><ol>")
-      for entry in state.deviations { line("<li>" + html(RunStatusText.deviationText(run, entry)) + "</li>") }
+      for entry in state.deviations { line("<li>" + html(RunStatusText.deviationText(run, entry).replacingOccurrences(of: "`", with: "")) + "</li>") }
       line("</ol></section>")
     }
     let notes = RunStatusText.noteEntries(state)
@@ -557,6 +557,7 @@ private struct HTMLPage {
     .filled { font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: 8.5pt; }
     .blank.filled { height: auto; min-height: 5mm; padding: 0 2pt; }
     .initial.filled { min-height: 0; }
+    .initial.filled .label { display: block; font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; }
     .initial.open, td.open { color: #555; font-style: italic; font-size: 8.5pt; border-style: dashed; }
     .box.ticked { text-align: center; line-height: 3.4mm; font-size: 8pt; font-weight: bold; }
     table.record { width: auto; margin: .5rem 0; } table.record th { text-align: left; padding-right: 8pt; }
