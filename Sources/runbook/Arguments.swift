@@ -3,7 +3,9 @@
 import RunbookKit
 
 /// The exit statuses of the contract: 0 clean, 1 the input has errors, 2 usage or I/O error.
-enum ExitStatus: Int32 {
+/// An `Error` too, so that a helper that has already said what went wrong can hand back the
+/// status as the failure of a `Result`.
+enum ExitStatus: Int32, Error {
   case success = 0
   case inputErrors = 1
   case usageOrIO = 2

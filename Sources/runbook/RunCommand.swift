@@ -30,11 +30,16 @@ struct RunCommand {
     let runbookPath = options.operands[0]
     guard let loaded = loadRunbook(runbookPath) else { return .inputErrors }
     let journalPath = options.journal ?? environmentJournal ?? beside(runbookPath)
-    let opened: Result<JournalFile, FileProblem>
-    let isNew = fileKind(journalPath) == nil
-    opened = isNew ? JournalFile.create(journalPath) : JournalFile.open(journalPath, exclusive: true)
-    guard case .success(let file) = opened else { return ioFailure(opened) }
-    guard case .success(let bytes) = file.readAll() else { return ioFailure(file.readAll()) }
+    let file: JournalFile
+    let bytes: [UInt8]
+    if fileKind(journalPath) == nil {
+      let created = JournalFile.create(journalPath)
+      guard case .success(let new) = created else { return ioFailure(created) }
+      (file, bytes) = (new, [])
+    } else {
+      guard let (existing, read) = openJournalBytes(journalPath, exclusive: true) else { return .usageOrIO }
+      (file, bytes) = (existing, read)
+    }
     var previous = journalGenesis
     var sequence = 1
     var lastRecorded = Int.min
@@ -66,10 +71,7 @@ struct RunCommand {
     }
     var state = RunState(graph: graphWithAnchor(loaded.graph))
     do throws(RunRefusal) { try state.apply(entry) } catch { return refuse(journalPath, error.message, help: error.help) }
-    if let problem = file.append(entry.encode()) {
-      Output.error("\(visible(problem.path)): error: \(problem.message)\n")
-      return .usageOrIO
-    }
+    guard append(entry, to: file) else { return .usageOrIO }
     Output.standard("recorded entry \(entry.sequence) in \(journalPath): run of \"\(visible(loaded.graph.title))\" started by \(visible(entry.actor))\n")
     Output.standard(RunStatusText.next(state, zone: displayZone(state.anchor)))
     return .success
@@ -79,25 +81,18 @@ struct RunCommand {
 
   private func record() -> ExitStatus {
     guard let journalPath = findJournal() else { return .usageOrIO }
-    let opened = JournalFile.open(journalPath, exclusive: true)
-    guard case .success(let file) = opened else { return ioFailure(opened) }
-    guard case .success(let bytes) = file.readAll() else { return ioFailure(file.readAll()) }
-    let reading = readJournal(bytes)
+    guard let (file, reading) = openJournal(journalPath, exclusive: true) else { return .usageOrIO }
     if let problem = reading.problem {
       return refuse(journalPath, "the journal is damaged: \(problem.message)", help: ["nothing is appended to a damaged journal; `runbook run verify` shows the damage"])
     }
-    let run = RunState.currentRun(reading.entries)
-    guard let startEntry = run.first, let recorded = startEntry.runbook else { return refuse(journalPath, "the journal does not start a run", help: []) }
-    let runbookPath = resolvedRunbookPath(recorded.path, journal: journalPath)
-    guard let loaded = loadRunbook(runbookPath) else { return .inputErrors }
-    let sourceHash = sha256Hex(loaded.source.bytes)
-    var state: RunState
-    switch RunState.replay(run, graph: loaded.graph) {
-    case .success(let replayed): state = replayed
-    case .failure(let failure):
-      return refuse(journalPath, "entry \(failure.entry.sequence) does not fit the runbook as it is now: \(failure.refusal.message)",
-        help: ["the journal belongs to another version of \(runbookPath); restore that version, or restart the run"])
+    let run: LoadedRun
+    switch loadRun(reading, journal: journalPath) {
+    case .success(let loadedRun): run = loadedRun
+    case .failure(let status): return status
     }
+    let (loaded, runbookPath, recorded) = (run.loaded, run.runbookPath, run.recorded)
+    var state = run.state
+    let sourceHash = sha256Hex(loaded.source.bytes)
     let changed = state.runbook?.sha256 != sourceHash
     let acknowledging = options.action == .deviate && options.deviation == .runbookChanged
     if changed && !acknowledging {
@@ -154,10 +149,7 @@ struct RunCommand {
     default: break
     }
     do throws(RunRefusal) { try state.apply(entry) } catch { return refuse(journalPath, error.message, help: error.help) }
-    if let problem = file.append(entry.encode()) {
-      Output.error("\(visible(problem.path)): error: \(problem.message)\n")
-      return .usageOrIO
-    }
+    guard append(entry, to: file) else { return .usageOrIO }
     Output.standard(RunStatusText.confirmation(entry, state: state, zone: displayZone(state.anchor)))
     Output.standard(RunStatusText.next(state, zone: displayZone(state.anchor)))
     return .success
@@ -187,24 +179,13 @@ struct RunCommand {
 
   private func show() -> ExitStatus {
     guard let journalPath = findJournal() else { return .usageOrIO }
-    let opened = JournalFile.open(journalPath, exclusive: false)
-    guard case .success(let file) = opened else { return ioFailure(opened) }
-    guard case .success(let bytes) = file.readAll() else { return ioFailure(file.readAll()) }
-    let reading = readJournal(bytes)
-    guard !reading.entries.isEmpty else {
-      return refuse(journalPath, "the journal holds no run: \(reading.problem?.message ?? "")", help: ["`runbook run verify` says more"])
+    guard let (_, reading) = openJournal(journalPath, exclusive: false) else { return .usageOrIO }
+    let run: LoadedRun
+    switch loadRun(reading, journal: journalPath) {
+    case .success(let loadedRun): run = loadedRun
+    case .failure(let status): return status
     }
-    let run = RunState.currentRun(reading.entries)
-    guard let recorded = run.first?.runbook else { return refuse(journalPath, "the journal does not start a run", help: []) }
-    let runbookPath = resolvedRunbookPath(recorded.path, journal: journalPath)
-    guard let loaded = loadRunbook(runbookPath) else { return .inputErrors }
-    let state: RunState
-    switch RunState.replay(run, graph: loaded.graph) {
-    case .success(let replayed): state = replayed
-    case .failure(let failure):
-      return refuse(journalPath, "entry \(failure.entry.sequence) does not fit the runbook as it is now: \(failure.refusal.message)",
-        help: ["`runbook run verify` checks the journal against the runbook"])
-    }
+    let (loaded, runbookPath, state) = (run.loaded, run.runbookPath, run.state)
     let sourceHash = sha256Hex(loaded.source.bytes)
     let context = RunContext(
       state: state, schedule: Schedule.compute(loaded.graph), journalName: (journalPath as NSString).lastPathComponent,
@@ -253,9 +234,7 @@ struct RunCommand {
   /// its SHA-256. Any other damage is left as it is, for review.
   private func repair() -> ExitStatus {
     guard let journalPath = findJournal() else { return .usageOrIO }
-    let opened = JournalFile.open(journalPath, exclusive: true)
-    guard case .success(let file) = opened else { return ioFailure(opened) }
-    guard case .success(let bytes) = file.readAll() else { return ioFailure(file.readAll()) }
+    guard let (file, bytes) = openJournalBytes(journalPath, exclusive: true) else { return .usageOrIO }
     let reading = readJournal(bytes)
     guard let problem = reading.problem, problem.kind == .torn, !reading.entries.isEmpty else {
       let why = reading.problem.map { "the journal's damage is not a torn last line: \($0.message)" } ?? "the journal is not damaged"
@@ -278,10 +257,7 @@ struct RunCommand {
       JournalValue(name: "torn_entry", value: "\(problem.entry)"), JournalValue(name: "torn_bytes", value: "\(torn.count)"),
       JournalValue(name: "torn_sha256", value: sha256Hex(torn)), JournalValue(name: "saved_as", value: (savedPath as NSString).lastPathComponent),
     ]
-    if let failure = file.append(entry.encode()) {
-      Output.error("\(visible(failure.path)): error: \(failure.message)\n")
-      return .usageOrIO
-    }
+    guard append(entry, to: file) else { return .usageOrIO }
     Output.standard("recorded entry \(entry.sequence): the torn \(torn.count) bytes of entry \(problem.entry) are in \(visible(savedPath)); the journal goes on\n")
     return .success
   }
@@ -312,10 +288,7 @@ struct RunCommand {
       guard let found = findJournal() else { return .usageOrIO }
       journalPath = found
     }
-    let opened = JournalFile.open(journalPath, exclusive: false)
-    guard case .success(let file) = opened else { return ioFailure(opened) }
-    guard case .success(let bytes) = file.readAll() else { return ioFailure(file.readAll()) }
-    let reading = readJournal(bytes)
+    guard let (_, reading) = openJournal(journalPath, exclusive: false) else { return .usageOrIO }
     let name = visible(journalPath)
     if let problem = reading.problem {
       Output.error("\(name): error: \(problem.message)\n")
@@ -352,6 +325,61 @@ struct RunCommand {
   }
 
   // MARK: - Helpers
+
+  /// The journal opened and locked, with its bytes; nil (the reason printed) when it cannot be.
+  private func openJournalBytes(_ path: String, exclusive: Bool) -> (JournalFile, [UInt8])? {
+    let opened = JournalFile.open(path, exclusive: exclusive)
+    guard case .success(let file) = opened else {
+      _ = ioFailure(opened)
+      return nil
+    }
+    let read = file.readAll()
+    guard case .success(let bytes) = read else {
+      _ = ioFailure(read)
+      return nil
+    }
+    return (file, bytes)
+  }
+
+  /// The journal opened, locked and read.
+  private func openJournal(_ path: String, exclusive: Bool) -> (JournalFile, JournalReading)? {
+    openJournalBytes(path, exclusive: exclusive).map { ($0.0, readJournal($0.1)) }
+  }
+
+  /// A journal's current run with its runbook compiled and its entries replayed.
+  private struct LoadedRun {
+    var recorded: RunbookIdentity
+    var runbookPath: String
+    var loaded: (source: SourceFile, graph: RunbookGraph, diagnostics: [Diagnostic])
+    var state: RunState
+  }
+
+  /// Finds, compiles and replays the current run; on failure, says why and gives the status.
+  private func loadRun(_ reading: JournalReading, journal: String) -> Result<LoadedRun, ExitStatus> {
+    let entries = RunState.currentRun(reading.entries)
+    guard let recorded = entries.first?.runbook else {
+      let why = reading.problem.map { ": " + $0.message } ?? ""
+      return .failure(refuse(journal, "the journal does not start a run" + why, help: ["`runbook run verify` says more"]))
+    }
+    let runbookPath = resolvedRunbookPath(recorded.path, journal: journal)
+    guard let loaded = loadRunbook(runbookPath) else { return .failure(.inputErrors) }
+    switch RunState.replay(entries, graph: loaded.graph) {
+    case .success(let state):
+      return .success(LoadedRun(recorded: recorded, runbookPath: runbookPath, loaded: loaded, state: state))
+    case .failure(let failure):
+      return .failure(refuse(
+        journal, "entry \(failure.entry.sequence) does not fit the runbook as it is now: \(failure.refusal.message)",
+        help: ["the journal belongs to another version of \(runbookPath); restore that version, or restart the run (`runbook run verify` checks the journal against a runbook)"]))
+    }
+  }
+
+  /// Appends an accepted entry; false (the reason printed) when the write fails.
+  private func append(_ entry: JournalEntry, to file: JournalFile) -> Bool {
+    var entry = entry
+    guard let problem = file.append(entry.encode()) else { return true }
+    Output.error("\(visible(problem.path)): error: \(problem.message)\n")
+    return false
+  }
 
   private var environmentJournal: String? {
     ProcessInfo.processInfo.environment["RUNBOOK_JOURNAL"].flatMap { $0.isEmpty ? nil : $0 }

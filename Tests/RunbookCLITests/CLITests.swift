@@ -55,6 +55,35 @@ let toolURL: URL = {
 let repositoryRoot = URL(fileURLWithPath: #filePath)
   .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
+/// Validates JSON documents against a JSON Schema with Python's `jsonschema` (the draft the
+/// schema names); skips when it is not installed, unless RUNBOOK_REQUIRE_TOOLS=1.
+func validateJSON(_ documents: [String], schema: URL, file: StaticString = #filePath, line: UInt = #line) throws {
+  let script = """
+    import json, sys, jsonschema
+    schema = json.load(open(sys.argv[1]))
+    validator = jsonschema.validators.validator_for(schema)
+    validator.check_schema(schema)
+    for document in sys.stdin.read().split("\\u0000"):
+        validator(schema).validate(json.loads(document))
+    """
+  let check = Process()
+  check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+  check.arguments = ["python3", "-c", script, schema.path]
+  let input = Pipe()
+  let errors = Pipe()
+  check.standardInput = input
+  check.standardError = errors
+  try check.run()
+  input.fileHandleForWriting.write(Data(documents.joined(separator: "\u{0}").utf8))
+  try input.fileHandleForWriting.close()
+  check.waitUntilExit()
+  let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+  if message.contains("No module named") && ProcessInfo.processInfo.environment["RUNBOOK_REQUIRE_TOOLS"] != "1" {
+    throw XCTSkip("jsonschema is not installed")
+  }
+  XCTAssertEqual(check.terminationStatus, 0, message, file: file, line: line)
+}
+
 /// A fresh temporary folder for one test.
 func temporaryFolder() throws -> URL {
   let url = FileManager.default.temporaryDirectory.appendingPathComponent("runbook-cli-\(UUID().uuidString)")
@@ -342,27 +371,7 @@ final class CheckFormatTests: XCTestCase {
     XCTAssertEqual(run["columnKind"] as? String, "unicodeCodePoints")
     let results = try XCTUnwrap(run["results"] as? [[String: Any]])
     XCTAssertEqual(results.count, 4)
-    let script = """
-      import json, sys, jsonschema
-      schema = json.load(open(sys.argv[1]))
-      jsonschema.validate(json.load(sys.stdin), schema)
-      """
-    let check = Process()
-    check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    check.arguments = ["python3", "-c", script, schema.path]
-    let input = Pipe()
-    let errors = Pipe()
-    check.standardInput = input
-    check.standardError = errors
-    try check.run()
-    input.fileHandleForWriting.write(Data(result.stdout.utf8))
-    try input.fileHandleForWriting.close()
-    check.waitUntilExit()
-    let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    if message.contains("No module named") && ProcessInfo.processInfo.environment["RUNBOOK_REQUIRE_TOOLS"] != "1" {
-      throw XCTSkip("jsonschema is not installed")
-    }
-    XCTAssertEqual(check.terminationStatus, 0, message)
+    try validateJSON([result.stdout], schema: schema)
   }
 
   func testQuietAndStdinFilename() throws {

@@ -130,36 +130,8 @@ final class RunTests: XCTestCase {
     XCTAssertEqual(json["outcome"] as? String, "rolled_back")
     XCTAssertEqual((json["work"] as? [[String: Any]])?.first { $0["id"] as? String == "upgrade_test" }?["state"] as? String, "closed")
     // Both the journal's lines and the JSON report hold to their schemas, by a real validator.
-    try validate(try run.lines(), against: "journal.schema.json")
-    try validate([try run.run(["report", "--to", "json"]).stdout], against: "run-report.schema.json")
-  }
-
-  /// Validates each JSON document against a schema in Grammar/ with Python's jsonschema.
-  private func validate(_ documents: [String], against schema: String) throws {
-    let script = """
-      import json, sys, jsonschema
-      schema = json.load(open(sys.argv[1]))
-      jsonschema.Draft202012Validator.check_schema(schema)
-      validator = jsonschema.Draft202012Validator(schema)
-      for line in sys.stdin.read().split("\\u0000"):
-          validator.validate(json.loads(line))
-      """
-    let check = Process()
-    check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    check.arguments = ["python3", "-c", script, repositoryRoot.appendingPathComponent("Grammar/\(schema)").path]
-    let input = Pipe()
-    let errors = Pipe()
-    check.standardInput = input
-    check.standardError = errors
-    try check.run()
-    input.fileHandleForWriting.write(Data(documents.joined(separator: "\u{0}").utf8))
-    try input.fileHandleForWriting.close()
-    check.waitUntilExit()
-    let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    if message.contains("No module named") && ProcessInfo.processInfo.environment["RUNBOOK_REQUIRE_TOOLS"] != "1" {
-      throw XCTSkip("jsonschema is not installed")
-    }
-    XCTAssertEqual(check.terminationStatus, 0, message)
+    try validateJSON(try run.lines(), schema: repositoryRoot.appendingPathComponent("Grammar/journal.schema.json"))
+    try validateJSON([try run.run(["report", "--to", "json"]).stdout], schema: repositoryRoot.appendingPathComponent("Grammar/run-report.schema.json"))
   }
 
   func testCIPSWithTwoPartyInitials() throws {

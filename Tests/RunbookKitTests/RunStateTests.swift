@@ -58,6 +58,16 @@ final class RunStateTests: XCTestCase {
     return state
   }
 
+  /// A run in which the switch is done and checked: the gate is next.
+  private func checked() throws -> RunState {
+    var state = try started()
+    var sign = entry(.sign, "switch", role: "ops")
+    sign.values = [JournalValue(name: "users_online", value: "5"), JournalValue(name: "errors_seen", value: "no")]
+    try state.apply(sign)
+    try state.apply(entry(.sign, "check", role: "biz", by: "Bea Biz"))
+    return state
+  }
+
   private func assertRefused(_ state: inout RunState, _ entry: JournalEntry, _ message: String, file: StaticString = #filePath, line: UInt = #line) {
     do {
       try state.apply(entry)
@@ -90,11 +100,7 @@ final class RunStateTests: XCTestCase {
   }
 
   func testGoNeedsEveryDeciderAndCriteriaThatHold() throws {
-    var state = try started()
-    var sign = entry(.sign, "switch", role: "ops")
-    sign.values = [JournalValue(name: "users_online", value: "5"), JournalValue(name: "errors_seen", value: "no")]
-    try state.apply(sign)
-    try state.apply(entry(.sign, "check", role: "biz", by: "Bea Biz"))
+    var state = try checked()
     var go = entry(.decide, "decide", role: "ops", minutes: 10)
     go.decision = .go
     go.reason = "Stable"
@@ -120,11 +126,7 @@ final class RunStateTests: XCTestCase {
   }
 
   func testAGoAgainstTheCriteriaIsADeviation() throws {
-    var state = try started()
-    var sign = entry(.sign, "switch", role: "ops")
-    sign.values = [JournalValue(name: "users_online", value: "5"), JournalValue(name: "errors_seen", value: "no")]
-    try state.apply(sign)
-    try state.apply(entry(.sign, "check", role: "biz", by: "Bea Biz"))
+    var state = try checked()
     var go = entry(.decide, "decide", role: "ops", minutes: 10)
     go.decision = .go
     go.reason = "Availability recovers"
@@ -136,11 +138,7 @@ final class RunStateTests: XCTestCase {
   }
 
   func testNoGoFromAnyDeciderOpensTheRollback() throws {
-    var state = try started()
-    var sign = entry(.sign, "switch", role: "ops")
-    sign.values = [JournalValue(name: "users_online", value: "5"), JournalValue(name: "errors_seen", value: "no")]
-    try state.apply(sign)
-    try state.apply(entry(.sign, "check", role: "biz", by: "Bea Biz"))
+    var state = try checked()
     var noGo = entry(.decide, "decide", role: "biz", by: "Bea Biz", minutes: 10)
     noGo.decision = .noGo
     noGo.reason = "Orders fail"
