@@ -24,7 +24,8 @@ final class JournalFile {
 
   /// Opens an existing journal and takes its lock: exclusive to append, shared to read.
   static func open(_ path: String, exclusive: Bool) -> Result<JournalFile, FileProblem> {
-    let flags = (exclusive ? O_RDWR | O_APPEND : O_RDONLY) | O_CLOEXEC
+    // Non-blocking, so that a FIFO given as the journal is refused rather than waited on.
+    let flags = (exclusive ? O_RDWR | O_APPEND : O_RDONLY) | O_CLOEXEC | O_NONBLOCK
     let descriptor = withCPath(path) { Glibc.open($0, flags) }
     guard descriptor >= 0 else {
       let code = errno
