@@ -47,14 +47,7 @@ final class JournalFile {
     let file = JournalFile(path: path, descriptor: descriptor)
     if let problem = file.lock(exclusive: true) { return .failure(problem) }
     // The new name must survive a crash as well as the entry.
-    let bytes = RawPaths.bytes(path)
-    let folderEnd = bytes.lastIndex(of: UInt8(ascii: "/"))
-    let folder = folderEnd.map { $0 == 0 ? "/" : RawPaths.shown(Array(bytes[0..<$0])) } ?? "."
-    let folderDescriptor = withCPath(folder) { Glibc.open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
-    if folderDescriptor >= 0 {
-      fsync(folderDescriptor)
-      close(folderDescriptor)
-    }
+    syncFolder(of: path)
     return .success(file)
   }
 
@@ -120,4 +113,15 @@ final class JournalFile {
     }
     return nil
   }
+}
+
+/// Flushes the folder holding `path`, so that a file just created there survives a crash.
+func syncFolder(of path: String) {
+  let bytes = RawPaths.bytes(path)
+  let folderEnd = bytes.lastIndex(of: UInt8(ascii: "/"))
+  let folder = folderEnd.map { $0 == 0 ? "/" : RawPaths.shown(Array(bytes[0..<$0])) } ?? "."
+  let descriptor = withCPath(folder) { Glibc.open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+  guard descriptor >= 0 else { return }
+  fsync(descriptor)
+  close(descriptor)
 }

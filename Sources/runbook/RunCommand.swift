@@ -81,7 +81,13 @@ struct RunCommand {
 
   private func record() -> ExitStatus {
     guard let journalPath = findJournal() else { return .usageOrIO }
-    guard let (file, reading) = openJournal(journalPath, exclusive: true) else { return .usageOrIO }
+    guard let (file, bytes) = openJournalBytes(journalPath, exclusive: true) else { return .usageOrIO }
+    // A write cut off by a crash is moved aside (and that recorded) before anything else.
+    let reading: JournalReading
+    switch moveTornTail(journalPath, file: file, bytes: bytes, reading: readJournal(bytes), reason: "the previous write was cut off before it finished") {
+    case .success(let read): reading = read
+    case .failure(let status): return status
+    }
     if let problem = reading.problem {
       return refuse(journalPath, "the journal is damaged: \(problem.message)", help: ["nothing is appended to a damaged journal; `runbook run verify` shows the damage"])
     }
@@ -240,6 +246,20 @@ struct RunCommand {
       let why = reading.problem.map { "the journal's damage is not a torn last line: \($0.message)" } ?? "the journal is not damaged"
       return refuse(journalPath, why, help: ["only a line cut off by a crash is repaired; other damage stays in the file for review (`runbook run verify`)"])
     }
+    switch moveTornTail(journalPath, file: file, bytes: bytes, reading: reading, reason: options.reason ?? "") {
+    case .success: return .success
+    case .failure(let status): return status
+    }
+  }
+
+  /// Saves the torn last line's bytes in `JOURNAL.torn-N` (a new file, flushed), cuts the journal
+  /// back to its last whole entry, and appends a `repair` entry that names the saved file, its
+  /// length and its SHA-256; says so, and gives the journal as it now is. A torn line is a write
+  /// that never finished, so never one that was confirmed to anybody.
+  private func moveTornTail(
+    _ journalPath: String, file: JournalFile, bytes: [UInt8], reading: JournalReading, reason: String
+  ) -> Result<JournalReading, ExitStatus> {
+    guard let problem = reading.problem, problem.kind == .torn else { return .success(reading) }
     let keep = bytes.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
     let torn = Array(bytes[keep...])
     var savedPath = journalPath + ".torn-\(problem.entry)"
@@ -248,18 +268,25 @@ struct RunCommand {
       suffix += 1
       savedPath = journalPath + ".torn-\(problem.entry)-\(suffix)"
     }
-    if let failure = saveNew(torn, to: savedPath) { return ioFailure(Result<Void, FileProblem>.failure(failure)) }
-    if let failure = file.truncate(to: keep) { return ioFailure(Result<Void, FileProblem>.failure(failure)) }
+    if let failure = saveNew(torn, to: savedPath) ?? file.truncate(to: keep) {
+      Output.error("\(visible(failure.path)): error: \(failure.message)\n")
+      return .failure(.usageOrIO)
+    }
     let now = max(clockNow(), reading.entries.last?.recorded ?? Int.min)
-    var entry = JournalEntry(sequence: reading.entries.count + 1, recorded: now, at: now, action: .repair, actor: options.actor ?? loginName(), previous: reading.finalHash)
-    entry.reason = options.reason
+    var entry = JournalEntry(
+      sequence: reading.entries.count + 1, recorded: now, at: now, action: .repair, actor: options.actor ?? loginName(), previous: reading.finalHash)
+    entry.reason = reason
     entry.values = [
       JournalValue(name: "torn_entry", value: "\(problem.entry)"), JournalValue(name: "torn_bytes", value: "\(torn.count)"),
       JournalValue(name: "torn_sha256", value: sha256Hex(torn)), JournalValue(name: "saved_as", value: (savedPath as NSString).lastPathComponent),
     ]
-    guard append(entry, to: file) else { return .usageOrIO }
-    Output.standard("recorded entry \(entry.sequence): the torn \(torn.count) bytes of entry \(problem.entry) are in \(visible(savedPath)); the journal goes on\n")
-    return .success
+    let line = entry.encode()
+    if let failure = file.append(line) {
+      Output.error("\(visible(failure.path)): error: \(failure.message)\n")
+      return .failure(.usageOrIO)
+    }
+    Output.error("\(visible(journalPath)): entry \(problem.entry) was cut off by a crash before it was finished (it was never confirmed); its \(torn.count) bytes are saved in \(visible(savedPath)) and entry \(entry.sequence) records the repair\n")
+    return .success(readJournal(Array(bytes[..<keep]) + line))
   }
 
   /// Writes a new file that must not exist yet, and flushes it.
@@ -269,6 +296,7 @@ struct RunCommand {
     defer { close(descriptor) }
     let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
     guard written == bytes.count, fsync(descriptor) == 0 else { return FileProblem(path: path, message: "cannot save the torn line: \(reason(errno))") }
+    syncFolder(of: path)
     return nil
   }
 

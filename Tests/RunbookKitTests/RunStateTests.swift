@@ -227,6 +227,26 @@ final class RunStateTests: XCTestCase {
     }
   }
 
+  func testHostileJournalBytesAreReadWithoutHarm() {
+    var random = SplitMix(state: 14)
+    let bytes = journal(4)
+    for _ in 0..<2000 {
+      var mutated = bytes
+      for _ in 0...random.below(6) {
+        let position = random.below(mutated.count + 1)
+        switch random.below(3) {
+        case 0: mutated.insert(UInt8(random.below(256)), at: position)
+        case 1: if position < mutated.count { mutated.remove(at: position) }
+        default: if position < mutated.count { mutated[position] = UInt8(random.below(256)) }
+        }
+      }
+      let reading = readJournal(mutated)
+      // Whatever is accepted is a prefix of the real entries; the rest is named as a problem.
+      XCTAssertTrue(reading.problem != nil || mutated == bytes)
+      XCTAssertLessThanOrEqual(reading.entries.count, 4)
+    }
+  }
+
   func testATornLastLineIsReportedNotCounted() {
     let bytes = journal(3)
     let reading = readJournal(Array(bytes.dropLast(10)))

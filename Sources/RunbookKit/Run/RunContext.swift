@@ -19,10 +19,21 @@ public struct RunContext: Sendable {
   /// The zone times are shown in: T's, or the machine's.
   public var zone: String
 
+  /// Where each rollback node is placed in its rollback's run: the gate, and its start and
+  /// finish in minutes after the no-go.
+  private let rollbackPlacement: [Int: (gate: Int, start: Int, finish: Int)]
+
   public init(
     state: RunState, schedule: Schedule, journalName: String, finalHash: String, entryCount: Int, problem: JournalProblem?,
     sourceChanged: Bool, now: Int, zone: String
   ) {
+    var placement: [Int: (gate: Int, start: Int, finish: Int)] = [:]
+    for run in schedule.rollbacks where state.decisions[run.gate] == .noGo {
+      for placed in run.nodes where placement[placed.node] == nil {
+        placement[placed.node] = (run.gate, placed.start - run.start, placed.finish - run.start)
+      }
+    }
+    rollbackPlacement = placement
     self.state = state
     self.schedule = schedule
     self.journalName = journalName
@@ -66,13 +77,8 @@ public struct RunContext: Sendable {
       guard let start = planInstant(schedule.startWorst[node]), let finish = planInstant(schedule.finishWorst[node]) else { return nil }
       return (start, finish)
     }
-    for run in schedule.rollbacks {
-      guard state.decisions[run.gate] == .noGo, let decided = state.completedAt[graph.gates[run.gate].node],
-        let placed = run.nodes.first(where: { $0.node == node })
-      else { continue }
-      return (decided + (placed.start - run.start) * 60, decided + (placed.finish - run.start) * 60)
-    }
-    return nil
+    guard let placed = rollbackPlacement[node], let decided = state.completedAt[graph.gates[placed.gate].node] else { return nil }
+    return (decided + placed.start * 60, decided + placed.finish * 60)
   }
 
   /// When a node was done.

@@ -93,8 +93,9 @@ public struct RunState: Sendable {
   public private(set) var closedBy: [Int?]
   private let incoming: [[Int]]
   private let outgoing: [[Int]]
-  /// Step, gate and sign-off ids, for finding targets.
+  /// Step, gate and sign-off ids, and step and gate numbers, for finding targets.
   private let targets: [String: Node]
+  private let numbered: [Int: Int]
 
   public init(graph: RunbookGraph) {
     self.graph = graph
@@ -120,6 +121,10 @@ public struct RunState: Sendable {
     for (index, gate) in graph.gates.enumerated() { targets[gate.id] = .gate(index) }
     for (index, signoff) in graph.signoffs.enumerated() { targets[signoff.key] = .signoff(index) }
     self.targets = targets
+    var numbered: [Int: Int] = [:]
+    for step in graph.steps { numbered[step.number] = step.node }
+    for gate in graph.gates { numbered[gate.number] = gate.node }
+    self.numbered = numbered
     anchor = graph.anchorTime
   }
 
@@ -128,11 +133,7 @@ public struct RunState: Sendable {
   /// The node a target names: a step, gate or sign-off id, or a step's or gate's number.
   public func node(named name: String) -> Int? {
     if let target = targets[name] { return nodeIndex(target) }
-    if let number = Int(name) {
-      if let step = graph.steps.first(where: { $0.number == number }) { return step.node }
-      if let gate = graph.gates.first(where: { $0.number == number }) { return gate.node }
-    }
-    return nil
+    return Int(name).flatMap { numbered[$0] }
   }
 
   private func nodeIndex(_ target: Node) -> Int {
