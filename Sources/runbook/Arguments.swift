@@ -30,6 +30,8 @@ struct CheckOptions {
   var warningsAreErrors = false
   var quiet = false
   var stdinFilename: String?
+  /// `--fix`: apply the fixes that are certain, in place.
+  var fix = false
 }
 
 /// Outputs of `runbook build`.
@@ -78,10 +80,12 @@ let usage = """
   usage: runbook <command> [options]
 
   commands:
-    check [--format human|json|github|sarif] [--werror] [--quiet] [--stdin-filename NAME] PATH...
+    check [--format human|json|github|sarif] [--werror] [--quiet] [--fix]
+          [--stdin-filename NAME] PATH...
                           check runbooks for errors; folders are searched for *.runbook,
                           '-' reads standard input; --werror fails on warnings, --quiet
-                          shows errors only
+                          shows errors only; --fix applies the fixes that are certain
+                          (pasted dashes, quotes and spaces, `2hrs`) in place
     build FILE --to markdown|html|json|plan|mermaid [-o OUT] [--anchor-at TIME]
                           compile a runbook to a printable checklist (Markdown, or HTML made
                           for print), to JSON, to the JSON
@@ -171,6 +175,8 @@ private func parseCheck(_ arguments: [String]) throws(UsageError) -> CheckOption
       options.warningsAreErrors = true
     case "--quiet", "-q":
       options.quiet = true
+    case "--fix":
+      options.fix = true
     case "--format":
       guard index < arguments.count else { throw UsageError(message: "--format needs a value") }
       let value = arguments[index]
@@ -190,6 +196,9 @@ private func parseCheck(_ arguments: [String]) throws(UsageError) -> CheckOption
   }
   if options.paths.isEmpty { throw UsageError(message: "check needs at least one PATH (a file, a folder, or '-')") }
   try standardInputOnce(options.paths)
+  if options.fix && options.paths.contains("-") {
+    throw UsageError(message: "--fix rewrites files in place; it cannot fix standard input (give the file's path)")
+  }
   return options
 }
 

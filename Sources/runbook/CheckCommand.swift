@@ -23,8 +23,17 @@ struct CheckCommand {
         ioFailures += 1
         let line = "\(visible(displayPath(failure.path, in: workingDirectory))): error: \(failure.message)\n"
         if options.format == .human { humanOutput += line } else { Output.error(line) }
-      case .success(let source):
+      case .success(let read):
         files += 1
+        var source = read
+        if options.fix, case .file(let path) = item {
+          guard let (fixed, said) = applyFixes(to: source, path: path) else {
+            ioFailures += 1
+            continue
+          }
+          source = fixed
+          if options.format == .human { humanOutput += said } else { Output.error(said) }
+        }
         var diagnostics: [Diagnostic] = []
         for var diagnostic in Compiler.compile(source).diagnostics {
           if diagnostic.severity == .warning && options.warningsAreErrors { diagnostic.severity = .error }
@@ -69,6 +78,35 @@ struct CheckCommand {
     }
     if ioFailures > 0 { return .usageOrIO }
     return errors > 0 ? .inputErrors : .success
+  }
+
+  /// `--fix`: applies every certain fix, in passes until none is left (a fixed dash can let the
+  /// parser see the next problem), writes the file safely (refusing if it changed meanwhile),
+  /// and says what changed. Returns the source as it now is with what to say about it; nil
+  /// when it could not be written.
+  private func applyFixes(to original: SourceFile, path: String) -> (SourceFile, String)? {
+    var source = original
+    var descriptions: [String] = []
+    for _ in 0..<4 {
+      let (bytes, applied) = RunbookKit.applyFixes(Compiler.compile(source).diagnostics, to: source.bytes)
+      guard !applied.isEmpty else { break }
+      for diagnostic in applied {
+        let at = source.lineColumn(of: diagnostic.range.start)
+        descriptions.append("\(at.line):\(at.column): \(diagnostic.fix?.description ?? "")")
+      }
+      source = SourceFile(path: source.path, bytes: bytes)
+    }
+    guard source.bytes != original.bytes else { return (original, "") }
+    switch writeFile(source.bytes, to: path, expected: original.bytes) {
+    case .success:
+      let shown = visible(displayPath(path, in: FileManager.default.currentDirectoryPath))
+      var text = "\(shown): fixed \(plural(descriptions.count, "problem"))\n"
+      for description in descriptions { text += "  \(shown):\(visible(description))\n" }
+      return (source, text)
+    case .failure(let problem):
+      Output.error("\(visible(problem.path)): error: \(problem.message)\n")
+      return nil
+    }
   }
 
   private func summaryLine(files: Int, errors: Int, warnings: Int, unreadable: Int) -> String {

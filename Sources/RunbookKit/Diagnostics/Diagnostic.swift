@@ -46,11 +46,13 @@ public struct Diagnostic: Hashable, Sendable {
   public var notes: [DiagnosticNote]
   /// What to do about it, in plain words.
   public var help: String?
+  /// The edit that fixes it, when the right edit is certain (`runbook check --fix` applies it).
+  public var fix: Fix?
 
   /// Creates a diagnostic with the code's default severity.
   public init(
     _ code: DiagnosticCode, _ message: String, at range: SourceRange,
-    notes: [DiagnosticNote] = [], help: String? = nil
+    notes: [DiagnosticNote] = [], help: String? = nil, fix: Fix? = nil
   ) {
     self.code = code
     self.severity = code.defaultSeverity
@@ -58,7 +60,65 @@ public struct Diagnostic: Hashable, Sendable {
     self.message = message
     self.notes = notes
     self.help = help
+    self.fix = fix
   }
+}
+
+/// A machine-applicable fix: replacements of byte ranges, made only where the right edit is
+/// certain (a typographic quote, a pasted dash, `2hrs`), never a guess.
+public struct Fix: Hashable, Sendable {
+  /// What the fix does: "replace `–` with `..`".
+  public var description: String
+  /// The replacements, in source order, not overlapping.
+  public var edits: [TextEdit]
+
+  public init(_ description: String, _ edits: [TextEdit]) {
+    self.description = description
+    self.edits = edits
+  }
+
+  /// One replacement.
+  public init(_ description: String, replacing range: SourceRange, with text: String) {
+    self.init(description, [TextEdit(range: range, replacement: text)])
+  }
+}
+
+/// Replace the bytes of `range` with `replacement`.
+public struct TextEdit: Hashable, Sendable {
+  public var range: SourceRange
+  public var replacement: String
+
+  public init(range: SourceRange, replacement: String) {
+    self.range = range
+    self.replacement = replacement
+  }
+}
+
+/// Applies the fixes of diagnostics to a file's bytes: each fix whole or not at all, skipping
+/// one that overlaps a fix already taken. Returns the new bytes and the fixes applied.
+public func applyFixes(_ diagnostics: [Diagnostic], to bytes: [UInt8]) -> (bytes: [UInt8], applied: [Diagnostic]) {
+  var taken: [(Diagnostic, [TextEdit])] = []
+  var covered: [SourceRange] = []
+  for diagnostic in diagnostics.sorted(by: { ($0.fix?.edits.first?.range.start ?? 0) < ($1.fix?.edits.first?.range.start ?? 0) }) {
+    guard let fix = diagnostic.fix, !fix.edits.isEmpty else { continue }
+    let overlaps = fix.edits.contains { edit in
+      edit.range.end > bytes.count || covered.contains { $0.start < max(edit.range.end, edit.range.start + 1) && edit.range.start < max($0.end, $0.start + 1) }
+    }
+    guard !overlaps else { continue }
+    covered += fix.edits.map(\.range)
+    taken.append((diagnostic, fix.edits))
+  }
+  let edits = taken.flatMap(\.1).sorted { $0.range.start < $1.range.start }
+  var output: [UInt8] = []
+  output.reserveCapacity(bytes.count)
+  var position = 0
+  for edit in edits {
+    output += bytes[position..<edit.range.start]
+    output += Array(edit.replacement.utf8)
+    position = edit.range.end
+  }
+  output += bytes[position...]
+  return (output, taken.map(\.0))
 }
 
 /// Diagnostics in the order a reader expects: by position, then by code.

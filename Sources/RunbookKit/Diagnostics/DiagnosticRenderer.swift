@@ -53,6 +53,9 @@ public struct DiagnosticRenderer: Sendable {
     if let help = diagnostic.help {
       output += gutterPad + paint("= help:", "1") + " " + visible(help) + "\n"
     }
+    if let fix = diagnostic.fix {
+      output += gutterPad + paint("= fix:", "1") + " " + visible(fix.description) + " (`runbook check --fix` does it)\n"
+    }
     return output
   }
 

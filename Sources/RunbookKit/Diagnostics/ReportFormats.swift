@@ -50,6 +50,22 @@ public enum ReportFormat {
               }
             }
             w.field("help", diagnostic.help)
+            w.key("fix")
+            if let fix = diagnostic.fix {
+              w.object { w in
+                w.field("description", fix.description)
+                w.array("edits") { w in
+                  for edit in fix.edits {
+                    w.object { w in
+                      range("range", edit.range, report.source, &w)
+                      w.field("replacement", edit.replacement)
+                    }
+                  }
+                }
+              }
+            } else {
+              w.null()
+            }
           }
         }
       }
@@ -181,6 +197,33 @@ public enum ReportFormat {
                     w.field("text", text)
                   }
                   w.array("locations") { w in location(report, diagnostic.range, &w) }
+                  if let fix = diagnostic.fix {
+                    w.array("fixes") { w in
+                      w.object { w in
+                        w.object("description") { w in w.field("text", fix.description) }
+                        w.array("artifactChanges") { w in
+                          w.object { w in
+                            artifactLocation(report, &w)
+                            w.array("replacements") { w in
+                              for edit in fix.edits {
+                                w.object { w in
+                                  let start = report.source.lineColumn(of: edit.range.start)
+                                  let end = report.source.lineColumn(of: edit.range.end)
+                                  w.object("deletedRegion") { w in
+                                    w.field("startLine", start.line)
+                                    w.field("startColumn", start.column)
+                                    w.field("endLine", end.line)
+                                    w.field("endColumn", end.column)
+                                  }
+                                  w.object("insertedContent") { w in w.field("text", edit.replacement) }
+                                }
+                              }
+                            }
+                          }
+                        }
+                      }
+                    }
+                  }
                   if !diagnostic.notes.contains(where: { $0.range == nil }) && !diagnostic.notes.isEmpty {
                     w.array("relatedLocations") { w in
                       for (index, note) in diagnostic.notes.enumerated() {
@@ -206,14 +249,7 @@ public enum ReportFormat {
     w.object { w in
       if let id { w.field("id", id) }
       w.object("physicalLocation") { w in
-        w.object("artifactLocation") { w in
-          if report.path.hasPrefix("/") {
-            w.field("uri", "file://" + uri(report.path))
-          } else {
-            w.field("uri", uri(report.path))
-            w.field("uriBaseId", "%SRCROOT%")
-          }
-        }
+        artifactLocation(report, &w)
         w.object("region") { w in
           w.field("startLine", start.line)
           w.field("startColumn", start.column)
@@ -222,6 +258,18 @@ public enum ReportFormat {
         }
       }
       if let message { w.object("message") { w in w.field("text", message) } }
+    }
+  }
+
+  /// `"artifactLocation": {"uri", "uriBaseId"}` of a report's file.
+  private static func artifactLocation(_ report: FileReport, _ w: inout JSONWriter) {
+    w.object("artifactLocation") { w in
+      if report.path.hasPrefix("/") {
+        w.field("uri", "file://" + uri(report.path))
+      } else {
+        w.field("uri", uri(report.path))
+        w.field("uriBaseId", "%SRCROOT%")
+      }
     }
   }
 

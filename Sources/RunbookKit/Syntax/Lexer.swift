@@ -50,9 +50,9 @@ public struct Lexer {
 
   private mutating func report(
     _ code: DiagnosticCode, _ message: String, _ range: SourceRange, help: String? = nil,
-    notes: [DiagnosticNote] = []
+    notes: [DiagnosticNote] = [], fix: Fix? = nil
   ) {
-    appendCapped(Diagnostic(code, message, at: range, notes: notes, help: help), to: &diagnostics, dropped: &droppedDiagnostics)
+    appendCapped(Diagnostic(code, message, at: range, notes: notes, help: help, fix: fix), to: &diagnostics, dropped: &droppedDiagnostics)
   }
 
   // MARK: - Main loop
@@ -175,6 +175,43 @@ public struct Lexer {
       scanNumberBody()
       emit(.time, from: start)
       return
+    }
+    // `T–4h`: a dash pasted from Word for the minus sign.
+    if let dash = pastedDash(at: position), isDigit(peek(dash.length)) {
+      let dashRange = SourceRange(position, position + dash.length)
+      report(
+        .invalidCharacter, "\(dash.name) `\(dash.text)` used as a minus sign, as Word types it", dashRange,
+        help: "write a plain hyphen-minus `-`: `\(String(decoding: bytes[start..<position], as: UTF8.self))-…`",
+        fix: Fix("replace `\(dash.text)` with `-`", replacing: dashRange, with: "-"))
+      position += dash.length
+      scanNumberBody()
+      emit(.time, from: start)
+      return
+    }
+    // `no-go`, `decided-by`: a keyword written with hyphens is read as the keyword it means.
+    if peek() == UInt8(ascii: "-") && isWordByte(peek(1)) && !isDigit(peek(1)) {
+      var end = position
+      var joined = Array(bytes[start..<position])
+      while end < bytes.count && bytes[end] == UInt8(ascii: "-") && end + 1 < bytes.count && isWordByte(bytes[end + 1]) && !isDigit(bytes[end + 1]) {
+        var next = end + 1
+        while next < bytes.count && isWordByte(bytes[next]) { next += 1 }
+        let candidate = joined + [UInt8(ascii: "_")] + Array(bytes[(end + 1)..<next])
+        guard Keyword.lookup(candidate, 0, candidate.count) != nil || end == position else { break }
+        joined = candidate
+        end = next
+      }
+      if end > position, let keyword = Keyword.lookup(joined, 0, joined.count) {
+        let written = String(decoding: bytes[start..<end], as: UTF8.self)
+        let meant = String(decoding: joined, as: UTF8.self)
+        position = end
+        emit(.word, from: start)
+        tokens[tokens.count - 1].keyword = keyword
+        report(
+          .unknownKeyword, "`\(written)` is written `\(meant)`", SourceRange(start, end),
+          help: "keywords join their words with `_`, not `-`",
+          fix: Fix("write `\(meant)`", replacing: SourceRange(start, end), with: meant))
+        return
+      }
     }
     emit(.word, from: start)
     tokens[tokens.count - 1].keyword = Keyword.lookup(bytes, start, position)
@@ -357,14 +394,142 @@ public struct Lexer {
         SourceRange(start, position), help: "save the file as UTF-8")
       return
     }
+    if let dash = pastedDash(at: start) ?? pastedEllipsis(at: start), dashInRange(before: start, after: start + dash.length) {
+      // `3h–5h`, `1h…2h`: a range pasted from Word; read as `..`, so that the rest of the line
+      // is not lost to follow-on errors.
+      position += dash.length
+      report(
+        .invalidCharacter, "\(dash.name) `\(dash.text)` in a range, as pasted from Word", SourceRange(start, position),
+        help: "ranges are written with two dots: `3h..5h`",
+        fix: Fix("replace `\(dash.text)` with `..`", replacing: SourceRange(start, position), with: ".."))
+      emit(.dotDot, from: start)
+      return
+    }
+    if let opening = curlyQuote(at: start), opening.opens {
+      lexCurlyQuotedString(from: start, quoteLength: opening.length)
+      return
+    }
     position += length
     let scalar = String(decoding: bytes[start..<position], as: UTF8.self).unicodeScalars.first
-    let code = scalar.map { "U+" + hex(Int($0.value), width: 4) } ?? "?"
-    var help = "names use letters A-Z, digits and `_`; put other text in quotes"
-    if let scalar, [0x201C, 0x201D, 0x2018, 0x2019].contains(scalar.value) {
-      help = "this is a typographic quote; use a straight `\"` instead"
+    let value = scalar?.value ?? 0
+    let code = "U+" + hex(Int(value), width: 4)
+    let range = SourceRange(start, position)
+    if let name = pastedSpaceName(value) {
+      // Read as a space: the text around it stays as it was written.
+      report(
+        .invalidCharacter, "\(name) (\(code)), as pasted from Word or Outlook; it looks like a space but is not one", range,
+        help: value == 0x200B || value == 0x2060 ? "delete it" : "replace it with a plain space",
+        fix: Fix(value == 0x200B || value == 0x2060 ? "delete it" : "replace it with a plain space", replacing: range, with: value == 0x200B || value == 0x2060 ? "" : " "))
+      return
     }
-    report(.invalidCharacter, "unexpected character \(code)", SourceRange(start, position), help: help)
+    if (0xFF01...0xFF5E).contains(value), let ascii = Unicode.Scalar(value - 0xFEE0) {
+      report(
+        .invalidCharacter, "full-width `\(Character(scalar!))` (\(code)), as typed with an East Asian input method", range,
+        help: "write the plain `\(Character(ascii))`",
+        fix: Fix("replace it with `\(Character(ascii))`", replacing: range, with: String(Character(ascii))))
+      return
+    }
+    var help = "names use letters A-Z, digits and `_`; put other text in quotes"
+    var fix: Fix?
+    if [0x201C, 0x201D, 0x201E, 0x2018, 0x2019].contains(value) {
+      help = "this is a typographic quote; use a straight `\"` instead"
+      fix = Fix("replace it with `\"`", replacing: range, with: "\"")
+    } else if value == 0x00D7 {
+      help = "the language has no arithmetic: write the total, such as `1h30m`, or put the text in quotes"
+    } else if let dash = pastedDash(at: start) {
+      help = "write `..` for a range (`3h..5h`) or `-` for a minus sign (`T-4h`); a \(dash.name) may stand only inside quotes"
+    }
+    report(.invalidCharacter, "unexpected character \(code)", range, help: help, fix: fix)
+  }
+
+  // MARK: - Text pasted from word processors
+
+  /// An en dash, em dash or minus sign at `index`, as Word puts them in for `-`.
+  private func pastedDash(at index: Int) -> (length: Int, name: String, text: String)? {
+    guard index + 2 < bytes.count, bytes[index] == 0xE2 else { return nil }
+    switch (bytes[index + 1], bytes[index + 2]) {
+    case (0x80, 0x93): return (3, "an en dash", "–")
+    case (0x80, 0x94): return (3, "an em dash", "—")
+    case (0x88, 0x92): return (3, "a minus sign", "−")
+    default: return nil
+    }
+  }
+
+  /// The ellipsis `…`, which word processors make of `...`.
+  private func pastedEllipsis(at index: Int) -> (length: Int, name: String, text: String)? {
+    guard index + 2 < bytes.count, bytes[index] == 0xE2, bytes[index + 1] == 0x80, bytes[index + 2] == 0xA6 else { return nil }
+    return (3, "an ellipsis", "…")
+  }
+
+  /// Whether a dash stands between the two ends of a range: a duration, number or time (or the
+  /// anchor's name) right before it, and a digit or the anchor's name right after.
+  private func dashInRange(before start: Int, after end: Int) -> Bool {
+    guard let previous = tokens.last, previous.range.end == start else { return false }
+    guard [.quantity, .number, .time, .word].contains(previous.kind) else { return false }
+    guard end < bytes.count else { return false }
+    let next = bytes[end]
+    return isDigit(next) || (previous.kind != .word && isWordByte(next)) || (previous.kind == .word && isWordByte(next) && previous.range.end - previous.range.start <= 2)
+  }
+
+  /// The name of a character that looks like a space but is not one, or nil.
+  private func pastedSpaceName(_ value: UInt32) -> String? {
+    switch value {
+    case 0x00A0: "a non-breaking space"
+    case 0x202F: "a narrow non-breaking space"
+    case 0x2007: "a figure space"
+    case 0x2000...0x200A: "a typographic space"
+    case 0x3000: "an ideographic space"
+    case 0x205F: "a mathematical space"
+    case 0x200B: "a zero-width space"
+    case 0x2060: "a word joiner"
+    default: nil
+    }
+  }
+
+  /// A typographic quote at `index`: its length and whether it opens a quotation.
+  private func curlyQuote(at index: Int) -> (length: Int, opens: Bool)? {
+    guard index + 2 < bytes.count, bytes[index] == 0xE2, bytes[index + 1] == 0x80 else { return nil }
+    switch bytes[index + 2] {
+    case 0x9C, 0x9E: return (3, true)  // “ „
+    case 0x9D: return (3, false)  // ”
+    default: return nil
+    }
+  }
+
+  /// `“Title”`: a string in typographic quotes, as Word writes it. Reported with a fix that
+  /// straightens both quotes, and read as a string, so that one mistake gives one error.
+  private mutating func lexCurlyQuotedString(from start: Int, quoteLength: Int) {
+    var end = start + quoteLength
+    while end < bytes.count && bytes[end] != UInt8(ascii: "\n") {
+      if let close = curlyQuote(at: end), !close.opens { break }
+      if bytes[end] == UInt8(ascii: "\"") { break }
+      end += 1
+    }
+    guard end < bytes.count && bytes[end] != UInt8(ascii: "\n") else {
+      // No closing quote on the line: the rest of the line is taken as the text, so that the
+      // one mistake gives one error.
+      position = start + quoteLength
+      while position < end {
+        if !skipTextByte() { position += 1 }
+      }
+      report(
+        .invalidCharacter, "a typographic quote `“` opens text that is never closed", SourceRange(start, start + quoteLength),
+        help: "use straight double quotes around the text, closed on the same line: \"like this\"")
+      emit(.string, from: start)
+      return
+    }
+    let closeLength = bytes[end] == UInt8(ascii: "\"") ? 1 : 3
+    position = start + quoteLength
+    while position < end {
+      if !skipTextByte() { position += 1 }
+    }
+    position = end + closeLength
+    var edits = [TextEdit(range: SourceRange(start, start + quoteLength), replacement: "\"")]
+    if closeLength == 3 { edits.append(TextEdit(range: SourceRange(end, end + 3), replacement: "\"")) }
+    report(
+      .invalidCharacter, "text in typographic quotes “…”, as Word writes it", SourceRange(start, position),
+      help: "use straight double quotes: \"like this\"", fix: Fix("straighten the quotes", edits))
+    emit(.string, from: start)
   }
 }
 

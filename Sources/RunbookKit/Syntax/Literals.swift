@@ -24,9 +24,20 @@ extension Parser {
       return TextLiteral(value: value, range: token.range, isBlock: true)
     }
     let bytes = source.bytes
+    var start = token.range.start + 1
     var end = token.range.end
-    if end - token.range.start >= 2 && bytes[end - 1] == bytes[token.range.start] { end -= 1 }
-    let value = decodeEscapes(from: token.range.start + 1, to: end)
+    if bytes[token.range.start] == 0xE2 {
+      // Text in typographic quotes (reported by the lexer): “…” or “…".
+      start = token.range.start + 3
+      if end - start >= 3 && bytes[end - 3] == 0xE2 && bytes[end - 2] == 0x80 && bytes[end - 1] == 0x9D {
+        end -= 3
+      } else if end > start && bytes[end - 1] == UInt8(ascii: "\"") {
+        end -= 1
+      }
+    } else if end - token.range.start >= 2 && bytes[end - 1] == bytes[token.range.start] {
+      end -= 1
+    }
+    let value = decodeEscapes(from: start, to: end)
     checkBidiControls(value, at: token.range)
     return TextLiteral(value: value, range: token.range, isBlock: false)
   }
@@ -334,16 +345,18 @@ extension Parser {
   /// `T-48h` → anchor `T`, offset -2880.
   mutating func decodeTime(_ token: Token) -> TimePoint? {
     let whole = text(token)
-    guard let signIndex = whole.firstIndex(where: { $0 == "+" || $0 == "-" }) else { return nil }
+    // The sign: `+`, `-`, or a dash pasted from Word for `-` (reported by the lexer).
+    guard let signIndex = whole.firstIndex(where: { "+-–—−".contains($0) }) else { return nil }
     let nameLength = whole.utf8.distance(from: whole.startIndex, to: signIndex)
+    let signLength = whole[signIndex].utf8.count
     let anchor = Identifier(
       name: String(whole[..<signIndex]),
       range: SourceRange(token.range.start, token.range.start + nameLength))
     let durationToken = Token(
-      kind: .quantity, range: SourceRange(token.range.start + nameLength + 1, token.range.end),
+      kind: .quantity, range: SourceRange(token.range.start + nameLength + signLength, token.range.end),
       atLineStart: false)
     guard let minutes = decodeDuration(durationToken) else { return nil }
-    let sign = whole[signIndex] == "-" ? -1 : 1
+    let sign = whole[signIndex] == "+" ? 1 : -1
     return TimePoint(anchor: anchor, offset: sign * minutes, range: token.range)
   }
 
