@@ -52,7 +52,7 @@ final class LexerTests: XCTestCase {
   func testErrorTable() {
     let table: [(String, [String], [TokenKind])] = [
       ("a \u{0} b", ["RB0003"], [.word, .word]),
-      ("a \u{201C}b\u{201D}", ["RB0001", "RB0001"], [.word, .word]),
+      ("a \u{201C}b\u{201D}", ["RB0001"], [.word, .string]),
       ("\"open", ["RB0004"], [.string]),
       ("\"\"\"\nnever closed", ["RB0005"], [.textBlock]),
       ("'single'", ["RB0001"], [.string]),

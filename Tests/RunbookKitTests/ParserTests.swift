@@ -127,7 +127,7 @@ final class ParserTests: XCTestCase {
     assertSyntaxDiagnostics("runbook \"R\" {\n  stage s \"S\" {\n    ⟨RB0105⟩anchor T \"x\"\n  }\n}\n")
     assertSyntaxDiagnostics("runbook \"R\" {\n  stage s \"S\" {\n    step x \"X\" owner a ⟨RB0108⟩owner b\n  }\n}\n")
     assertSyntaxDiagnostics("runbook \"R\" {\n  stage s \"S\" {\n    step x \"X\" duration ⟨RB0604⟩5\n  }\n}\n")
-    assertSyntaxDiagnostics("runbook \"R\" {\n  stage s \"S\" {\n    step x \"X\" duration 3⟨RB0008⟩hours\n  }\n}\n")
+    assertSyntaxDiagnostics("runbook \"R\" {\n  stage s \"S\" {\n    step x \"X\" duration ⟨RB0008⟩3hours\n  }\n}\n")
     assertSyntaxDiagnostics("runbook \"R\" {\n  stage s \"S\" {\n    step x \"X\" {\n      record ⟨RB0102⟩datee \"D\"\n    }\n  }\n}\n")
     assertSyntaxDiagnostics("runbook \"R\" {\n  stage s \"S\" {\n    step x \"X\"\n    ⟨RB0101⟩{\n    }\n  }\n}\n")
     assertSyntaxDiagnostics("runbook \"R\" {\n  note \"bad ⟨RB0006⟩\\q escape\"\n}\n")

@@ -270,6 +270,7 @@ extension Parser {
         help: "write a number followed by a unit: `45m`, `2h`, `1h30m`")
       return nil
     }
+    if let typed = typedDuration(parts, token: token, negative: negative) { return typed }
     var total = 0.0
     var offset = token.range.start + (negative ? 1 : 0)
     for part in parts {
@@ -303,12 +304,51 @@ extension Parser {
     }
     let minutes = total.rounded()
     if abs(total - minutes) > 1e-9 {
+      // Computed from what was written: `1.33h` is 79.8 minutes; the nearest whole ones are
+      // offered, since which is meant is not certain.
+      let shown = (total * 10).rounded() / 10
+      let lower = Int(total.rounded(.down))
+      let upper = Int(total.rounded(.up))
+      let nearest = formatDuration(Int(minutes))
+      let other = formatDuration(Int(minutes) == lower ? upper : lower)
       report(
-        .invalidNumber, "`\(clipped(whole))` is not a whole number of minutes", at: token.range,
-        help: "durations are counted in whole minutes; write `1h30m` rather than `1.55h`")
+        .invalidNumber, "`\(clipped(whole))` is \(shown == shown.rounded() ? String(Int(shown)) : String(shown)) minutes, not a whole number of minutes", at: token.range,
+        help: "durations are counted in whole minutes: write `\(nearest)` (or `\(other)`)")
       return nil
     }
     return negative ? -Int(minutes) : Int(minutes)
+  }
+
+  /// `2hrs`, `1hr30`, `90mins`, `2hours`: units as people type them, glued to the number.
+  /// Reported with the canonical spelling and a fix (the meaning is certain), and read for what
+  /// they mean; nil when some unit is not one of these (then the usual reports follow).
+  private mutating func typedDuration(
+    _ parts: [(number: Double, unit: String, text: Substring)], token: Token, negative: Bool
+  ) -> Int? {
+    let known = Set(TimeUnit.allCases.map(\.symbol))
+    guard parts.contains(where: { !known.contains($0.unit) && !$0.unit.isEmpty }) else { return nil }
+    var total = 0.0
+    var written = negative ? "-" : ""
+    for (position, part) in parts.enumerated() {
+      let unit: TimeUnit
+      if part.unit.isEmpty {
+        // `1hr30`: a bare number after hours is minutes.
+        guard position == parts.count - 1, position > 0, unitWord(parts[position - 1].unit) == .hour else { return nil }
+        unit = .minute
+      } else {
+        guard let word = unitWord(part.unit) else { return nil }
+        unit = word
+      }
+      guard part.number == part.number.rounded() else { return nil }
+      total += part.number * Double(unit.minutes)
+      written += String(part.text) + unit.symbol
+    }
+    guard total <= Double(maximumMinutes) else { return nil }
+    report(
+      .unknownUnit, "`\(text(token))` is written `\(written)`", at: token.range,
+      help: "the units are `m` minutes, `h` hours, `d` days, `w` weeks and `mo` months, right after the number",
+      fix: Fix("write `\(written)`", replacing: token.range, with: written))
+    return negative ? -Int(total) : Int(total)
   }
 
   /// The minutes of a duration written the usual way — whole numbers each followed by a unit,

@@ -221,6 +221,7 @@ extension Parser {
 
   /// duration = quantity ; e.g. `45m`, `1h30m`, `3mo`.
   mutating func parseDuration(after what: String) -> (minutes: Int, range: SourceRange)? {
+    if let typed = durationAsTyped() { return typed }
     guard (at(.quantity) || at(.number)) && !current.atLineStart else {
       reportExpected("a duration such as `45m`, `2h` or `1w` after \(what)")
       return nil
@@ -229,6 +230,91 @@ extension Parser {
     advance()
     guard let minutes = decodeDuration(token) else { return nil }
     return (minutes, token.range)
+  }
+
+  /// Durations as people type them in a document — `90 mins`, `2 hours`, `1,5h`, `half an
+  /// hour` — reported with the way to write them (and a fix, since the meaning is certain), and
+  /// read for what they mean, so that nothing else on the line is reported because of them.
+  private mutating func durationAsTyped() -> (minutes: Int, range: SourceRange)? {
+    guard !current.atLineStart else { return nil }
+    // `90 mins`, `2 hours`, `1 day`: a number, a space, a unit word.
+    if at(.number), peek().kind == .word, !peek().atLineStart, let unit = unitWord(text(peek())),
+      let number = Int(text(current)), number <= maximumMinutes / unit.minutes
+    {
+      let range = current.range.union(peek().range)
+      let written = "\(number)\(unit.symbol)"
+      advance()
+      advance()
+      report(
+        .missingUnit, "`\(source.text(range))` is written `\(written)`", at: range,
+        help: "a duration is a number with its unit right after it: `m` minutes, `h` hours, `d` days, `w` weeks, `mo` months",
+        fix: Fix("write `\(written)`", replacing: range, with: written))
+      return (number * unit.minutes, range)
+    }
+    // `1,5h`: a decimal comma.
+    if at(.number), peek().kind == .comma, peek(2).kind == .quantity, peek().range.start == current.range.end,
+      peek(2).range.start == peek().range.end
+    {
+      let range = current.range.union(peek(2).range)
+      let decimal = text(current) + "." + text(peek(2))
+      advance()
+      advance()
+      advance()
+      var minutes: Int?
+      let value = Double(decimal.prefix { $0.isNumber || $0 == "." }) ?? 0
+      let unitText = String(decimal.drop { $0.isNumber || $0 == "." })
+      if let unit = TimeUnit.allCases.first(where: { $0.symbol == unitText }) {
+        let total = value * Double(unit.minutes)
+        if total == total.rounded(), total <= Double(maximumMinutes) { minutes = Int(total) }
+      }
+      guard let minutes else {
+        report(
+          .invalidNumber, "`\(source.text(range))` uses a decimal comma", at: range,
+          help: "write whole units, such as `1h30m`; numbers use a decimal point, not a comma")
+        return nil
+      }
+      let written = formatDuration(minutes)
+      report(
+        .invalidNumber, "`\(source.text(range))` uses a decimal comma; it is written `\(written)`", at: range,
+        help: "numbers use a decimal point, not a comma; durations are best written in whole units",
+        fix: Fix("write `\(written)`", replacing: range, with: written))
+      return (minutes, range)
+    }
+    // `half an hour`, `an hour`, `one day`.
+    if at(.word) {
+      let phrases: [([String], Int)] = [
+        (["half", "an", "hour"], 30), (["half", "hour"], 30), (["an", "hour"], 60), (["one", "hour"], 60),
+        (["a", "day"], 1440), (["one", "day"], 1440), (["a", "week"], 10_080), (["one", "week"], 10_080),
+      ]
+      for (words, minutes) in phrases {
+        let matches = words.indices.allSatisfy { offset in
+          let token = peek(offset)
+          return token.kind == .word && (offset == 0 || !token.atLineStart) && text(token).lowercased() == words[offset]
+        }
+        guard matches else { continue }
+        let range = current.range.union(peek(words.count - 1).range)
+        for _ in words { advance() }
+        let written = formatDuration(minutes)
+        report(
+          .missingUnit, "`\(source.text(range))` is written `\(written)`", at: range,
+          help: "durations are numbers with a unit: `m` minutes, `h` hours, `d` days, `w` weeks, `mo` months",
+          fix: Fix("write `\(written)`", replacing: range, with: written))
+        return (minutes, range)
+      }
+    }
+    return nil
+  }
+
+  /// The unit a word people type for it stands for: `mins`, `hours`, `hrs`, `day`.
+  func unitWord(_ word: String) -> TimeUnit? {
+    switch word.lowercased() {
+    case "m", "min", "mins", "minute", "minutes": .minute
+    case "h", "hr", "hrs", "hour", "hours": .hour
+    case "d", "day", "days": .day
+    case "w", "wk", "wks", "week", "weeks": .week
+    case "mo", "month", "months": .month
+    default: nil
+    }
   }
 
   /// window = time ".." time ;

@@ -87,9 +87,9 @@ public struct Parser {
 
   mutating func report(
     _ code: DiagnosticCode, _ message: String, at range: SourceRange,
-    notes: [DiagnosticNote] = [], help: String? = nil
+    notes: [DiagnosticNote] = [], help: String? = nil, fix: Fix? = nil
   ) {
-    appendCapped(Diagnostic(code, message, at: range, notes: notes, help: help), to: &diagnostics, dropped: &droppedDiagnostics)
+    appendCapped(Diagnostic(code, message, at: range, notes: notes, help: help, fix: fix), to: &diagnostics, dropped: &droppedDiagnostics)
   }
 
   /// Reports "expected X, found Y" at the current token (or just after the previous token when
