@@ -326,7 +326,7 @@ final class CheckFormatTests: XCTestCase {
     XCTAssertEqual(array.count, 4)
     let first = array[0]
     XCTAssertEqual(first["path"] as? String, "formats.runbook")
-    XCTAssertEqual(Set(first.keys), ["path", "severity", "code", "message", "range", "notes", "help"])
+    XCTAssertEqual(Set(first.keys), ["path", "severity", "code", "message", "range", "notes", "help", "fix"])
     let range = try XCTUnwrap(first["range"] as? [String: [String: Int]])
     XCTAssertEqual(range["start"]?["line"], 3)
     XCTAssertEqual(range["start"]?["column"], 8)

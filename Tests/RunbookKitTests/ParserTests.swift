@@ -139,11 +139,18 @@ final class ParserTests: XCTestCase {
   }
 
   func testUnclosedBlockPointsAtItsOpeningBrace() throws {
+    // The last `}` is indented like `runbook`, so it closes the runbook: the stage is the block
+    // left open, ending before that line.
     let compilation = parse("runbook \"R\" {\n  stage s \"S\" {\n    step \"x\"\n}\n")
-    let unclosed = try XCTUnwrap(compilation.diagnostics.first { $0.code == .unclosedBlock })
-    XCTAssertEqual(describe(compilation.source, unclosed.range.start), "5:1")
+    XCTAssertEqual(compilation.diagnostics.map(\.code), [.unclosedBlock])
+    let unclosed = try XCTUnwrap(compilation.diagnostics.first)
+    XCTAssertEqual(describe(compilation.source, unclosed.range.start), "2:15")
     let note = try XCTUnwrap(unclosed.notes.first?.range)
-    XCTAssertEqual(describe(compilation.source, note.start), "1:13")
+    XCTAssertEqual(describe(compilation.source, note.start), "4:1")
+    // Without any indentation to go by, the end of the file is blamed, as before.
+    let flat = parse("runbook \"R\" {\nstage s \"S\" {\nstep \"x\"\n}\n")
+    let atEnd = try XCTUnwrap(flat.diagnostics.first { $0.code == .unclosedBlock })
+    XCTAssertEqual(describe(flat.source, atEnd.range.start), "5:1")
   }
 
   func testUnknownKeywordSuggestsTheClosestOne() throws {

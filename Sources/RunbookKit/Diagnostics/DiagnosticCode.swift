@@ -27,6 +27,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable, Comparable {
   case duplicateAttribute = "RB0108"
   case mixedOwnerOperators = "RB0109"
   case missingID = "RB0110"
+  case misleadingIndentation = "RB0111"
 
   // MARK: - Names (RB02xx)
   case duplicateID = "RB0201"
@@ -84,7 +85,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable, Comparable {
   /// The severity a diagnostic of this code has unless a caller changes it.
   public var defaultSeverity: Severity {
     switch self {
-    case .unusedRole, .gateWithoutCriteria, .rollbackNeverEntered, .rollbackBoundUnchecked, .unusedSuppression, .bidiControl,
+    case .unusedRole, .misleadingIndentation, .gateWithoutCriteria, .rollbackNeverEntered, .rollbackBoundUnchecked, .unusedSuppression, .bidiControl,
       .unknownSuppressionCode, .errorNotSuppressible, .malformedSuppression:
       .warning
     default: .error
@@ -114,6 +115,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable, Comparable {
     case .duplicateAttribute: "attribute given twice"
     case .mixedOwnerOperators: "`and` mixed with `or`"
     case .missingID: "missing id"
+    case .misleadingIndentation: "indentation that hides the nesting"
     case .duplicateID: "duplicate id"
     case .undefinedRole: "undefined role"
     case .undefinedReference: "undefined step, stage or gate"

@@ -78,9 +78,14 @@ extension DiagnosticCode {
         fixed: work("step \"Backup\" owner engineer"))
     case .unclosedBlock:
       return Explanation(
-        summary: "A `{` was opened and the file ended before its `}`. The note points at the `{` that is still open.",
+        summary: "A `{` is never closed. Counting braces alone would blame the end of the file, and adding `}` there would silently nest the next stage inside this one, giving it this stage's owner. The indentation says where the block was meant to end: the first line after the `{` that is indented no deeper than the `{`'s own line. The diagnostic points at that `{` and at that line; add the `}` before it.",
         wrong: "runbook \"Example\" {\n  role customer \"Customer\"\n  stage work \"Work\" owner customer {\n    step \"Backup\"\n}\n",
         fixed: "runbook \"Example\" {\n  role customer \"Customer\"\n  stage work \"Work\" owner customer {\n    step \"Backup\"\n  }\n}\n")
+    case .misleadingIndentation:
+      return Explanation(
+        summary: "The lines inside a block are indented no deeper than the block's first line, so they read as if they stood beside it, not in it. That is how a stage ends up nested in another one by accident: a `}` is missing above, and another one further down closes both. Indent the inside of each block (`runbook fmt` does it), or close the block where you meant it to end.",
+        wrong: "runbook \"Example\" {\n  role customer \"Customer\"\n  stage prep \"Preparation\" owner customer {\n  step \"Backup\"\n  }\n}\n",
+        fixed: "runbook \"Example\" {\n  role customer \"Customer\"\n  stage prep \"Preparation\" owner customer {\n    step \"Backup\"\n  }\n}\n")
     case .nestingTooDeep:
       return Explanation(
         summary: "Blocks are nested more than 32 levels deep. Real runbooks nest a few levels (stage, section, step); deeper nesting is refused so that no input can exhaust the compiler's stack.",

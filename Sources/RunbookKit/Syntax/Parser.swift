@@ -27,8 +27,9 @@ public struct Parser {
       return SyntaxTree(source: source, root: nil, comments: [], diagnostics: [diagnostic])
     }
     let lexed = Lexer.lex(source)
-    var parser = Parser(source: source, tokens: lexed.tokens)
-    parser.diagnostics = lexed.diagnostics
+    let balanced = BraceBalance.check(source, tokens: lexed.tokens)
+    var parser = Parser(source: source, tokens: balanced.tokens)
+    parser.diagnostics = lexed.diagnostics + balanced.diagnostics
     let root = parser.parseFile()
     if let summary = droppedSummary(parser.droppedDiagnostics, after: parser.diagnostics) { parser.diagnostics.append(summary) }
     return SyntaxTree(
