@@ -31,7 +31,9 @@ extension GraphBuilder {
       graph.steps[index].owners = stageDefault
       graph.steps[index].ownersInherited = true
       usedRoles.formUnion(stageDefault.roles)
-    } else if ownerAttribute == nil {
+    } else if ownerAttribute == nil && !titleUnterminated(declaration) {
+      // (A title whose string is not closed has swallowed the rest of its line, the owner
+      // perhaps with it: the unterminated string is the one mistake reported.)
       let stage = graph.stages[graph.steps[index].stage]
       let place = stage.kind == .rollback ? "rollback" : "stage"
       report(
@@ -42,7 +44,9 @@ extension GraphBuilder {
     graph.steps[index].duration = minutes(declaration.attribute(.duration))
     graph.steps[index].window = window(declaration.attribute(.window))
     (graph.steps[index].deadline, graph.steps[index].deadlineUnit) = deadline(declaration.attribute(.deadline))
-    if case .reference(let target) = declaration.attribute(.verifies)?.value,
+    if case .reference(let target) = declaration.attribute(.verifies)?.value, let verified = stepsByID[target.name] {
+      graph.steps[index].verifies = verified
+    } else if case .reference(let target) = declaration.attribute(.verifies)?.value,
       let item = resolveItem(target, expecting: "the step it verifies")
     {
       if case .step(let verified) = item {
@@ -79,7 +83,7 @@ extension GraphBuilder {
     switch noGoAttribute?.value {
     case .noGo(let target, let within):
       if let rollback = resolveRollback(target) {
-        let bound = within.map { checkedMinutes($0) }
+        let bound = within.flatMap { checkedMinutes($0) }
         graph.gates[index].noGo = .rollback(rollback, within: bound)
       }
     case .stop:
@@ -121,6 +125,13 @@ extension GraphBuilder {
     }
   }
 
+  /// Whether a declaration's title is a string that was never closed.
+  func titleUnterminated(_ declaration: Declaration) -> Bool {
+    guard let title = declaration.title, !title.isBlock, title.range.end > title.range.start else { return false }
+    let last = sourceBytes[title.range.end - 1]
+    return title.range.end - title.range.start < 2 || (last != UInt8(ascii: "\"") && last != UInt8(ascii: "'") && last != 0x9D)
+  }
+
   // MARK: - Names
 
   /// The role an id names, or nil (reported).
@@ -131,11 +142,34 @@ extension GraphBuilder {
     }
     if brokenNames.contains(id.name) { return nil }
     var help = "declare it in the runbook: `role \(id.name) \"Display name\"`"
-    if let suggestion = suggest(id.name, kind: .role) {
+    var notes: [DiagnosticNote] = []
+    if let (role, why) = roleByDisplayName(id.name) {
+      // `pharmacist` for `role pharm "Oncology Pharmacist"`: people name the role they mean.
+      help = "write `\(graph.roles[role].id)`, the id of the role \"\(graph.roles[role].name)\"\(why)"
+      notes = [DiagnosticNote("the role `\(graph.roles[role].id)` is declared here", at: graph.roles[role].range)]
+    } else if let suggestion = suggest(id.name, kind: .role) {
       help = "did you mean `\(suggestion)`? or declare it: `role \(id.name) \"Display name\"`"
     }
-    report(.undefinedRole, "the role `\(clipped(id.name))` is not declared", at: id.range, help: help)
+    report(.undefinedRole, "the role `\(clipped(id.name))` is not declared", at: id.range, notes: notes, help: help)
     return nil
+  }
+
+  /// A declared role whose display name the undeclared id spells: every word of the id is a
+  /// word of the name (`change_board` for "Change Advisory Board"), or the id is the name's
+  /// initials (`cab`). Roles that nothing uses come first: they are the likeliest to be meant.
+  private func roleByDisplayName(_ name: String) -> (Int, String)? {
+    let words = name.lowercased().split(separator: "_").map(String.init).filter { !$0.isEmpty }
+    guard !words.isEmpty, graph.roles.count <= 1000 else { return nil }
+    var matches: [Int] = []
+    for (index, role) in graph.roles.enumerated() {
+      let nameWords = role.name.lowercased().split { !$0.isLetter && !$0.isNumber }.map(String.init)
+      let initials = String(nameWords.compactMap(\.first))
+      let spelled = words.allSatisfy { word in nameWords.contains { $0 == word || ($0.count > 4 && word.count > 4 && ($0.hasPrefix(word) || word.hasPrefix($0))) } }
+      if spelled || (nameWords.count > 1 && words.count == 1 && words[0] == initials) { matches.append(index) }
+    }
+    let unused = matches.filter { !usedRoles.contains($0) }
+    guard let best = (unused.count == 1 ? unused.first : (matches.count == 1 ? matches.first : nil)) else { return nil }
+    return (best, usedRoles.contains(best) ? "" : ", which owns nothing yet")
   }
 
   /// The owners an `owner` or `decided_by` attribute names; nil when absent or nothing resolved.
@@ -161,6 +195,16 @@ extension GraphBuilder {
       return nil
     }
     if brokenNames.contains(id.name) { return nil }
+    if let role = roleIndex[id.name] {
+      // `after vendor`: a role where a step was meant.
+      let owned = graph.steps.filter { $0.idWritten && $0.owners?.roles.contains(role) == true }.map { "`\($0.id)`" }
+      let list = owned.isEmpty ? "" : "; the steps \(graph.roles[role].name) owns are " + listPhrase(Array(owned.prefix(6)), conjunction: "and") + (owned.count > 6 ? " and \(owned.count - 6) more" : "")
+      report(
+        .wrongReferenceKind, "`\(clipped(id.name))` is a role, not a stage, step or gate", at: id.range,
+        notes: [DiagnosticNote("the role `\(clipped(id.name))` is declared here", at: graph.roles[role].range)],
+        help: "name \(what) by its id\(list)")
+      return nil
+    }
     var help = "name \(what) by its id; an id is written after the keyword: `step \(id.name) \"Title\"`"
     if let suggestion = suggest(id.name, kind: .item) { help = "did you mean `\(suggestion)`?" }
     report(.undefinedReference, "no stage, step or gate has the id `\(clipped(id.name))`", at: id.range, help: help)
@@ -222,8 +266,9 @@ extension GraphBuilder {
     return checkedMinutes(spec)
   }
 
-  /// Checks a duration spec: no inverted ranges, nothing zero or negative.
-  mutating func checkedMinutes(_ spec: DurationSpec) -> Minutes {
+  /// Checks a duration spec: no inverted ranges, nothing zero or negative. Nil for an inverted
+  /// range (reported).
+  mutating func checkedMinutes(_ spec: DurationSpec) -> Minutes? {
     var value = Minutes(
       minimum: spec.minimum, maximum: spec.maximum, uncertain: spec.uncertain,
       toBeDecided: spec.toBeDecided, unit: writtenUnit(spec.range))
@@ -243,7 +288,9 @@ extension GraphBuilder {
         .invertedRange,
         "the range runs backwards: \(formatDuration(spec.minimum)) is longer than \(formatDuration(spec.maximum))",
         at: spec.range, help: "write the shorter duration first: `\(formatDuration(spec.maximum))..\(formatDuration(spec.minimum))`")
-      swap(&value.minimum, &value.maximum)
+      // Which end was meant is not known: the duration is left out of the schedule rather than
+      // feeding window errors computed from a guess.
+      return nil
     }
     return value
   }

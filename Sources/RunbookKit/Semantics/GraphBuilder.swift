@@ -27,6 +27,10 @@ struct GraphBuilder {
 
   /// Ids of work: stages, steps, gates, rollbacks, sign-offs, templates, contacts.
   var names: [String: (item: Item?, range: SourceRange)] = [:]
+  /// Steps by id, also when another element took the id first (a duplicate, reported): so that
+  /// `verifies x` checks the step `x`, not a stage of the same name, and a four-eyes mistake is
+  /// not hidden behind the duplicate.
+  var stepsByID: [String: Int] = [:]
   var roleIndex: [String: Int] = [:]
   /// Ids declared inside statements that could not be parsed: references to them are not
   /// reported, since the real mistake has been.
@@ -263,6 +267,7 @@ struct GraphBuilder {
 
   mutating func declareName(_ id: Identifier?, item: Item?) {
     guard let id else { return }
+    if case .step(let index) = item, stepsByID[id.name] == nil { stepsByID[id.name] = index }
     if let first = names[id.name] {
       report(
         .duplicateID, "the id `\(clipped(id.name))` is already used", at: id.range,

@@ -9,7 +9,7 @@ extension Parser {
     guard at(.word), let keyword = currentKeyword, shape.attributes.contains(keyword) else {
       let start = current.range
       let meant = reportBadInlineAttribute(of: kind, shape: shape)
-      return meant.map { misspelt($0, at: start) }
+      return meant.map { recoverMisspelt($0) ?? skippedMisspelt($0, at: start) }
     }
     let keywordToken = current
     advance()
@@ -19,6 +19,13 @@ extension Parser {
     return Attribute(
       keyword: keyword, keywordRange: keywordToken.range, value: value,
       range: keywordToken.range.union(SourceRange.at(previousEnd)))
+  }
+
+  /// A misspelt inline attribute that could not be read as the one it most likely was: the rest
+  /// of the line is skipped, and the attribute kept with an invalid value.
+  mutating func skippedMisspelt(_ keyword: Keyword, at range: SourceRange) -> Attribute {
+    skipToBlockOrLineEnd()
+    return misspelt(keyword, at: range)
   }
 
   /// A misspelt attribute kept as the attribute it most likely was, with an invalid value, so
@@ -41,8 +48,10 @@ extension Parser {
     } else if let word {
       let suggestion = reportUnknownStatement(word, keyword: keyword, in: kind, shape: DeclarationShape(
         attributes: shape.attributes, children: [], requiresID: false, repeatable: []))
+      // The caller reads the line as the suggested attribute, or skips it.
+      if let meant = suggestion.flatMap(Keyword.init(rawValue:)), shape.attributes.contains(meant) { return meant }
       skipToBlockOrLineEnd()
-      return suggestion.flatMap(Keyword.init(rawValue:)).flatMap { shape.attributes.contains($0) ? $0 : nil }
+      return nil
     } else {
       let examples = shape.attributes.prefix(3).map { "`\($0.rawValue)`" }
       reportExpected(
@@ -53,7 +62,7 @@ extension Parser {
     return nil
   }
 
-  private mutating func parseAttributeValue(_ keyword: Keyword) -> AttributeValue {
+  mutating func parseAttributeValue(_ keyword: Keyword) -> AttributeValue {
     switch keyword {
     case .version, .system, .description, .instructions, .note, .name, .phone, .email, .chat,
       .location, .text:

@@ -182,6 +182,7 @@ public struct Parser {
     }
     if (at(.string) || at(.textBlock)) && !current.atLineStart {
       declaration.title = parseText()
+      if let joined = titleWithInnerQuotes(declaration.title) { declaration.title = joined }
     } else {
       var help = "write the title in double quotes: `\(kind.rawValue) \(declaration.id?.name ?? exampleID(kind)) \"Title\"`"
       if at(.word) && currentKeyword == nil && !current.atLineStart {
@@ -211,6 +212,34 @@ public struct Parser {
     declaration.range = keywordToken.range.union(SourceRange.at(previousEnd))
     checkDuplicateAttributes(declaration, shape: shape)
     return declaration
+  }
+
+  /// `"Check the "main" server"`: a title with quotes inside it reads as a string, a word glued
+  /// to it and another string glued to that. Read as the one title it is, reported with the fix
+  /// (the inner quotes escaped), so that the attributes after it still count.
+  mutating func titleWithInnerQuotes(_ title: TextLiteral?) -> TextLiteral? {
+    guard let title, !title.isBlock, source.bytes[title.range.end - 1] == UInt8(ascii: "\"") else { return nil }
+    var look = 0
+    var end = title.range.end
+    while peek(look).range.start == end, !peek(look).atLineStart, [.word, .number, .quantity, .percent, .time].contains(peek(look).kind) {
+      end = peek(look).range.end
+      look += 1
+    }
+    let closing = peek(look)
+    guard look > 0, closing.kind == .string, closing.range.start == end, source.bytes[closing.range.end - 1] == UInt8(ascii: "\""),
+      closing.range.end - closing.range.start >= 2
+    else { return nil }
+    let range = title.range.union(closing.range)
+    let innerOpen = SourceRange(title.range.end - 1, title.range.end)
+    let innerClose = SourceRange(closing.range.start, closing.range.start + 1)
+    for _ in 0...look { advance() }
+    let inner = source.text(SourceRange(innerOpen.end, innerClose.start))
+    let value = title.value + "\"" + inner + "\"" + decodeEscapes(from: closing.range.start + 1, to: closing.range.end - 1)
+    report(
+      .unterminatedString, "this title has double quotes inside it, which end it early", at: range,
+      help: "write a quote inside text as `\\\"`: \"… \\\"\(clipped(inner))\\\" …\", or use single quotes inside",
+      fix: Fix("escape the inner quotes", [TextEdit(range: innerOpen, replacement: "\\\""), TextEdit(range: innerClose, replacement: "\\\"")]))
+    return TextLiteral(value: value, range: range, isBlock: false)
   }
 
   func exampleID(_ kind: DeclarationKind) -> String {
@@ -281,6 +310,10 @@ public struct Parser {
     }
     let suggestion = reportUnknownStatement(text(current), keyword: keyword, in: declaration.kind, shape: shape)
     if let meant = suggestion.flatMap(Keyword.init(rawValue:)), shape.attributes.contains(meant) {
+      if let attribute = recoverMisspelt(meant) {
+        declaration.attributes.append(attribute)
+        return
+      }
       let start = current.range
       skipStatement(bodyKind: declaration.kind)
       declaration.attributes.append(misspelt(meant, at: start))
@@ -295,6 +328,28 @@ public struct Parser {
     let guess = meant.flatMap(DeclarationShape.declarationKind) ?? declaration.kind
     unknown.children = skipStatement(bodyKind: guess)
     if !unknown.children.isEmpty { declaration.children.append(unknown) }
+  }
+
+  /// A misspelt keyword (`no_goo -> rollback back`), just reported, read as the keyword it most
+  /// likely is: when the rest of the line parses cleanly as that keyword's value, the attribute is
+  /// kept whole — so nothing is reported as missing because of the misspelling — and the
+  /// diagnostic gets the fix, which the clean parse makes certain. Otherwise nothing is consumed
+  /// and nil is returned.
+  mutating func recoverMisspelt(_ meant: Keyword) -> Attribute? {
+    let start = index
+    let reported = diagnostics.count
+    let keywordToken = current
+    advance()
+    let value = parseAttributeValue(meant)
+    guard value != .invalid, diagnostics.count == reported, !onSameLine else {
+      index = start
+      diagnostics.removeLast(diagnostics.count - reported)
+      return nil
+    }
+    if reported > 0, diagnostics[reported - 1].range == keywordToken.range {
+      diagnostics[reported - 1].fix = Fix("write `\(meant.rawValue)`", replacing: keywordToken.range, with: meant.rawValue)
+    }
+    return Attribute(keyword: meant, keywordRange: keywordToken.range, value: value, range: keywordToken.range.union(SourceRange.at(previousEnd)))
   }
 
   func statementPhrase(_ kind: DeclarationKind) -> String {
