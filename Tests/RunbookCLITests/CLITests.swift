@@ -84,6 +84,22 @@ func validateJSON(_ documents: [String], schema: URL, file: StaticString = #file
   XCTAssertEqual(check.terminationStatus, 0, message, file: file, line: line)
 }
 
+/// The official SARIF 2.1.0 schema, in the project's shared folder beside the repository (or
+/// above it); the test is skipped without it, unless RUNBOOK_REQUIRE_TOOLS=1.
+func sarifSchema() throws -> URL {
+  var parent = repositoryRoot
+  var schema = parent.appendingPathComponent("shared/schemas/sarif-schema-2.1.0.json")
+  while !FileManager.default.fileExists(atPath: schema.path) && parent.path != "/" {
+    parent = parent.deletingLastPathComponent()
+    schema = parent.appendingPathComponent("shared/schemas/sarif-schema-2.1.0.json")
+  }
+  guard FileManager.default.fileExists(atPath: schema.path) else {
+    if ProcessInfo.processInfo.environment["RUNBOOK_REQUIRE_TOOLS"] == "1" { XCTFail("missing \(schema.path)") }
+    throw XCTSkip("the SARIF schema is not beside the repository")
+  }
+  return schema
+}
+
 /// A fresh temporary folder for one test.
 func temporaryFolder() throws -> URL {
   let url = FileManager.default.temporaryDirectory.appendingPathComponent("runbook-cli-\(UUID().uuidString)")
@@ -351,17 +367,7 @@ final class CheckFormatTests: XCTestCase {
   }
 
   func testSARIFValidatesAgainstTheOfficialSchema() throws {
-    // The schema is in the project's shared folder, beside the repository (or above it).
-    var parent = repositoryRoot
-    var schema = parent.appendingPathComponent("shared/schemas/sarif-schema-2.1.0.json")
-    while !FileManager.default.fileExists(atPath: schema.path) && parent.path != "/" {
-      parent = parent.deletingLastPathComponent()
-      schema = parent.appendingPathComponent("shared/schemas/sarif-schema-2.1.0.json")
-    }
-    guard FileManager.default.fileExists(atPath: schema.path) else {
-      if ProcessInfo.processInfo.environment["RUNBOOK_REQUIRE_TOOLS"] == "1" { XCTFail("missing \(schema.path)") }
-      throw XCTSkip("the SARIF schema is not beside the repository")
-    }
+    let schema = try sarifSchema()
     let (folder, _) = try fileWith(hostileRunbook)
     let result = try runTool(["check", "--format", "sarif", "formats.runbook"], in: folder)
     XCTAssertEqual(result.status, 1)

@@ -144,6 +144,7 @@ extension GraphBuilder {
     var help = "declare it in the runbook: `role \(id.name) \"Display name\"`"
     var notes: [DiagnosticNote] = []
     if let (role, why) = roleByDisplayName(id.name) {
+      suggestedRoles.insert(role)
       // `pharmacist` for `role pharm "Oncology Pharmacist"`: people name the role they mean.
       help = "write `\(graph.roles[role].id)`, the id of the role \"\(graph.roles[role].name)\"\(why)"
       notes = [DiagnosticNote("the role `\(graph.roles[role].id)` is declared here", at: graph.roles[role].range)]
@@ -356,7 +357,8 @@ extension GraphBuilder {
   // MARK: - Unused roles
 
   mutating func reportUnusedRoles() {
-    for (index, role) in graph.roles.enumerated() where !usedRoles.contains(index) {
+    // A role an undeclared name was matched to has been pointed at already, with the fix.
+    for (index, role) in graph.roles.enumerated() where !usedRoles.contains(index) && !suggestedRoles.contains(index) {
       report(
         .unusedRole, "the role `\(role.id)` is declared but never owns, decides or signs anything",
         at: role.range, help: "remove the role, or make it the owner of the steps it does")

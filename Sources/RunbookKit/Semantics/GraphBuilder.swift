@@ -36,6 +36,8 @@ struct GraphBuilder {
   /// reported, since the real mistake has been.
   var brokenNames: Set<String> = []
   var usedRoles: Set<Int> = []
+  /// Roles offered for an undeclared name that spells their display name.
+  var suggestedRoles: Set<Int> = []
   var suggestionsMade = 0
   /// "Did you mean" indexes, built on the first miss of each kind.
   var suggestionIndexes: [SuggestionKind: SuggestionIndex] = [:]

@@ -158,13 +158,14 @@ struct BraceBalance {
     tokens = tokens.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
   }
 
-  /// With balanced braces: a block whose first line inside is indented no deeper than the line
-  /// of its `{` (in a file that indents at all) reads as a sibling, not a child.
+  /// With balanced braces: a line directly inside a block but indented no deeper than the
+  /// block's own first line (in a file that indents at all) reads as a sibling, not a child.
+  /// Once per block.
   private mutating func warnAboutFlatBlocks() {
     guard tokens.contains(where: { $0.atLineStart && $0.kind != .endOfFile && $0.range.start > 0
       && (source.bytes[$0.range.start - 1] == UInt8(ascii: " ") || source.bytes[$0.range.start - 1] == UInt8(ascii: "\t")) })
     else { return }
-    var pending: OpenBlock?
+    var stack: [(block: OpenBlock, warned: Bool)] = []
     var lineFirst = 0
     var lineDepth = 0
     var warned = 0
@@ -172,18 +173,24 @@ struct BraceBalance {
       if token.atLineStart {
         lineFirst = index
         lineDepth = indentation(of: index)
-        if let block = pending, token.kind != .rightBrace, lineDepth <= block.depth, warned < RunbookInfo.maximumKeptDiagnostics {
+        if token.kind != .rightBrace, let top = stack.last, !top.warned, lineDepth <= top.block.depth,
+          warned < RunbookInfo.maximumKeptDiagnostics
+        {
           warned += 1
-          let what = describeOpener(block.opener)
+          stack[stack.count - 1].warned = true
+          let what = describeOpener(top.block.opener)
           diagnostics.append(Diagnostic(
             .misleadingIndentation, "line \(lineNumber(index)) is inside \(what) but indented as if it were beside it",
             at: token.range,
-            notes: [DiagnosticNote("\(what) opens here", at: tokens[block.opener].range)],
+            notes: [DiagnosticNote("\(what) opens here", at: tokens[top.block.opener].range)],
             help: "indent the lines of a block further than its first line (`runbook fmt` does it), or close \(what) where you meant it to end"))
         }
-        pending = nil
       }
-      if token.kind == .leftBrace { pending = OpenBlock(opener: lineFirst, depth: lineDepth, brace: index) }
+      if token.kind == .leftBrace {
+        stack.append((OpenBlock(opener: lineFirst, depth: lineDepth, brace: index), false))
+      } else if token.kind == .rightBrace, !stack.isEmpty {
+        stack.removeLast()
+      }
     }
   }
 }

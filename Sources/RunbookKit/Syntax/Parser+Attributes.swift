@@ -9,7 +9,7 @@ extension Parser {
     guard at(.word), let keyword = currentKeyword, shape.attributes.contains(keyword) else {
       let start = current.range
       let meant = reportBadInlineAttribute(of: kind, shape: shape)
-      return meant.map { recoverMisspelt($0) ?? skippedMisspelt($0, at: start) }
+      return meant.map { recoverMisspelt($0, inline: true) ?? skippedMisspelt($0, at: start) }
     }
     let keywordToken = current
     advance()

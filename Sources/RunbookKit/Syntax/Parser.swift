@@ -335,13 +335,14 @@ public struct Parser {
   /// kept whole — so nothing is reported as missing because of the misspelling — and the
   /// diagnostic gets the fix, which the clean parse makes certain. Otherwise nothing is consumed
   /// and nil is returned.
-  mutating func recoverMisspelt(_ meant: Keyword) -> Attribute? {
+  mutating func recoverMisspelt(_ meant: Keyword, inline: Bool = false) -> Attribute? {
     let start = index
     let reported = diagnostics.count
     let keywordToken = current
     advance()
     let value = parseAttributeValue(meant)
-    guard value != .invalid, diagnostics.count == reported, !onSameLine else {
+    // A statement must end with its value; an inline attribute may be followed by others.
+    guard value != .invalid, diagnostics.count == reported, inline || !onSameLine else {
       index = start
       diagnostics.removeLast(diagnostics.count - reported)
       return nil
