@@ -19,7 +19,7 @@ extension DiagnosticCode {
     // MARK: Lexical
     case .invalidCharacter:
       return Explanation(
-        summary: "A character that the language does not use appeared outside a string or comment. Names use letters, digits and `_`; text goes in double quotes; comments start with `#`. Typographic quotes pasted from a word processor are a common cause.",
+        summary: "A character that the language does not use appeared outside a string or comment. Names use letters, digits and `_`; text goes in double quotes; comments start with `#`. Text pasted from Word or Outlook is the common cause, and each such character is named and read for what it means, so the rest of the line is still checked: typographic quotes “…” (straightened), an en or em dash or an ellipsis in a range `3h–5h` (written `..`), a dash for the minus sign `T–4h`, a non-breaking or other look-alike space (a space), full-width letters and digits (their plain forms). Each of these has a fix that `runbook check --fix` applies.",
         wrong: work("step \u{201C}Users notified\u{201D}"),
         fixed: work("step \"Users notified\""))
     case .invalidUTF8:
@@ -62,7 +62,7 @@ extension DiagnosticCode {
         fixed: work("step \"Backup TEST\""))
     case .invalidNumber:
       return Explanation(
-        summary: "A number or duration could not be read, or a duration is not a whole number of minutes.",
+        summary: "A number or duration could not be read, or a duration is not a whole number of minutes. Decimal durations are fine when they come to whole minutes (`1.5h` is 90 minutes); `1.51h` is 90.6 minutes, and the help names the nearest whole ones. A decimal comma (`1,5h`) is read as the decimal it is and reported with the way to write it (`1h30m`), with a fix.",
         wrong: work("step \"Backup\" duration 1.51h"),
         fixed: work("step \"Backup\" duration 1h30m"))
     // MARK: Syntax
@@ -73,7 +73,7 @@ extension DiagnosticCode {
         fixed: work("step \"Backup\" owner customer and engineer"))
     case .unknownKeyword:
       return Explanation(
-        summary: "A line starts with, or contains, a word that is not a keyword of the language where it stands. Nothing is silently ignored: fix the spelling (the help suggests the closest keyword) or put the text in a `note`.",
+        summary: "A line starts with, or contains, a word that is not a keyword of the language where it stands. Nothing is silently ignored: fix the spelling (the help suggests the closest keyword) or put the text in a `note`. When the rest of the line reads cleanly as the suggested keyword, it is read as that keyword — so a misspelt `no_goo -> rollback restore` still enters its rollback — and the diagnostic carries the fix. A keyword written with hyphens (`no-go`) is read as the keyword it means (`no_go`).",
         wrong: work("step \"Backup\" ownr engineer"),
         fixed: work("step \"Backup\" owner engineer"))
     case .unclosedBlock:
@@ -129,7 +129,7 @@ extension DiagnosticCode {
         fixed: work("step backup \"Backup\"\n    step backup_test \"Backup TEST\""))
     case .undefinedRole:
       return Explanation(
-        summary: "An owner, decider or signer names a role that is not declared. Declare it with `role id \"Display name\"` or fix the spelling.",
+        summary: "An owner, decider or signer names a role that is not declared. Declare it with `role id \"Display name\"` or fix the spelling. A name that spells a declared role's display name — `pharmacist` for `role pharm \"Oncology Pharmacist\"`, `change_board` or `cab` for \"Change Advisory Board\" — is matched to that role, above all to one that owns nothing yet, and the help gives its id.",
         wrong: work("step \"Backup\" owner engineeer"),
         fixed: work("step \"Backup\" owner engineer"))
     case .undefinedReference:
@@ -149,7 +149,7 @@ extension DiagnosticCode {
         fixed: "runbook \"Example\" {\n  anchor T \"Upgrade starts\"\n  role customer \"Customer\"\n  stage work \"Work\" owner customer {\n    window T-4h..T\n    step \"Backup\"\n  }\n}\n")
     case .wrongReferenceKind:
       return Explanation(
-        summary: "A reference names the wrong kind of element: `verifies` needs a step, `no_go ->` a rollback, `after` a stage, step or gate.",
+        summary: "A reference names the wrong kind of element: `verifies` needs a step, `no_go ->` a rollback, `after` a stage, step or gate. A role named where work belongs (`after vendor`) is said to be a role, with the steps that role owns listed to choose from.",
         wrong: work("step backup \"Backup\"\n    step \"Check\" owner engineer verifies work"),
         fixed: work("step backup \"Backup\"\n    step \"Check\" owner engineer verifies backup"))
     // MARK: Ordering
@@ -253,7 +253,7 @@ extension DiagnosticCode {
         fixed: windowed("window T-4h..T+2h", "step \"Upgrade\""))
     case .missingUnit:
       return Explanation(
-        summary: "A duration needs a unit: `m`, `h`, `d`, `w` or `mo`.",
+        summary: "A duration needs its unit right after the number: `m`, `h`, `d`, `w` or `mo`. Durations typed as in a document — `90 mins`, `2 hours`, `half an hour` — are read for what they mean and reported with the way to write them (`90m`, `2h`, `30m`), which `runbook check --fix` writes.",
         wrong: work("step \"Testing\" duration 5"),
         fixed: work("step \"Testing\" duration 5h"))
     case .durationTooLarge:
