@@ -9,7 +9,8 @@
 // follows from it. No machine fix is offered: where a block ends is the author's call.
 //
 // With balanced braces, a block whose first line is indented no deeper than its `{` line is
-// warned about (RB0111), since the nesting then reads differently than it parses.
+// warned about (RB0111), since the nesting then reads differently than it parses. The `runbook`
+// block itself is the file's wrapper: many write its contents flush left, so it is exempt.
 
 /// Finds unbalanced braces by indentation and repairs the token stream as it reads. Every pass
 /// is one walk over the tokens: no input shape costs more than linear time.
@@ -65,6 +66,12 @@ struct BraceBalance {
     return "`\(keyword)`"
   }
 
+  /// The depth a block's lines are compared with: its opening line's indentation, or -1 for the
+  /// `runbook` block, whose contents may stand flush left.
+  private func wrapperDepth(_ opener: Int, _ depth: Int) -> Int {
+    tokens[opener].keyword == .runbook ? -1 : depth
+  }
+
   private func lineNumber(_ tokenIndex: Int) -> Int { source.lineIndex(of: tokens[tokenIndex].range.start) + 1 }
 
   /// An open block while reading: the line that opens it, its indentation, its `{`, and whether
@@ -98,7 +105,7 @@ struct BraceBalance {
         if token.kind != .rightBrace, !stack.isEmpty { stack[stack.count - 1].hasContent = true }
       }
       if token.kind == .leftBrace {
-        stack.append(OpenBlock(opener: lineFirst, depth: lineDepth, brace: index))
+        stack.append(OpenBlock(opener: lineFirst, depth: wrapperDepth(lineFirst, lineDepth), brace: index))
       } else if token.kind == .rightBrace, !stack.isEmpty {
         stack.removeLast()
       }
@@ -187,7 +194,7 @@ struct BraceBalance {
         }
       }
       if token.kind == .leftBrace {
-        stack.append((OpenBlock(opener: lineFirst, depth: lineDepth, brace: index), false))
+        stack.append((OpenBlock(opener: lineFirst, depth: wrapperDepth(lineFirst, lineDepth), brace: index), false))
       } else if token.kind == .rightBrace, !stack.isEmpty {
         stack.removeLast()
       }
