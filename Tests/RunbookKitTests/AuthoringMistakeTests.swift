@@ -50,7 +50,7 @@ final class AuthoringMistakeTests: XCTestCase {
 
   func testEveryClassIsFoundAtItsPlaceWithNoFollowOnNoise() throws {
     let all = try fixtures
-    XCTAssertGreaterThanOrEqual(all.count, 14)
+    XCTAssertGreaterThanOrEqual(all.count, 15)
     for fixture in all {
       let compilation = compile(fixture.text)
       let diagnostics = compilation.diagnostics

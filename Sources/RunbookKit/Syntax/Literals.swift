@@ -351,6 +351,9 @@ extension Parser {
     return negative ? -Int(total) : Int(total)
   }
 
+  /// The minutes of a duration token written the usual way (`30m`, `1h30m`), or nil.
+  func plainDurationOf(_ token: Token) -> Int? { plainDuration(token.range) }
+
   /// The minutes of a duration written the usual way — whole numbers each followed by a unit,
   /// as in `45m` or `1h30m` — read straight from the bytes; nil for anything else (fractions,
   /// missing or unknown units, very large numbers), which `decodeDuration` reads in full and

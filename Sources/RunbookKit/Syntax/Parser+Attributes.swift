@@ -260,6 +260,24 @@ extension Parser {
         fix: Fix("write `\(written)`", replacing: range, with: written))
       return (number * unit.minutes, range)
     }
+    // `2×30m`: a product, as a plan pasted from a spreadsheet may say. The lexer has reported
+    // the `×`; it gets the total as its fix, and the duration is read as the total.
+    if at(.number), peek().kind == .quantity, !peek().atLineStart, let count = Int(text(current)), count > 0, count <= 1000,
+      peek().range.start == current.range.end + 2, source.bytes[current.range.end] == 0xC3, source.bytes[current.range.end + 1] == 0x97,
+      let each = plainDurationOf(peek()), each * count <= maximumMinutes
+    {
+      let range = current.range.union(peek().range)
+      let sign = SourceRange(current.range.end, current.range.end + 2)
+      advance()
+      advance()
+      let written = formatDuration(each * count)
+      if let reported = diagnostics.lastIndex(where: { $0.range == sign }) {
+        diagnostics[reported].message = "`\(source.text(range))` multiplies; the language has no arithmetic"
+        diagnostics[reported].help = "write the total: `\(written)`"
+        diagnostics[reported].fix = Fix("write `\(written)`", replacing: range, with: written)
+      }
+      return (each * count, range)
+    }
     // `1,5h`: a decimal comma.
     if at(.number), peek().kind == .comma, peek(2).kind == .quantity, peek().range.start == current.range.end,
       peek(2).range.start == peek().range.end
