@@ -74,6 +74,7 @@ enum Command {
   case explainList
   case run(RunOptions)
   case runHelp
+  case languageServer
 }
 
 let usage = """
@@ -99,6 +100,9 @@ let usage = """
     fmt [--check] PATH... rewrite runbooks in the canonical layout, comments kept; '-' formats
                           standard input to standard output; --check lists the files that
                           are not formatted and changes nothing
+    lsp                   a language server (LSP 3.17) on standard input and output, for
+                          editors: diagnostics, fixes, formatting, completion, hover,
+                          go to definition, references, rename, outline, folding
     run start|anchor|status|sign|decide|deviate|note|verify|report …
                           run a runbook on the day: initial steps, decide gates, record
                           deviations, in a tamper-evident journal; 'runbook run --help'
@@ -143,6 +147,9 @@ func parseArguments(_ arguments: [String]) throws(UsageError) -> Command {
     if options.paths.isEmpty { throw UsageError(message: "fmt needs at least one PATH (a file, a folder, or '-')") }
     try standardInputOnce(options.paths)
     return .format(options)
+  case "lsp":
+    guard rest.isEmpty || rest == ["--stdio"] else { throw UsageError(message: "lsp takes no arguments; it speaks the Language Server Protocol on standard input and output") }
+    return .languageServer
   case "run":
     if rest == ["--help"] || rest == ["-h"] { return .runHelp }
     return .run(try parseRun(rest))
@@ -150,7 +157,7 @@ func parseArguments(_ arguments: [String]) throws(UsageError) -> Command {
     guard rest.count == 1 else { throw UsageError(message: "explain needs one CODE, e.g. 'runbook explain RB0102', or --list") }
     return rest[0] == "--list" ? .explainList : .explain(code: rest[0])
   default:
-    let commands = ["check", "build", "plan", "fmt", "run", "explain", "--help", "--version"]
+    let commands = ["check", "build", "plan", "fmt", "run", "lsp", "explain", "--help", "--version"]
     var message = "unknown command '\(first)'"
     if let suggestion = closestCommand(first, among: commands) { message += "; did you mean '\(suggestion)'?" }
     throw UsageError(message: message)

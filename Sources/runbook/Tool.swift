@@ -31,6 +31,8 @@ enum Tool {
       return FormatCommand(options: options).run()
     case .explain(let code):
       return explain(code)
+    case .languageServer:
+      return LanguageServer().run()
     case .runHelp:
       Output.standard(runUsage + "\n")
       return .success
