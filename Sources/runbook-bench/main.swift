@@ -260,4 +260,73 @@ if FileManager.default.fileExists(atPath: examples) {
   let m = best(10) { measure(runbook, ["check", examples]) }
   target("check of Examples/ < 50 ms, process start included", m.seconds < 0.05, String(format: "%.1f ms", m.seconds * 1000))
 }
+// MARK: - The language server
+
+/// `runbook lsp` on a 1,000-step runbook: after opening it, 40 edits, each sent alone and
+/// answered with its diagnostics before the next; the time per edit is what a typist waits.
+func languageServerRecheck(_ executable: String) -> Double? {
+  let text = generate(steps: 1000)
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: executable)
+  process.arguments = ["lsp"]
+  let input = Pipe()
+  let output = Pipe()
+  process.standardInput = input
+  process.standardOutput = output
+  process.standardError = FileHandle.nullDevice
+  guard (try? process.run()) != nil else { return nil }
+  var pending: [UInt8] = []
+  func send(_ object: [String: Any]) {
+    guard let body = try? JSONSerialization.data(withJSONObject: object) else { return }
+    input.fileHandleForWriting.write(Data("Content-Length: \(body.count)\r\n\r\n".utf8) + body)
+  }
+  /// Reads messages until one has this method (or, for nil, this id).
+  func waitFor(method: String?, id: Int? = nil) -> Bool {
+    while true {
+      if let end = (0..<max(0, pending.count - 3)).first(where: { pending[$0] == 13 && pending[$0 + 1] == 10 && pending[$0 + 2] == 13 && pending[$0 + 3] == 10 }) {
+        let header = String(decoding: pending[0..<end], as: UTF8.self)
+        let length = Int(header.split(separator: ":").last?.trimmingCharacters(in: .whitespaces) ?? "") ?? 0
+        if pending.count >= end + 4 + length {
+          let body = Data(pending[(end + 4)..<(end + 4 + length)])
+          pending.removeFirst(end + 4 + length)
+          let message = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:]
+          if let method, message["method"] as? String == method { return true }
+          if let id, message["id"] as? Int == id { return true }
+          continue
+        }
+      }
+      let chunk = output.fileHandleForReading.availableData
+      if chunk.isEmpty { return false }
+      pending += chunk
+    }
+  }
+  send(["jsonrpc": "2.0", "id": 1, "method": "initialize", "params": ["capabilities": [String: Any]()]])
+  guard waitFor(method: nil, id: 1) else { return nil }
+  send(["jsonrpc": "2.0", "method": "initialized", "params": [String: Any]()])
+  send(["jsonrpc": "2.0", "method": "textDocument/didOpen", "params": ["textDocument": ["uri": "file:///bench.runbook", "languageId": "runbook", "version": 1, "text": text]]])
+  guard waitFor(method: "textDocument/publishDiagnostics") else { return nil }
+  let edits = 40
+  let start = Date()
+  for edit in 0..<edits {
+    // Type a character into the first step's title, as a keystroke would.
+    let range: [String: Any] = ["start": ["line": 3, "character": 4], "end": ["line": 3, "character": 4]]
+    send(["jsonrpc": "2.0", "method": "textDocument/didChange", "params": [
+      "textDocument": ["uri": "file:///bench.runbook", "version": edit + 2],
+      "contentChanges": [["range": range, "text": edit % 2 == 0 ? "#" : "\n"]],
+    ] as [String: Any]])
+    guard waitFor(method: "textDocument/publishDiagnostics") else { return nil }
+  }
+  let perEdit = Date().timeIntervalSince(start) / Double(edits)
+  send(["jsonrpc": "2.0", "id": 2, "method": "shutdown"])
+  _ = waitFor(method: nil, id: 2)
+  send(["jsonrpc": "2.0", "method": "exit"])
+  process.waitUntilExit()
+  return perEdit
+}
+
+if let perEdit = languageServerRecheck(runbook) {
+  target("runbook lsp: re-check after an edit of a 1,000-step runbook < 50 ms", perEdit < 0.05, String(format: "%.1f ms per edit", perEdit * 1000))
+} else {
+  target("runbook lsp: re-check after an edit of a 1,000-step runbook < 50 ms", false, "the server did not answer")
+}
 exit(missed == 0 ? 0 : 1)
