@@ -134,6 +134,10 @@ async def main():
     items = await client.text_document_completion_async(types.CompletionParams(
         text_document=types.TextDocumentIdentifier(uri=URI), position=types.Position(line=6, character=len(owner_line) - 1)))
     check("h" in [item.label for item in items.items], "units after a number")
+    items = await client.text_document_completion_async(types.CompletionParams(
+        text_document=types.TextDocumentIdentifier(uri=URI), position=types.Position(line=7, character=0)))
+    labels = {item.label for item in items.items}
+    check("step" in labels and "gate" in labels and "role" not in labels, "the statements a stage accepts, at the start of a line in it")
 
     # Hover: a step's owners and planned time; a role's display name and steps.
     hover = await client.text_document_hover_async(types.HoverParams(

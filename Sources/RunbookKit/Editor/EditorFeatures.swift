@@ -105,8 +105,37 @@ extension EditorDocument {
     case "rollback" where words.dropLast().last == "->": return rollbacks
     case "->" where words.dropLast().last == "no_go": return [CompletionItem(label: "rollback", detail: nil, kind: .keyword), CompletionItem(label: "stop", detail: nil, kind: .keyword)]
     default:
-      return Keyword.allCases.map { CompletionItem(label: $0.rawValue, detail: nil, kind: .keyword) }
+      // The statements and attributes the enclosing block accepts (the runbook's when outside
+      // any block; on a line that has begun, the attributes of its statement).
+      let enclosing = enclosingKind(at: offset, lineStart: lineStart)
+      let shape = DeclarationShape.of(enclosing.kind)
+      let words = enclosing.onStatementLine ? shape.attributes.map(\.rawValue) : shape.children.map(\.rawValue) + shape.attributes.map(\.rawValue)
+      return words.map { CompletionItem(label: $0, detail: nil, kind: .keyword) }
     }
+  }
+
+  /// The kind of the innermost declaration whose block holds an offset, or whose line it is on.
+  private func enclosingKind(at offset: Int, lineStart: Int) -> (kind: DeclarationKind, onStatementLine: Bool) {
+    var kind = DeclarationKind.runbook
+    var onLine = false
+    func visit(_ declaration: Declaration) {
+      if declaration.keywordRange.start >= lineStart && declaration.keywordRange.start < offset
+        && source.lineIndex(of: declaration.keywordRange.start) == source.lineIndex(of: offset)
+      {
+        kind = declaration.kind
+        onLine = true
+        return
+      }
+      guard let body = declaration.body, body.start < offset, offset <= max(body.end - 1, body.start + 1) else { return }
+      kind = declaration.kind
+      onLine = false
+      for child in declaration.children { visit(child) }
+    }
+    if let root = compilation.tree.root {
+      if root.keywordRange.start < offset && source.lineIndex(of: root.keywordRange.start) == source.lineIndex(of: offset) { return (.runbook, true) }
+      visit(root)
+    }
+    return (kind, onLine)
   }
 
   // MARK: - Hover
