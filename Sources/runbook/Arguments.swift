@@ -32,6 +32,8 @@ struct CheckOptions {
   var stdinFilename: String?
   /// `--fix`: apply the fixes that are certain, in place.
   var fix = false
+  /// `--srcroot DIR`: the folder SARIF URIs are relative to (default: the working directory).
+  var sourceRoot: String?
 }
 
 /// Outputs of `runbook build`.
@@ -193,6 +195,10 @@ private func parseCheck(_ arguments: [String]) throws(UsageError) -> CheckOption
         throw UsageError(message: "unknown format '\(value)'; the formats are \(names)")
       }
       options.format = format
+    case "--srcroot":
+      guard index < arguments.count else { throw UsageError(message: "--srcroot needs a folder: the repository root SARIF paths are relative to") }
+      options.sourceRoot = arguments[index]
+      index += 1
     case "--stdin-filename":
       guard index < arguments.count else { throw UsageError(message: "--stdin-filename needs a value") }
       options.stdinFilename = arguments[index]

@@ -17,10 +17,14 @@ struct CheckCommand {
     var ioFailures = 0
     var reports: [FileReport] = []
     var humanOutput = ""
+    /// Inputs that could not be checked, for SARIF's invocation record.
+    var notifications: [(path: String?, message: String)] = []
+    let sourceRoot = absolutePath(options.sourceRoot ?? workingDirectory)
     for item in collectInputs(options.paths, stdinName: options.stdinFilename) {
       switch readInput(item) {
       case .failure(let failure):
         ioFailures += 1
+        notifications.append((sarifPath(failure.path, root: sourceRoot), "\(failure.path): \(failure.message)"))
         let line = "\(visible(displayPath(failure.path, in: workingDirectory))): error: \(failure.message)\n"
         if options.format == .human { humanOutput += line } else { Output.error(line) }
       case .success(let read):
@@ -53,13 +57,15 @@ struct CheckCommand {
             humanOutput = ""
           }
         } else if !diagnostics.isEmpty {
-          reports.append(FileReport(path: path, source: source, diagnostics: diagnostics))
+          let shown = options.format == .sarif && !item.isStandardInput ? sarifPath(source.path, root: sourceRoot) : path
+          reports.append(FileReport(path: shown, source: source, diagnostics: diagnostics))
         }
       }
     }
     if files == 0 && ioFailures == 0 {
       let line = "error: no *.runbook files found in \(options.paths.joined(separator: ", "))\n"
       if options.format == .human { humanOutput += line } else { Output.error(line) }
+      notifications.append((nil, "no *.runbook files found in \(options.paths.joined(separator: ", "))"))
       ioFailures += 1
     }
     let summary = summaryLine(files: files, errors: errors, warnings: warnings, unreadable: ioFailures)
@@ -73,7 +79,7 @@ struct CheckCommand {
       Output.standard(ReportFormat.github(reports))
       Output.error(summary)
     case .sarif:
-      Output.standard(ReportFormat.sarif(reports))
+      Output.standard(ReportFormat.sarif(reports, run: SARIFRun(sourceRoot: sourceRoot, notifications: notifications)))
       Output.error(summary)
     }
     if ioFailures > 0 { return .usageOrIO }
@@ -114,6 +120,25 @@ struct CheckCommand {
     if unreadable > 0 { parts.append("\(unreadable) unreadable") }
     return "checked " + parts.joined(separator: ", ") + "\n"
   }
+}
+
+/// A path for SARIF: relative to the source root when it lies inside it (whether it was given
+/// relative, absolute or with `../`), otherwise absolute.
+func sarifPath(_ path: String, root: String) -> String {
+  let full = absolutePath(path)
+  let base = root.hasSuffix("/") ? root : root + "/"
+  return full.hasPrefix(base) ? String(full.dropFirst(base.count)) : full
+}
+
+/// A path made absolute against the working directory, with `.` and `..` resolved.
+func absolutePath(_ path: String) -> String {
+  let full = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+  var parts: [Substring] = []
+  for part in full.split(separator: "/") {
+    if part == "." || part.isEmpty { continue }
+    if part == ".." { _ = parts.popLast() } else { parts.append(part) }
+  }
+  return "/" + parts.joined(separator: "/")
 }
 
 /// A path as given when relative; an absolute path inside the working directory made relative.

@@ -19,6 +19,22 @@ public struct FileReport: Sendable {
   }
 }
 
+/// What a SARIF log says about the run itself.
+public struct SARIFRun: Sendable {
+  /// The category code scanning keeps alerts under (`runs[].automationDetails.id`).
+  public var category: String
+  /// The folder `%SRCROOT%` stands for, absolute; relative URIs are relative to it.
+  public var sourceRoot: String?
+  /// Problems that kept files from being checked: a missing or unreadable input.
+  public var notifications: [(path: String?, message: String)]
+
+  public init(category: String = "runbook", sourceRoot: String? = nil, notifications: [(path: String?, message: String)] = []) {
+    self.category = category
+    self.sourceRoot = sourceRoot
+    self.notifications = notifications
+  }
+}
+
 /// Machine-readable renderings of diagnostics.
 public enum ReportFormat {
   // MARK: - JSON
@@ -149,9 +165,14 @@ public enum ReportFormat {
 
   // MARK: - SARIF
 
-  /// A SARIF 2.1.0 log with one run: the tool with a rule per diagnostic code, and a result per
-  /// diagnostic with its file (a relative URI) and full region. Columns count Unicode code points.
-  public static func sarif(_ reports: [FileReport]) -> String {
+  /// A SARIF 2.1.0 log with one run, made for GitHub code scanning: the tool with a rule per
+  /// diagnostic code (with its help in Markdown, precision, severity and tags), a result per
+  /// diagnostic with its file (a URI relative to `%SRCROOT%`, which `originalUriBaseIds` names
+  /// when the root is known), full region, fingerprint, fixes, and notes as related locations
+  /// linked from the message; and an invocation that says whether the run succeeded — a file
+  /// that could not be read makes it fail, with a notification, so that an incomplete run never
+  /// looks clean. Columns count Unicode code points.
+  public static func sarif(_ reports: [FileReport], run: SARIFRun = SARIFRun()) -> String {
     let codes = DiagnosticCode.allCases
     var ruleIndex: [DiagnosticCode: Int] = [:]
     for (index, code) in codes.enumerated() { ruleIndex[code] = index }
@@ -161,6 +182,32 @@ public enum ReportFormat {
       w.field("version", "2.1.0")
       w.array("runs") { w in
         w.object { w in
+          w.object("automationDetails") { w in w.field("id", run.category + "/") }
+          if let root = run.sourceRoot {
+            w.object("originalUriBaseIds") { w in
+              w.object("%SRCROOT%") { w in w.field("uri", "file://" + uri(root.hasSuffix("/") ? root : root + "/")) }
+            }
+          }
+          w.array("invocations") { w in
+            w.object { w in
+              w.field("executionSuccessful", run.notifications.isEmpty)
+              w.array("toolExecutionNotifications") { w in
+                for notification in run.notifications {
+                  w.object { w in
+                    w.field("level", "error")
+                    w.object("message") { w in w.field("text", notification.message) }
+                    if let path = notification.path {
+                      w.array("locations") { w in
+                        w.object { w in
+                          w.object("physicalLocation") { w in artifactLocation(path, &w) }
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
           w.object("tool") { w in
             w.object("driver") { w in
               w.field("name", "runbook")
@@ -176,8 +223,20 @@ public enum ReportFormat {
                     w.object("fullDescription") { w in w.field("text", explanation.summary) }
                     w.object("help") { w in
                       w.field("text", explanation.summary + " Run `runbook explain \(code.rawValue)` for a wrong and a fixed example.")
+                      var markdown = "\(explanation.summary)\n"
+                      if let wrong = explanation.wrong, let fixed = explanation.fixed {
+                        markdown += "\nWrong:\n\n```\n\(wrong.hasSuffix("\n") ? wrong : wrong + "\n")```\n\nFixed:\n\n```\n\(fixed.hasSuffix("\n") ? fixed : fixed + "\n")```\n"
+                      }
+                      w.field("markdown", markdown + "\n`runbook explain \(code.rawValue)` says the same in a terminal.")
                     }
                     w.object("defaultConfiguration") { w in w.field("level", level(code.defaultSeverity)) }
+                    w.object("properties") { w in
+                      // Every diagnostic is exact about what it reports: errors are certain,
+                      // warnings are what a reviewer would still want to look at.
+                      w.field("precision", code.defaultSeverity == .error ? "very-high" : "high")
+                      w.field("problem.severity", code.defaultSeverity == .error ? "error" : "warning")
+                      w.field("tags", strings: ["runbook", ruleGroup(code)])
+                    }
                   }
                 }
               }
@@ -186,7 +245,8 @@ public enum ReportFormat {
           w.field("columnKind", "unicodeCodePoints")
           w.array("results") { w in
             for report in reports {
-              for diagnostic in report.diagnostics {
+              let fingerprints = fingerprints(report)
+              for (position, diagnostic) in report.diagnostics.enumerated() {
                 w.object { w in
                   w.field("ruleId", diagnostic.code.rawValue)
                   w.field("ruleIndex", ruleIndex[diagnostic.code] ?? 0)
@@ -194,9 +254,14 @@ public enum ReportFormat {
                   w.object("message") { w in
                     var text = diagnostic.message
                     if let help = diagnostic.help { text += " (help: \(help))" }
+                    // Notes are linked to their related locations: `[text](id)`.
+                    for (index, note) in diagnostic.notes.enumerated() where note.range != nil {
+                      text += " See [\(sarifLinkText(note.message))](\(index))."
+                    }
                     w.field("text", text)
                   }
                   w.array("locations") { w in location(report, diagnostic.range, &w) }
+                  w.object("partialFingerprints") { w in w.field("runbookFingerprint/v1", fingerprints[position]) }
                   if let fix = diagnostic.fix {
                     w.array("fixes") { w in
                       w.object { w in
@@ -224,7 +289,7 @@ public enum ReportFormat {
                       }
                     }
                   }
-                  if !diagnostic.notes.contains(where: { $0.range == nil }) && !diagnostic.notes.isEmpty {
+                  if diagnostic.notes.contains(where: { $0.range != nil }) {
                     w.array("relatedLocations") { w in
                       for (index, note) in diagnostic.notes.enumerated() {
                         guard let range = note.range else { continue }
@@ -263,13 +328,57 @@ public enum ReportFormat {
 
   /// `"artifactLocation": {"uri", "uriBaseId"}` of a report's file.
   private static func artifactLocation(_ report: FileReport, _ w: inout JSONWriter) {
+    artifactLocation(report.path, &w)
+  }
+
+  /// `"artifactLocation"` of a path: relative to `%SRCROOT%`, or an absolute `file://` URI.
+  private static func artifactLocation(_ path: String, _ w: inout JSONWriter) {
     w.object("artifactLocation") { w in
-      if report.path.hasPrefix("/") {
-        w.field("uri", "file://" + uri(report.path))
+      if path.hasPrefix("/") {
+        w.field("uri", "file://" + uri(path))
       } else {
-        w.field("uri", uri(report.path))
+        w.field("uri", uri(path))
         w.field("uriBaseId", "%SRCROOT%")
       }
+    }
+  }
+
+  /// A fingerprint per diagnostic that survives unrelated edits: the code, the id the problem is
+  /// about and the text of its line with spacing normalised — not the line number — and which
+  /// occurrence of that triple in the file it is.
+  static func fingerprints(_ report: FileReport) -> [String] {
+    var seen: [String: Int] = [:]
+    return report.diagnostics.map { diagnostic in
+      let source = report.source
+      let line = source.lineIndex(of: diagnostic.range.start)
+      let start = source.lineStarts[line]
+      let end = line + 1 < source.lineStarts.count ? source.lineStarts[line + 1] : source.bytes.count
+      let lineText = String(decoding: source.bytes[start..<end], as: UTF8.self).split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+      let subject = source.text(SourceRange(diagnostic.range.start, min(diagnostic.range.end, diagnostic.range.start + 200)))
+      let key = diagnostic.code.rawValue + "\u{0}" + lineText + "\u{0}" + subject
+      let occurrence = seen[key, default: 0]
+      seen[key] = occurrence + 1
+      return String(sha256Hex(Array((key + "\u{0}\(occurrence)").utf8)).prefix(32))
+    }
+  }
+
+  /// Note text inside a SARIF link: brackets would end the link text.
+  private static func sarifLinkText(_ text: String) -> String {
+    text.replacingOccurrences(of: "[", with: "(").replacingOccurrences(of: "]", with: ")")
+  }
+
+  /// The group a code belongs to, by its number: a tag for code scanning.
+  private static func ruleGroup(_ code: DiagnosticCode) -> String {
+    switch code.rawValue.dropFirst(2).prefix(2) {
+    case "00": "lexical"
+    case "01": "syntax"
+    case "02": "names"
+    case "03": "ordering"
+    case "04": "ownership"
+    case "05": "gates"
+    case "06": "time"
+    case "07": "limits"
+    default: "suppressions"
     }
   }
 
