@@ -78,12 +78,27 @@ struct CheckCommand {
     case .github:
       Output.standard(ReportFormat.github(reports))
       Output.error(summary)
+      if let path = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"], !path.isEmpty {
+        appendToStepSummary(ReportFormat.githubSummary(reports, files: files, errors: errors, warnings: warnings), path: path)
+      }
     case .sarif:
       Output.standard(ReportFormat.sarif(reports, run: SARIFRun(sourceRoot: sourceRoot, notifications: notifications)))
       Output.error(summary)
     }
     if ioFailures > 0 { return .usageOrIO }
     return errors > 0 ? .inputErrors : .success
+  }
+
+  /// Appends to the job summary GitHub shows for the step (a plain append: the file is GitHub's).
+  private func appendToStepSummary(_ text: String, path: String) {
+    let descriptor = withCPath(path) { open($0, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644) }
+    guard descriptor >= 0 else {
+      Output.error("\(visible(path)): warning: cannot write the step summary: \(reason(errno))\n")
+      return
+    }
+    defer { close(descriptor) }
+    let bytes = Array(text.utf8)
+    _ = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
   }
 
   /// `--fix`: applies every certain fix, in passes until none is left (a fixed dash can let the

@@ -93,3 +93,25 @@ final class CodeScanningTests: XCTestCase {
     try validateJSON([result.text], schema: try sarifSchema())
   }
 }
+
+/// GitHub annotations past GitHub's limit, and the job summary.
+final class GitHubAnnotationTests: XCTestCase {
+  func testPastTenAnnotationsTheRestAreCountedAndSummarised() throws {
+    let folder = try temporaryFolder()
+    var steps = ""
+    for index in 0..<14 { steps += "    step s\(index) \"S\(index)\" owner nobody\(index)\n" }
+    try "runbook \"Many\" {\n  role ops \"Ops\"\n  stage s \"S\" {\n\(steps)  }\n}\n".write(
+      to: folder.appendingPathComponent("many.runbook"), atomically: true, encoding: .utf8)
+    let summary = folder.appendingPathComponent("summary.md")
+    let result = try runTool(["check", "--format", "github", "many.runbook"], environment: ["GITHUB_STEP_SUMMARY": summary.path], in: folder)
+    XCTAssertEqual(result.status, 1)
+    let lines = result.stdout.split(separator: "\n")
+    XCTAssertEqual(lines.filter { $0.hasPrefix("::error ") }.count, 10)
+    XCTAssertEqual(lines.filter { $0.hasPrefix("::warning ") }.count, 1)
+    XCTAssertEqual(lines.filter { $0.hasPrefix("many.runbook:") && $0.contains(": error[RB0202]: ") }.count, 4)
+    XCTAssertTrue(lines.contains { $0.hasPrefix("::notice title=runbook::4 more errors than GitHub shows as annotations") }, result.stdout)
+    let table = try String(contentsOf: summary, encoding: .utf8)
+    XCTAssertTrue(table.contains("| 1 | 14 | 1 |"), table)
+    XCTAssertTrue(table.contains("| many.runbook:4:24 | error | RB0202 |"), table)
+  }
+}

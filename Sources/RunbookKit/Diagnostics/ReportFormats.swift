@@ -110,8 +110,10 @@ public enum ReportFormat {
   /// `::error file=PATH,line=L,col=C,endLine=L2,endColumn=C2,title=RB0102::message`.
   /// Messages escape `%`, CR and LF; parameters also escape `:` and `,`. Each command is one
   /// line, so runbook text inside a message can never start a command of its own.
-  public static func github(_ reports: [FileReport]) -> String {
+  public static func github(_ reports: [FileReport], annotationsPerSeverity: Int = 10) -> String {
     var output = ""
+    var shown: [Severity: Int] = [:]
+    var unshown: [Severity: Int] = [:]
     for report in reports {
       for diagnostic in report.diagnostics {
         let start = report.source.lineColumn(of: diagnostic.range.start)
@@ -126,13 +128,44 @@ public enum ReportFormat {
         var message = diagnostic.message
         for note in diagnostic.notes { message += "\nnote: " + note.message }
         if let help = diagnostic.help { message += "\nhelp: " + help }
+        // GitHub shows only so many annotations of each kind per step: the rest go to the log
+        // as plain lines (one line each, so no text can start a workflow command).
+        guard shown[diagnostic.severity, default: 0] < annotationsPerSeverity else {
+          unshown[diagnostic.severity, default: 0] += 1
+          output += githubData("\(report.path):\(start.line):\(start.column): \(command)[\(diagnostic.code.rawValue)]: \(message)") + "\n"
+          continue
+        }
+        shown[diagnostic.severity, default: 0] += 1
         output += "::\(command) file=\(githubProperty(report.path)),line=\(start.line),col=\(start.column),"
         output += "endLine=\(end.line),endColumn=\(end.column),title=\(githubProperty(diagnostic.code.rawValue + " " + diagnostic.code.title))"
         output += "::" + githubData(message) + "\n"
       }
     }
+    let more = [(Severity.error, "error"), (.warning, "warning"), (.note, "notice")].compactMap { severity, name -> String? in
+      guard let count = unshown[severity], count > 0 else { return nil }
+      return "\(count) more \(name)\(count == 1 ? "" : "s")"
+    }
+    if !more.isEmpty {
+      output += "::notice title=runbook::" + githubData(more.joined(separator: " and ") + " than GitHub shows as annotations; they are listed in this step's log") + "\n"
+    }
     return output
   }
+
+  /// A Markdown summary of a check for `$GITHUB_STEP_SUMMARY`: the counts, and a table of the
+  /// first diagnostics.
+  public static func githubSummary(_ reports: [FileReport], files: Int, errors: Int, warnings: Int, limit: Int = 50) -> String {
+    var text = "### runbook check\n\n| files | errors | warnings |\n|---:|---:|---:|\n| \(files) | \(errors) | \(warnings) |\n"
+    let all = reports.flatMap { report in report.diagnostics.map { (report, $0) } }
+    guard !all.isEmpty else { return text + "\nNo problems found.\n" }
+    text += "\n| where | severity | code | message |\n|---|---|---|---|\n"
+    for (report, diagnostic) in all.prefix(limit) {
+      let at = report.source.lineColumn(of: diagnostic.range.start)
+      text += "| " + escapeCell("\(report.path):\(at.line):\(at.column)") + " | \(diagnostic.severity.rawValue) | \(diagnostic.code.rawValue) | " + escapeCell(diagnostic.message) + " |\n"
+    }
+    if all.count > limit { text += "\n… and \(all.count - limit) more in the log.\n" }
+    return text
+  }
+
 
   /// Escapes a workflow command's message: `%`, CR and LF; other controls and bidi controls are
   /// shown as `<U+XXXX>`.
