@@ -77,6 +77,10 @@ enum Command {
   case run(RunOptions)
   case runHelp
   case languageServer
+  /// `runbook COMMAND --help`, `runbook help COMMAND`.
+  case commandHelp(String)
+  case completions(String)
+  case manual
 }
 
 let usage = """
@@ -109,18 +113,47 @@ let usage = """
                           run a runbook on the day: initial steps, decide gates, record
                           deviations, in a tamper-evident journal; 'runbook run --help'
     explain CODE          explain a diagnostic code, with a wrong and a fixed example
+    help COMMAND          a command's options and examples (also `runbook COMMAND --help`)
+    completions SHELL     a completion script for bash, zsh or fish
+    man                   the manual page
     explain --list        list every diagnostic code
     --help                show this help
     --version             show the version
+
+  options accepted by every command: --color auto|always|never, --option=value, and `--`
+  before paths that start with '-'
 
   exit status: 0 no errors, 1 the input has errors, 2 usage or I/O error
   """
 
 /// Parses the arguments after the program name.
-func parseArguments(_ arguments: [String]) throws(UsageError) -> Command {
+func parseArguments(_ given: [String]) throws(UsageError) -> Command {
+  let arguments = try commonConventions(given)
   guard let first = arguments.first else { throw UsageError(message: "no command given") }
   let rest = Array(arguments.dropFirst())
+  // `runbook COMMAND --help` (before any `--`) shows that command's help.
+  let beforeDashes = rest.prefix { $0 != "--" }
+  if beforeDashes.contains("--help") || (beforeDashes.contains("-h") && first != "run") {
+    if first == "run" { return .runHelp }
+    if commandHelp(first) != nil { return .commandHelp(first) }
+  }
   switch first {
+  case "help":
+    guard let topic = rest.first else { return .help }
+    guard rest.count == 1 else { throw UsageError(message: "help takes one COMMAND") }
+    if topic == "run" { return .runHelp }
+    guard commandHelp(topic) != nil else {
+      var message = "there is no command '\(topic)'"
+      if let suggestion = closestName(to: topic, among: commandHelps.map(\.name)) { message += "; did you mean '\(suggestion)'?" }
+      throw UsageError(message: message)
+    }
+    return .commandHelp(topic)
+  case "completions":
+    guard rest.count == 1, completionScript(rest[0]) != nil else { throw UsageError(message: "completions needs a shell: bash, zsh or fish") }
+    return .completions(rest[0])
+  case "man":
+    guard rest.isEmpty else { throw UsageError(message: "man takes no arguments") }
+    return .manual
   case "--help", "-h", "help", "--version", "-V", "version":
     guard rest.isEmpty else { throw UsageError(message: "'\(first)' takes no arguments; try 'runbook --help'") }
     return first.contains("v") || first.contains("V") ? .version : .help
@@ -141,7 +174,7 @@ func parseArguments(_ arguments: [String]) throws(UsageError) -> Command {
       } else if argument == "--check" {
         options.check = true
       } else if argument.hasPrefix("-") && argument != "-" {
-        throw UsageError(message: "unknown option '\(argument)' for 'fmt'")
+        throw unknownOption(argument, for: "fmt")
       } else {
         options.paths.append(argument)
       }
@@ -156,12 +189,13 @@ func parseArguments(_ arguments: [String]) throws(UsageError) -> Command {
     if rest == ["--help"] || rest == ["-h"] { return .runHelp }
     return .run(try parseRun(rest))
   case "explain":
+    let rest = rest.filter { $0 != "--" }
     guard rest.count == 1 else { throw UsageError(message: "explain needs one CODE, e.g. 'runbook explain RB0102', or --list") }
     return rest[0] == "--list" ? .explainList : .explain(code: rest[0])
   default:
-    let commands = ["check", "build", "plan", "fmt", "run", "lsp", "explain", "--help", "--version"]
+    let commands = commandHelps.map(\.name) + ["help", "--help", "--version"]
     var message = "unknown command '\(first)'"
-    if let suggestion = closestCommand(first, among: commands) { message += "; did you mean '\(suggestion)'?" }
+    if let suggestion = closestCommand(first, among: commands) ?? closestName(to: first, among: commands) { message += "; did you mean '\(suggestion)'?" }
     throw UsageError(message: message)
   }
 }
@@ -204,7 +238,7 @@ private func parseCheck(_ arguments: [String]) throws(UsageError) -> CheckOption
       options.stdinFilename = arguments[index]
       index += 1
     default:
-      throw UsageError(message: "unknown option '\(argument)' for 'check'")
+      throw unknownOption(argument, for: "check")
     }
   }
   if options.paths.isEmpty { throw UsageError(message: "check needs at least one PATH (a file, a folder, or '-')") }
@@ -248,7 +282,7 @@ private func parseBuild(_ arguments: [String]) throws(UsageError) -> BuildOption
       options.anchorAt = try parseAnchorAt(arguments[index])
       index += 1
     default:
-      if argument.hasPrefix("-") && argument != "-" { throw UsageError(message: "unknown option '\(argument)' for 'build'") }
+      if argument.hasPrefix("-") && argument != "-" { throw unknownOption(argument, for: "build") }
       paths.append(argument)
     }
   }
@@ -281,7 +315,7 @@ private func parsePlan(_ arguments: [String]) throws(UsageError) -> PlanOptions 
       options.anchorAt = try parseAnchorAt(arguments[index])
       index += 1
     } else if argument.hasPrefix("-") && argument != "-" {
-      throw UsageError(message: "unknown option '\(argument)' for 'plan'")
+      throw unknownOption(argument, for: "plan")
     } else {
       paths.append(argument)
     }
@@ -289,6 +323,53 @@ private func parsePlan(_ arguments: [String]) throws(UsageError) -> PlanOptions 
   guard paths.count == 1 else { throw UsageError(message: "plan needs exactly one FILE ('-' for standard input)") }
   options.path = paths[0]
   return options
+}
+
+/// What every command accepts alike: `--option=value` for `--option value`, and `--color
+/// auto|always|never` anywhere before `--` (it sets how Output colours).
+private func commonConventions(_ arguments: [String]) throws(UsageError) -> [String] {
+  var result: [String] = []
+  var index = 0
+  var afterDashes = false
+  while index < arguments.count {
+    let argument = arguments[index]
+    index += 1
+    if afterDashes {
+      result.append(argument)
+      continue
+    }
+    if argument == "--" {
+      afterDashes = true
+      result.append(argument)
+      continue
+    }
+    var name = argument
+    var value: String?
+    if argument.hasPrefix("--"), let equals = argument.firstIndex(of: "=") {
+      name = String(argument[..<equals])
+      value = String(argument[argument.index(after: equals)...])
+    }
+    if name == "--color" || name == "--colour" {
+      if value == nil {
+        guard index < arguments.count else { throw UsageError(message: "--color needs auto, always or never") }
+        value = arguments[index]
+        index += 1
+      }
+      guard let mode = ColorMode(rawValue: value ?? "") else { throw UsageError(message: "--color is auto, always or never, not '\(value ?? "")'") }
+      Output.colorMode = mode
+      continue
+    }
+    result.append(name)
+    if let value { result.append(value) }
+  }
+  return result
+}
+
+/// An unknown option, with the closest one the command has.
+func unknownOption(_ option: String, for command: String) -> UsageError {
+  var message = "unknown option '\(option)' for '\(command)'"
+  if let help = commandHelp(command), let suggestion = closestName(to: option, among: help.optionNames) { message += "; did you mean '\(suggestion)'?" }
+  return UsageError(message: message + " ('runbook \(command) --help' lists them)")
 }
 
 /// Standard input can be read once: `check - -` is a mistake, not two files.

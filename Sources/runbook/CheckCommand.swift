@@ -62,11 +62,11 @@ struct CheckCommand {
         }
       }
     }
+    // Folders with no runbooks leave nothing to check: said, and not a failure (as ruff does);
+    // a path that does not exist is a failure, reported above.
     if files == 0 && ioFailures == 0 {
-      let line = "error: no *.runbook files found in \(options.paths.joined(separator: ", "))\n"
+      let line = "warning: no *.runbook files found in \(options.paths.joined(separator: ", ")); nothing to check\n"
       if options.format == .human { humanOutput += line } else { Output.error(line) }
-      notifications.append((nil, "no *.runbook files found in \(options.paths.joined(separator: ", "))"))
-      ioFailures += 1
     }
     let summary = summaryLine(files: files, errors: errors, warnings: warnings, unreadable: ioFailures)
     switch options.format {

@@ -11,9 +11,26 @@ enum Output {
     FileHandle.standardError.write(Data(text.utf8))
   }
 
-  /// Whether output to this file descriptor should be coloured.
+  /// `--color`: auto (the default), always or never.
+  nonisolated(unsafe) static var colorMode: ColorMode = .auto
+
+  /// Whether output to this file descriptor should be coloured: `--color always|never` decides;
+  /// otherwise NO_COLOR turns it off, FORCE_COLOR on, and a terminal that is not `dumb` gets it.
   static func useColor(_ descriptor: Int32) -> Bool {
-    if let value = ProcessInfo.processInfo.environment["NO_COLOR"], !value.isEmpty { return false }
+    switch colorMode {
+    case .always: return true
+    case .never: return false
+    case .auto: break
+    }
+    let environment = ProcessInfo.processInfo.environment
+    if let value = environment["NO_COLOR"], !value.isEmpty { return false }
+    if let value = environment["FORCE_COLOR"], !value.isEmpty, value != "0" { return true }
+    if environment["TERM"] == "dumb" { return false }
     return isatty(descriptor) == 1
   }
+}
+
+/// `--color`.
+enum ColorMode: String {
+  case auto, always, never
 }

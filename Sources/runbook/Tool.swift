@@ -31,6 +31,15 @@ enum Tool {
       return FormatCommand(options: options).run()
     case .explain(let code):
       return explain(code)
+    case .commandHelp(let name):
+      Output.standard(commandHelp(name)?.text ?? usage + "\n")
+      return .success
+    case .completions(let shell):
+      Output.standard(completionScript(shell) ?? "")
+      return .success
+    case .manual:
+      Output.standard(manualPage())
+      return .success
     case .languageServer:
       return LanguageServer().run()
     case .runHelp:

@@ -137,11 +137,13 @@ final class CheckCommandTests: XCTestCase {
     XCTAssertTrue(result.stdout.contains("no/such/file.runbook: error: no such file or folder"), result.stdout)
   }
 
-  func testFolderWithoutRunbooksIsAnError() throws {
+  func testAFolderWithoutRunbooksIsNothingToCheck() throws {
+    // As ruff does: nothing to check is said, and is not a failure; a missing path is.
     let folder = try temporaryFolder()
     let result = try runTool(["check", folder.path])
-    XCTAssertEqual(result.status, 2)
-    XCTAssertTrue(result.stdout.contains("no *.runbook files found"), result.stdout)
+    XCTAssertEqual(result.status, 0)
+    XCTAssertTrue(result.stdout.contains("no *.runbook files found") && result.stdout.contains("nothing to check"), result.stdout)
+    XCTAssertEqual(try runTool(["check", folder.appendingPathComponent("missing").path]).status, 2)
   }
 
   func testUsageErrorsExitTwo() throws {
