@@ -1,0 +1,89 @@
+// The README's GitHub Actions workflow, taken from the README itself: it parses as YAML with
+// the shape GitHub expects, and its shell steps run as they would on a runner — the build step
+// syntax-checked (it would take minutes), the rest run against a copy of the examples with the
+// built runbook on PATH.
+import XCTest
+
+final class WorkflowTests: XCTestCase {
+  func testTheReadmeWorkflowStepsRun() throws {
+    let readme = try String(contentsOf: repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
+    let start = try XCTUnwrap(readme.range(of: "<!-- workflow:begin -->\n```yaml\n"))
+    let end = try XCTUnwrap(readme.range(of: "```\n<!-- workflow:end -->", range: start.upperBound..<readme.endIndex))
+    let workflow = String(readme[start.upperBound..<end.lowerBound])
+    XCTAssertFalse(workflow.contains("example.com"), "no placeholder URL")
+    // Parsed by PyYAML, the steps come out as (name, run, if) in order.
+    let script = """
+      import json, sys, yaml
+      workflow = yaml.safe_load(sys.stdin)
+      steps = workflow["jobs"]["lint"]["steps"]
+      assert workflow["permissions"]["actions"] == "read"
+      print(json.dumps([{"name": s.get("name", s.get("uses")), "run": s.get("run"), "if": s.get("if")} for s in steps]))
+      """
+    let parsed = try python(script, input: workflow)
+    guard let steps = try JSONSerialization.jsonObject(with: Data(parsed.utf8)) as? [[String: Any]] else {
+      return XCTFail("the workflow did not parse: \(parsed)")
+    }
+    XCTAssertTrue(steps.contains { ($0["name"] as? String)?.hasPrefix("github/codeql-action/upload-sarif") == true && ($0["if"] as? String)?.contains("!cancelled()") == true })
+    // The repository with runbooks: a copy of the examples, one of them broken.
+    let folder = try temporaryFolder()
+    let runbooks = folder.appendingPathComponent("runbooks")
+    try FileManager.default.createDirectory(at: runbooks, withIntermediateDirectories: true)
+    for name in ["cips-update", "clinspark-upgrade"] {
+      try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("Examples/\(name).runbook"), to: runbooks.appendingPathComponent("\(name).runbook"))
+    }
+    let path = toolURL.deletingLastPathComponent().path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+    for step in steps {
+      guard let run = step["run"] as? String else { continue }
+      let name = step["name"] as? String ?? ""
+      let result = try shell(name == "Build runbook" ? "bash -n <<'STEP'\n\(run)STEP" : run, in: folder, path: path)
+      XCTAssertEqual(result.status, 0, "\(name): \(result.output)")
+    }
+    let sarif = try Data(contentsOf: folder.appendingPathComponent("runbook.sarif"))
+    let log = try XCTUnwrap(JSONSerialization.jsonObject(with: sarif) as? [String: Any])
+    XCTAssertEqual(((log["runs"] as? [[String: Any]])?.first?["invocations"] as? [[String: Any]])?.first?["executionSuccessful"] as? Bool, true)
+    // A broken runbook fails the check step but still leaves its SARIF.
+    try "runbook \"R\" {\n  stgae s \"S\" {\n  }\n}\n".write(to: runbooks.appendingPathComponent("broken.runbook"), atomically: true, encoding: .utf8)
+    let check = try shell(steps.first { $0["name"] as? String == "Check runbooks" }?["run"] as? String ?? "false", in: folder, path: path)
+    XCTAssertNotEqual(check.status, 0)
+    XCTAssertTrue(check.output.contains("::error file=runbooks/broken.runbook"), check.output)
+    let upload = try shell(steps.first { $0["name"] as? String == "SARIF for code scanning" }?["run"] as? String ?? "false", in: folder, path: path)
+    XCTAssertEqual(upload.status, 0, "the SARIF step leaves a SARIF file even when runbooks have errors")
+  }
+
+  private func shell(_ script: String, in folder: URL, path: String) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/bash")
+    process.arguments = ["-e", "-c", script]
+    process.currentDirectoryURL = folder
+    var environment = ProcessInfo.processInfo.environment
+    environment["PATH"] = path
+    environment["GITHUB_PATH"] = folder.appendingPathComponent("github-path").path
+    environment["NO_COLOR"] = "1"
+    process.environment = environment
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = output
+    try process.run()
+    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return (process.terminationStatus, text)
+  }
+
+  private func python(_ script: String, input: String) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", "-c", script]
+    let output = Pipe()
+    let stdin = Pipe()
+    process.standardOutput = output
+    process.standardError = output
+    process.standardInput = stdin
+    try process.run()
+    stdin.fileHandleForWriting.write(Data(input.utf8))
+    try stdin.fileHandleForWriting.close()
+    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    if text.contains("No module named 'yaml'") && ProcessInfo.processInfo.environment["RUNBOOK_REQUIRE_TOOLS"] != "1" { throw XCTSkip("PyYAML is not installed") }
+    return text
+  }
+}
