@@ -87,3 +87,38 @@ final class WorkflowTests: XCTestCase {
     return text
   }
 }
+
+/// The pre-commit hooks as pre-commit runs them: each hook's `entry` with the staged files.
+final class PreCommitHookTests: XCTestCase {
+  func testEveryHookRunsOnRunbooks() throws {
+    let script = """
+      import json, sys, yaml
+      print(json.dumps(yaml.safe_load(open(sys.argv[1]))))
+      """
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", "-c", script, repositoryRoot.appendingPathComponent(".pre-commit-hooks.yaml").path]
+    let output = Pipe()
+    process.standardOutput = output
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+      if ProcessInfo.processInfo.environment["RUNBOOK_REQUIRE_TOOLS"] == "1" { XCTFail("PyYAML is not installed") }
+      throw XCTSkip("PyYAML is not installed")
+    }
+    let hooks = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [[String: Any]])
+    XCTAssertEqual(Set(hooks.compactMap { $0["language"] as? String }), ["swift", "system"])
+    let folder = try temporaryFolder()
+    let file = folder.appendingPathComponent("a.runbook")
+    for hook in hooks {
+      try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("Examples/cips-update.runbook"), to: file)
+      XCTAssertEqual(hook["files"] as? String, "\\.runbook$")
+      let entry = (hook["entry"] as? String ?? "").split(separator: " ").map(String.init)
+      XCTAssertEqual(entry.first, "runbook")
+      let result = try runTool(Array(entry.dropFirst()) + ["a.runbook"], in: folder)
+      XCTAssertEqual(result.status, 0, "\(hook["id"] ?? ""): \(result.stdout)\(result.stderr)")
+      try FileManager.default.removeItem(at: file)
+    }
+  }
+}
