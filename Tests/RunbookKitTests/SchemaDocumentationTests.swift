@@ -1,5 +1,5 @@
-// The JSON Schemas say what they mean: every schema states its versioning rule, and in the
-// schemas of a run (journal entries, the run report) every property has a description.
+// The JSON Schemas say what they mean: every schema states its versioning rule, and every
+// property in every schema has a description.
 import XCTest
 
 final class SchemaDocumentationTests: XCTestCase {
@@ -30,8 +30,8 @@ final class SchemaDocumentationTests: XCTestCase {
     }
   }
 
-  func testTheRunSchemasDescribeEveryProperty() throws {
-    for name in ["journal.schema.json", "run-report.schema.json"] {
+  func testEverySchemaDescribesEveryProperty() throws {
+    for name in ["runbook.schema.json", "plan.schema.json", "journal.schema.json", "run-report.schema.json"] {
       // The conditional requirements in `allOf` name properties without defining them.
       var document = try schema(name)
       document["allOf"] = nil
