@@ -92,6 +92,37 @@ func measure(_ executable: String, _ arguments: [String], stdout: String = "/dev
   return Measurement(seconds: seconds, peakBytes: Int(usage.ru_maxrss) * 1024, status: (status >> 8) & 0xFF)
 }
 
+/// The instructions a command executes (user space), counted by valgrind's callgrind, which is
+/// exact and does not move with the machine's load; nil without valgrind. About fifty times
+/// slower than running the command, so it is counted once, for sizes up to 100k steps.
+func instructions(_ executable: String, _ arguments: [String]) -> Int? {
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+  process.arguments = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", executable] + arguments
+  let errors = Pipe()
+  process.standardOutput = FileHandle.nullDevice
+  process.standardError = errors
+  guard (try? process.run()) != nil else { return nil }
+  let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+  process.waitUntilExit()
+  guard let line = text.split(separator: "\n").first(where: { $0.contains("Collected :") }),
+    let count = line.split(separator: ":").last.map({ $0.trimmingCharacters(in: .whitespaces) }).flatMap({ Int($0) })
+  else { return nil }
+  return count
+}
+
+/// Whether valgrind is on PATH.
+let haveValgrind: Bool = {
+  let probe = Process()
+  probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+  probe.arguments = ["valgrind", "--version"]
+  probe.standardOutput = FileHandle.nullDevice
+  probe.standardError = FileHandle.nullDevice
+  guard (try? probe.run()) != nil else { return false }
+  probe.waitUntilExit()
+  return probe.terminationStatus == 0
+}()
+
 /// The best of `runs` measurements (the least disturbed by the rest of the machine).
 func best(_ runs: Int, _ body: () -> Measurement) -> Measurement {
   var result = body()
@@ -136,8 +167,10 @@ defer { try? FileManager.default.removeItem(at: work) }
 
 print("runbook-bench: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory / 1_073_741_824) GiB; times are the best of 3 runs (1 for 1M steps)")
 print("")
-print("steps".padding(toLength: 10, withPad: " ", startingAt: 0) + "source MB  " + "command".padding(toLength: 22, withPad: " ", startingAt: 0) + "seconds    steps/s      MB/s   peak MB  peak/source")
+print("steps".padding(toLength: 10, withPad: " ", startingAt: 0) + "source MB  " + "command".padding(toLength: 22, withPad: " ", startingAt: 0) + "seconds    steps/s      MB/s   peak MB  peak/source  instr/byte")
 var results: [Int: [String: Measurement]] = [:]
+/// Instructions per command and size, when valgrind is there.
+var instructionCounts: [Int: [String: Int]] = [:]
 var sourceBytes: [Int: Int] = [:]
 for size in sizes {
   let file = work.appendingPathComponent("generated-\(size).runbook")
@@ -161,6 +194,18 @@ for size in sizes {
     line += String(format: "%9.1f  ", megabytes)
     line += name.padding(toLength: 22, withPad: " ", startingAt: 0)
     line += String(format: "%7.3f %10.0f %9.1f %9.1f %12.1f", m.seconds, Double(size) / m.seconds, megabytes / m.seconds, Double(m.peakBytes) / 1_048_576, Double(m.peakBytes) / Double(text.utf8.count))
+    if haveValgrind && size <= 100_000 && !name.hasPrefix("baseline") {
+      let commandArguments: [String] = switch name {
+      case "check": ["check", file.path]
+      case "build --to markdown": ["build", file.path, "--to", "markdown"]
+      case "build --to json": ["build", file.path, "--to", "json"]
+      default: ["plan", file.path]
+      }
+      if let count = instructions(runbook, commandArguments) {
+        line += String(format: "  %10.0f", Double(count) / Double(text.utf8.count))
+        instructionCounts[size, default: [:]][name] = count
+      }
+    }
     if m.status != 0 && !name.hasPrefix("baseline") { line += "  (exit \(m.status))" }
     print(line)
   }
@@ -185,6 +230,15 @@ if let row = results[100_000] {
   target("check peak memory < 25x the source", ratio < 25, String(format: "%.1fx", ratio))
   target("check faster than json.load of the same runbook", row["check"]!.seconds < row["baseline: json.load"]!.seconds,
     String(format: "%.3f s vs %.3f s", row["check"]!.seconds, row["baseline: json.load"]!.seconds))
+  if let counts = instructionCounts[100_000], let check = counts["check"] {
+    let perByte = Double(check) / Double(sourceBytes[100_000]!)
+    target("check: at most 120 instructions per source byte at 100k steps", perByte <= 120, String(format: "%.0f", perByte))
+    for (name, limit) in [("plan", 1.5), ("build --to markdown", 1.5), ("build --to json", 2.5)] {
+      guard let count = counts[name] else { continue }
+      let ratio = Double(count) / Double(check)
+      target("\(name): at most \(limit)x the instructions of check", ratio <= limit, String(format: "%.2fx", ratio))
+    }
+  }
   if let small = results[10_000] {
     for name in ["check", "build --to markdown", "build --to json", "plan"] {
       let growth = row[name]!.seconds / small[name]!.seconds

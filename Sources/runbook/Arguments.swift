@@ -154,7 +154,7 @@ func parseArguments(_ given: [String]) throws(UsageError) -> Command {
   case "man":
     guard rest.isEmpty else { throw UsageError(message: "man takes no arguments") }
     return .manual
-  case "--help", "-h", "help", "--version", "-V", "version":
+  case "--help", "-h", "--version", "-V", "version":
     guard rest.isEmpty else { throw UsageError(message: "'\(first)' takes no arguments; try 'runbook --help'") }
     return first.contains("v") || first.contains("V") ? .version : .help
   case "check":
