@@ -44,7 +44,7 @@ extension GraphBuilder {
     graph.steps[index].duration = minutes(declaration.attribute(.duration))
     graph.steps[index].window = window(declaration.attribute(.window))
     (graph.steps[index].deadline, graph.steps[index].deadlineUnit) = deadline(declaration.attribute(.deadline))
-    if case .reference(let target) = declaration.attribute(.verifies)?.value, let verified = stepsByID[target.name] {
+    if case .reference(let target) = declaration.attribute(.verifies)?.value, let verified = verifiedStep(target.name) {
       graph.steps[index].verifies = verified
     } else if case .reference(let target) = declaration.attribute(.verifies)?.value,
       let item = resolveItem(target, expecting: "the step it verifies")
@@ -123,6 +123,12 @@ extension GraphBuilder {
         }
       }
     }
+  }
+
+  /// The step a `verifies` names: the step with that id, even when a stage took the id first.
+  func verifiedStep(_ name: String) -> Int? {
+    if case .step(let index)? = names[name]?.item { return index }
+    return shadowedSteps[name]
   }
 
   /// Whether a declaration's title is a string that was never closed.

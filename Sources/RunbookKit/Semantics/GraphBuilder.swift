@@ -27,10 +27,11 @@ struct GraphBuilder {
 
   /// Ids of work: stages, steps, gates, rollbacks, sign-offs, templates, contacts.
   var names: [String: (item: Item?, range: SourceRange)] = [:]
-  /// Steps by id, also when another element took the id first (a duplicate, reported): so that
+  /// Steps whose id another element took first (a duplicate, reported), by id: so that
   /// `verifies x` checks the step `x`, not a stage of the same name, and a four-eyes mistake is
-  /// not hidden behind the duplicate.
-  var stepsByID: [String: Int] = [:]
+  /// not hidden behind the duplicate. Only duplicates are kept: a table of every step would cost
+  /// a large runbook memory and time for a rare mistake.
+  var shadowedSteps: [String: Int] = [:]
   var roleIndex: [String: Int] = [:]
   /// Ids declared inside statements that could not be parsed: references to them are not
   /// reported, since the real mistake has been.
@@ -269,8 +270,8 @@ struct GraphBuilder {
 
   mutating func declareName(_ id: Identifier?, item: Item?) {
     guard let id else { return }
-    if case .step(let index) = item, stepsByID[id.name] == nil { stepsByID[id.name] = index }
     if let first = names[id.name] {
+      if case .step(let index) = item, shadowedSteps[id.name] == nil { shadowedSteps[id.name] = index }
       report(
         .duplicateID, "the id `\(clipped(id.name))` is already used", at: id.range,
         notes: [DiagnosticNote("first used here", at: first.range)],

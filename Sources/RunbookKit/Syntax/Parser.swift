@@ -182,7 +182,12 @@ public struct Parser {
     }
     if (at(.string) || at(.textBlock)) && !current.atLineStart {
       declaration.title = parseText()
-      if let joined = titleWithInnerQuotes(declaration.title) { declaration.title = joined }
+      // Only a token glued to the end of the title can be the rest of a title with inner quotes.
+      if current.range.start == previousEnd && !current.atLineStart && current.kind != .endOfFile,
+        let joined = titleWithInnerQuotes(declaration.title)
+      {
+        declaration.title = joined
+      }
     } else {
       var help = "write the title in double quotes: `\(kind.rawValue) \(declaration.id?.name ?? exampleID(kind)) \"Title\"`"
       if at(.word) && currentKeyword == nil && !current.atLineStart {
