@@ -345,7 +345,10 @@ private func commonConventions(_ arguments: [String]) throws(UsageError) -> [Str
     }
     var name = argument
     var value: String?
-    if argument.hasPrefix("--"), let equals = argument.firstIndex(of: "=") {
+    // Only a known option is split at `=`: text given as a value (`--note "--x=y"`) stays whole.
+    if argument.hasPrefix("--"), let equals = argument.firstIndex(of: "="), knownLongOptions.contains(String(argument[..<equals])),
+      !(result.last.map { valueTakingOptions.contains($0) } ?? false)
+    {
       name = String(argument[..<equals])
       value = String(argument[argument.index(after: equals)...])
     }
@@ -364,6 +367,13 @@ private func commonConventions(_ arguments: [String]) throws(UsageError) -> [Str
   }
   return result
 }
+
+/// Every long option of every command, `run` included: the ones `--option=value` may spell.
+private let knownLongOptions: Set<String> = Set(commandHelps.flatMap(\.optionNames) + runLongOptions + ["--color", "--colour"])
+
+/// Options whose next argument is their value, whatever it looks like.
+private let valueTakingOptions: Set<String> = Set(
+  commandHelps.flatMap { $0.options.filter { $0.value != nil }.flatMap(\.names) } + ["--journal", "--anchor-at", "--as", "--by", "--meaning", "--value", "--note", "--reason", "--at", "--to", "-o", "--output"])
 
 /// An unknown option, with the closest one the command has.
 func unknownOption(_ option: String, for command: String) -> UsageError {

@@ -68,6 +68,12 @@ let runUsage = """
   exit status: 0 done, 1 refused (nothing recorded) or verify found a problem, 2 usage or I/O
   """
 
+/// The long options of `runbook run`.
+let runLongOptions = [
+  "--journal", "--anchor-at", "--as", "--by", "--meaning", "--value", "--note", "--reason", "--at", "--skip", "--out-of-order", "--late",
+  "--runbook-changed", "--deviation", "--restart", "--to", "--output",
+]
+
 /// Parses the arguments after `run`.
 func parseRun(_ arguments: [String]) throws(UsageError) -> RunOptions {
   guard let first = arguments.first else { throw UsageError(message: "run needs a subcommand", usageText: runUsage) }

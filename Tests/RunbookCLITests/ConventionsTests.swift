@@ -35,6 +35,14 @@ final class ConventionsTests: XCTestCase {
     XCTAssertEqual(try runTool(["explain", "--", "RB0102"]).status, 0)
     let plan = try runTool(["plan", "--format=json", "--anchor-at=2026-12-05 22:00 Europe/Berlin", "--", "-odd.runbook"], in: folder)
     XCTAssertEqual(plan.status, 0, plan.stderr)
+    // Text given as a value is never split, even when it looks like `--option=value`.
+    let run = try FileManager.default.temporaryDirectory.appendingPathComponent("runbook-conv-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: run, withIntermediateDirectories: true)
+    try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("Examples/cips-update.runbook"), to: run.appendingPathComponent("c.runbook"))
+    XCTAssertEqual(try runTool(["run", "start", "c.runbook", "--by=Ana Ruiz"], in: run).status, 0)
+    XCTAssertEqual(try runTool(["run", "sign", "schedule", "--as=fusion", "--by", "Ana Ruiz", "--value=date=2026-12-05", "--note", "--keep=this"], in: run).status, 0)
+    let journal = try String(contentsOf: run.appendingPathComponent("c.journal"), encoding: .utf8)
+    XCTAssertTrue(journal.contains("\"by\":\"Ana Ruiz\"") && journal.contains("\"values\":{\"date\":\"2026-12-05\"}") && journal.contains("\"note\":\"--keep=this\""), journal)
   }
 
   func testColorFollowsTheConventions() throws {
