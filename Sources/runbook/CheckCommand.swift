@@ -29,17 +29,20 @@ struct CheckCommand {
         if options.format == .human { humanOutput += line } else { Output.error(line) }
       case .success(let read):
         files += 1
-        var source = read
+        let found: [Diagnostic]
+        let source: SourceFile
         if options.fix, case .file(let path) = item {
-          guard let (fixed, said) = applyFixes(to: source, path: path) else {
+          guard let (fixed, said) = applyFixes(to: read, path: path) else {
             ioFailures += 1
             continue
           }
-          source = fixed
+          (found, source) = (fixed.diagnostics, fixed.source)
           if options.format == .human { humanOutput += said } else { Output.error(said) }
+        } else {
+          (found, source) = (Compiler.compile(read).diagnostics, read)
         }
         var diagnostics: [Diagnostic] = []
-        for var diagnostic in Compiler.compile(source).diagnostics {
+        for var diagnostic in found {
           if diagnostic.severity == .warning && options.warningsAreErrors { diagnostic.severity = .error }
           if diagnostic.severity == .error { errors += 1 } else if diagnostic.severity == .warning { warnings += 1 }
           if options.quiet && diagnostic.severity != .error { continue }
@@ -97,33 +100,35 @@ struct CheckCommand {
       return
     }
     defer { close(descriptor) }
-    let bytes = Array(text.utf8)
-    _ = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+    if let code = writeAll(descriptor, Array(text.utf8)) {
+      Output.error("\(visible(path)): warning: cannot write the step summary: \(reason(code))\n")
+    }
   }
 
   /// `--fix`: applies every certain fix, in passes until none is left (a fixed dash can let the
   /// parser see the next problem), writes the file safely (refusing if it changed meanwhile),
-  /// and says what changed. Returns the source as it now is with what to say about it; nil
-  /// when it could not be written.
-  private func applyFixes(to original: SourceFile, path: String) -> (SourceFile, String)? {
-    var source = original
+  /// and says what changed. Returns the compilation of the file as it now is with what to say
+  /// about it; nil when it could not be written.
+  private func applyFixes(to original: SourceFile, path: String) -> (Compilation, String)? {
+    var compilation = Compiler.compile(original)
     var descriptions: [String] = []
     for _ in 0..<4 {
-      let (bytes, applied) = RunbookKit.applyFixes(Compiler.compile(source).diagnostics, to: source.bytes)
+      let (bytes, applied) = RunbookKit.applyFixes(compilation.diagnostics, to: compilation.source.bytes)
       guard !applied.isEmpty else { break }
       for diagnostic in applied {
-        let at = source.lineColumn(of: diagnostic.range.start)
+        let at = compilation.source.lineColumn(of: diagnostic.range.start)
         descriptions.append("\(at.line):\(at.column): \(diagnostic.fix?.description ?? "")")
       }
-      source = SourceFile(path: source.path, bytes: bytes)
+      compilation = Compiler.compile(SourceFile(path: original.path, bytes: bytes))
     }
-    guard source.bytes != original.bytes else { return (original, "") }
-    switch writeFile(source.bytes, to: path, expected: original.bytes) {
+    let fixed = compilation.source.bytes
+    guard fixed != original.bytes else { return (compilation, "") }
+    switch writeFile(fixed, to: path, expected: original.bytes) {
     case .success:
       let shown = visible(displayPath(path, in: FileManager.default.currentDirectoryPath))
       var text = "\(shown): fixed \(plural(descriptions.count, "problem"))\n"
       for description in descriptions { text += "  \(shown):\(visible(description))\n" }
-      return (source, text)
+      return (compilation, text)
     case .failure(let problem):
       Output.error("\(visible(problem.path)): error: \(problem.message)\n")
       return nil
@@ -143,17 +148,6 @@ func sarifPath(_ path: String, root: String) -> String {
   let full = absolutePath(path)
   let base = root.hasSuffix("/") ? root : root + "/"
   return full.hasPrefix(base) ? String(full.dropFirst(base.count)) : full
-}
-
-/// A path made absolute against the working directory, with `.` and `..` resolved.
-func absolutePath(_ path: String) -> String {
-  let full = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-  var parts: [Substring] = []
-  for part in full.split(separator: "/") {
-    if part == "." || part.isEmpty { continue }
-    if part == ".." { _ = parts.popLast() } else { parts.append(part) }
-  }
-  return "/" + parts.joined(separator: "/")
 }
 
 /// A path as given when relative; an absolute path inside the working directory made relative.

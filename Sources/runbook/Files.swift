@@ -195,8 +195,8 @@ private func installInterruptHandlers() {
   }
 }
 
-/// Writes all of `bytes` to `descriptor`.
-private func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) -> Int32? {
+/// Writes all of `bytes` to `descriptor`; the errno of a failure, or nil.
+func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) -> Int32? {
   var offset = 0
   while offset < bytes.count {
     let count = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
@@ -279,8 +279,7 @@ func writeFile(_ bytes: [UInt8], to path: String, expected: [UInt8]? = nil) -> R
   }
   installInterruptHandlers()
   let targetBytes = RawPaths.bytes(target)
-  let folderEnd = targetBytes.lastIndex(of: UInt8(ascii: "/")) ?? -1
-  let folder = folderEnd < 0 ? "." : (folderEnd == 0 ? "/" : RawPaths.shown(Array(targetBytes[0..<folderEnd])))
+  let folder = folderOf(target)
   let temporary = RawPaths.shown(targetBytes + Array(".runbook-tmp-\(getpid())".utf8))
   setPending(temporary)
   defer { setPending(nil) }
@@ -310,12 +309,35 @@ func writeFile(_ bytes: [UInt8], to path: String, expected: [UInt8]? = nil) -> R
     _ = withCPath(temporary) { unlink($0) }
     return .failure(failure)
   }
-  let folderDescriptor = withCPath(folder) { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
-  if folderDescriptor >= 0 {
-    fsync(folderDescriptor)
-    close(folderDescriptor)
-  }
+  syncFolder(of: target)
   return .success(())
+}
+
+/// The folder a path is in: `.` for a bare name, `/` for a file at the root.
+func folderOf(_ path: String) -> String {
+  let bytes = RawPaths.bytes(path)
+  guard let end = bytes.lastIndex(of: UInt8(ascii: "/")) else { return "." }
+  return end == 0 ? "/" : RawPaths.shown(Array(bytes[0..<end]))
+}
+
+/// Flushes the folder holding `path`, so that a file just created or renamed there survives a
+/// crash.
+func syncFolder(of path: String) {
+  let descriptor = withCPath(folderOf(path)) { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+  guard descriptor >= 0 else { return }
+  fsync(descriptor)
+  close(descriptor)
+}
+
+/// A path made absolute against the working directory, with `.` and `..` resolved.
+func absolutePath(_ path: String) -> String {
+  let full = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+  var parts: [Substring] = []
+  for part in full.split(separator: "/") {
+    if part == "." || part.isEmpty { continue }
+    if part == ".." { _ = parts.popLast() } else { parts.append(part) }
+  }
+  return "/" + parts.joined(separator: "/")
 }
 
 /// Whether the file still holds the bytes it held when read.

@@ -66,23 +66,14 @@ final class JournalFile {
     return nil
   }
 
-  /// The whole journal, read from its start under the lock.
-  func readAll() -> Result<[UInt8], FileProblem> {
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 1 << 16)
-    var offset: off_t = 0
-    while true {
-      let count = chunk.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, offset) }
-      if count < 0 {
-        if errno == EINTR { continue }
-        return .failure(FileProblem(path: path, message: "cannot read the journal: \(reason(errno))"))
-      }
-      if count == 0 { return .success(bytes) }
-      bytes.append(contentsOf: chunk[0..<count])
-      offset += off_t(count)
-      if bytes.count > maximumJournalBytes {
-        return .failure(FileProblem(path: path, message: "the journal is larger than \(maximumJournalBytes >> 20) MiB; it is not read"))
-      }
+  /// The whole journal, read from its start (the file is freshly opened) under the lock, with
+  /// the size limit enforced while reading.
+  func contents() -> Result<[UInt8], FileProblem> {
+    switch readAll(descriptor, limit: maximumJournalBytes, path: path) {
+    case .failure(let problem): return .failure(problem)
+    case .success(let bytes) where bytes.count > maximumJournalBytes:
+      return .failure(FileProblem(path: path, message: "the journal is larger than \(maximumJournalBytes >> 20) MiB; it is not read"))
+    case .success(let bytes): return .success(bytes)
     }
   }
 
@@ -113,15 +104,4 @@ final class JournalFile {
     }
     return nil
   }
-}
-
-/// Flushes the folder holding `path`, so that a file just created there survives a crash.
-func syncFolder(of path: String) {
-  let bytes = RawPaths.bytes(path)
-  let folderEnd = bytes.lastIndex(of: UInt8(ascii: "/"))
-  let folder = folderEnd.map { $0 == 0 ? "/" : RawPaths.shown(Array(bytes[0..<$0])) } ?? "."
-  let descriptor = withCPath(folder) { Glibc.open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
-  guard descriptor >= 0 else { return }
-  fsync(descriptor)
-  close(descriptor)
 }

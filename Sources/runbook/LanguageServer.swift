@@ -78,26 +78,15 @@ final class LanguageServer {
 
   private func firstIndex(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
     guard haystack.count >= needle.count else { return nil }
-    var index = 0
-    while index + needle.count <= haystack.count {
-      if haystack[index] == needle[0] && Array(haystack[index..<(index + needle.count)]) == needle { return index }
-      index += 1
-    }
-    return nil
+    return (0...(haystack.count - needle.count)).first { start in needle.indices.allSatisfy { haystack[start + $0] == needle[$0] } }
   }
 
   private func send(_ message: [String: Any]) {
     var object = message
     object["jsonrpc"] = "2.0"
     guard let body = try? JSONSerialization.data(withJSONObject: object, options: [.withoutEscapingSlashes]) else { return }
-    let frame = Array("Content-Length: \(body.count)\r\n\r\n".utf8) + Array(body)
-    var offset = 0
-    while offset < frame.count {
-      let written = frame[offset...].withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
-      if written < 0 && errno == EINTR { continue }
-      if written <= 0 { return }
-      offset += written
-    }
+    // A client that has gone away is not an error to report: the next read ends the loop.
+    _ = writeAll(STDOUT_FILENO, Array("Content-Length: \(body.count)\r\n\r\n".utf8) + Array(body))
   }
 
   private func reply(_ id: Any, result: Any?) {

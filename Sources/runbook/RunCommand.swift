@@ -294,8 +294,8 @@ struct RunCommand {
     let descriptor = withCPath(path) { open($0, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o444) }
     guard descriptor >= 0 else { return FileProblem(path: path, message: "cannot save the torn line: \(reason(errno))") }
     defer { close(descriptor) }
-    let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-    guard written == bytes.count, fsync(descriptor) == 0 else { return FileProblem(path: path, message: "cannot save the torn line: \(reason(errno))") }
+    if let code = writeAll(descriptor, bytes) { return FileProblem(path: path, message: "cannot save the torn line: \(reason(code))") }
+    guard fsync(descriptor) == 0 else { return FileProblem(path: path, message: "cannot save the torn line: \(reason(errno))") }
     syncFolder(of: path)
     return nil
   }
@@ -320,7 +320,7 @@ struct RunCommand {
     let name = visible(journalPath)
     if let problem = reading.problem {
       Output.error("\(name): error: \(problem.message)\n")
-      Output.error("  help: the \(entriesText(reading.entries.count)) before it are intact (last hash \(reading.finalHash)); keep the file as it is for review\n")
+      Output.error("  help: the \(plural(reading.entries.count, "entry")) before it are intact (last hash \(reading.finalHash)); keep the file as it is for review\n")
       return .inputErrors
     }
     let run = RunState.currentRun(reading.entries)
@@ -343,7 +343,7 @@ struct RunCommand {
         return .inputErrors
       }
       let runs = reading.entries.filter { $0.action == .start }.count
-      var summary = "\(name): ok: \(entriesText(reading.entries.count))"
+      var summary = "\(name): ok: \(plural(reading.entries.count, "entry"))"
       if runs > 1 { summary += " in \(runs) runs" }
       summary += ", hash chain intact, every entry follows the rules of \(visible(runbookPath))"
       summary += state.ending.map { "; run finished: " + state.endingText($0) } ?? "; run in progress"
@@ -361,7 +361,7 @@ struct RunCommand {
       _ = ioFailure(opened)
       return nil
     }
-    let read = file.readAll()
+    let read = file.contents()
     guard case .success(let bytes) = read else {
       _ = ioFailure(read)
       return nil
@@ -432,26 +432,17 @@ struct RunCommand {
   /// The runbook's path as the journal records it: its name when it is beside the journal,
   /// otherwise its absolute path.
   private func recordedPath(_ runbook: String, journal: String) -> String {
-    let runbookFolder = folderOf(absolute(runbook))
-    let journalFolder = folderOf(absolute(journal))
-    if runbookFolder == journalFolder { return (runbook as NSString).lastPathComponent }
-    return absolute(runbook)
+    if folderOf(absolutePath(runbook)) == folderOf(absolutePath(journal)) { return (runbook as NSString).lastPathComponent }
+    return absolutePath(runbook)
   }
 
   private func resolvedRunbookPath(_ recorded: String, journal: String) -> String {
     if recorded.hasPrefix("/") { return recorded }
-    let folder = folderOf(journal)
-    return folder.isEmpty ? recorded : folder + "/" + recorded
-  }
-
-  private func folderOf(_ path: String) -> String {
-    guard let slash = path.lastIndex(of: "/") else { return "" }
-    return slash == path.startIndex ? "/" : String(path[..<slash])
-  }
-
-  private func absolute(_ path: String) -> String {
-    let full = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-    return (full as NSString).standardizingPath
+    switch folderOf(journal) {
+    case ".": return recorded
+    case "/": return "/" + recorded
+    case let folder: return folder + "/" + recorded
+    }
   }
 
   private func loadRunbook(_ path: String) -> (source: SourceFile, graph: RunbookGraph, diagnostics: [Diagnostic])? {

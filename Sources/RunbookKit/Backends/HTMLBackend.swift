@@ -133,7 +133,7 @@ private struct HTMLPage {
     if let run { runEvents(run) }
     line("<footer class=\"end\"><p>Printed from " + html(sourceName) + (graph.version.map { " · version " + html($0) } ?? "")
       + " · runbook \(RunbookInfo.version)<br>Source SHA-256 <code>" + sourceHash + "</code>"
-      + (run.map { "<br>Journal " + html($0.journalName) + ", \(entriesText($0.entryCount)), final hash <code>" + $0.finalHash + "</code>" } ?? "")
+      + (run.map { "<br>Journal " + html($0.journalName) + ", \(plural($0.entryCount, "entry")), final hash <code>" + $0.finalHash + "</code>" } ?? "")
       + "</p></footer>")
     line("</body>")
     line("</html>")
@@ -449,7 +449,7 @@ private struct HTMLPage {
     }
     if let drift = run.drift { rows.append(("Against the plan", html(run.driftText(drift.seconds)))) }
     rows.append(("Deviations", state.deviations.isEmpty ? "none" : "\(state.deviations.count), listed at the end"))
-    rows.append(("Journal", html(run.journalName) + ", \(entriesText(run.entryCount)); final hash <code>" + run.finalHash + "</code>"))
+    rows.append(("Journal", html(run.journalName) + ", \(plural(run.entryCount, "entry")); final hash <code>" + run.finalHash + "</code>"))
     rows.append(("Times", "shown in " + html(run.zone)))
     line("<table class=\"record\"><tbody>")
     for (label, value) in rows { line("<tr><th scope=\"row\">" + label + "</th><td>" + value + "</td></tr>") }

@@ -28,7 +28,7 @@ public enum RunReport {
     line("| Outcome | " + escapeCell(RunStatusText.headline(state)) + (state.endedAt.map { ", " + escapeCell(context.shown($0)) } ?? "") + " |")
     if let drift = context.drift { line("| Against the plan | " + escapeCell(context.driftText(drift.seconds)) + " |") }
     line("| Deviations | \(state.deviations.count) |")
-    line("| Journal | " + escapeCell(context.journalName) + ", \(entriesText(context.entryCount)) · final hash " + codeSpan(context.finalHash) + " |")
+    line("| Journal | " + escapeCell(context.journalName) + ", \(plural(context.entryCount, "entry")) · final hash " + codeSpan(context.finalHash) + " |")
     line()
     line("Times are in " + escapeCell(context.zone) + ". Each signature below is an entry of the journal, linked by its hash to the entries before it.")
     stage(RunbookGraph.rootStage, level: 2, context: context, line: &out)
@@ -63,7 +63,7 @@ public enum RunReport {
     line()
     line("---")
     line()
-    line("Journal " + escapeInline(context.journalName) + ", \(entriesText(context.entryCount)), final hash " + codeSpan(context.finalHash) + ". Check it with `runbook run verify`.")
+    line("Journal " + escapeInline(context.journalName) + ", \(plural(context.entryCount, "entry")), final hash " + codeSpan(context.finalHash) + ". Check it with `runbook run verify`.")
     return out
   }
 

@@ -11,7 +11,7 @@ public enum RunStatusText {
     let state = context.state
     let graph = context.graph
     line(visible(graph.title) + (graph.version.map { " (version " + visible($0) + ")" } ?? "") + " — " + headline(state))
-    line("Journal \(visible(context.journalName)): \(entriesText(context.entryCount)), last hash \(context.finalHash.prefix(16))…")
+    line("Journal \(visible(context.journalName)): \(plural(context.entryCount, "entry")), last hash \(context.finalHash.prefix(16))…")
     if context.sourceChanged {
       line("WARNING: the runbook changed since the run started; nothing can be recorded until the change is acknowledged or the run restarted")
     }

@@ -29,9 +29,13 @@ public func readableTime(_ offset: Int, anchor: String?, unit: TimeUnit?, clock:
   return text + " (" + clock.dayAndTime(offset) + ")"
 }
 
-/// "1 step", "3 steps".
+/// "1 step", "3 steps", "2 entries" (a consonant and `y` make `ies`).
 public func plural(_ count: Int, _ noun: String) -> String {
-  "\(count) \(noun)\(count == 1 ? "" : "s")"
+  guard count != 1 else { return "1 \(noun)" }
+  if noun.count > 1, noun.hasSuffix("y"), let before = noun.dropLast().last, !"aeiou".contains(before) {
+    return "\(count) \(noun.dropLast())ies"
+  }
+  return "\(count) \(noun)s"
 }
 
 /// The columns of a contact table: those of name, phone, e-mail, chat, location and notes that

@@ -10,6 +10,15 @@ public struct Explanation: Sendable {
   public var wrong: String?
   /// The same runbook, fixed.
   public var fixed: String?
+
+  /// The wrong and the fixed runbook as Markdown ("Wrong:", a code block, "Fixed:", a code
+  /// block), starting with a blank line; empty when there are no examples. The README's common
+  /// mistakes and the SARIF rules' help show them so.
+  public var examplesMarkdown: String {
+    guard let wrong, let fixed else { return "" }
+    func block(_ text: String) -> String { "```\n" + (text.hasSuffix("\n") ? text : text + "\n") + "```\n" }
+    return "\nWrong:\n\n" + block(wrong) + "\nFixed:\n\n" + block(fixed)
+  }
 }
 
 extension DiagnosticCode {

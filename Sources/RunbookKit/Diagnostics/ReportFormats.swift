@@ -256,11 +256,7 @@ public enum ReportFormat {
                     w.object("fullDescription") { w in w.field("text", explanation.summary) }
                     w.object("help") { w in
                       w.field("text", explanation.summary + " Run `runbook explain \(code.rawValue)` for a wrong and a fixed example.")
-                      var markdown = "\(explanation.summary)\n"
-                      if let wrong = explanation.wrong, let fixed = explanation.fixed {
-                        markdown += "\nWrong:\n\n```\n\(wrong.hasSuffix("\n") ? wrong : wrong + "\n")```\n\nFixed:\n\n```\n\(fixed.hasSuffix("\n") ? fixed : fixed + "\n")```\n"
-                      }
-                      w.field("markdown", markdown + "\n`runbook explain \(code.rawValue)` says the same in a terminal.")
+                      w.field("markdown", explanation.summary + "\n" + explanation.examplesMarkdown + "\n`runbook explain \(code.rawValue)` says the same in a terminal.")
                     }
                     w.object("defaultConfiguration") { w in w.field("level", level(code.defaultSeverity)) }
                     w.object("properties") { w in

@@ -142,37 +142,40 @@ public struct EditorDocument: Sendable {
     return uses
   }
 
-  /// The name at a position (on its first or last character), if any.
-  public func nameUse(at position: EditorPosition) -> NameUse? {
+  /// The name at a position (on its first or last character), if any, among `uses`.
+  public func nameUse(at position: EditorPosition, in uses: [NameUse]? = nil) -> NameUse? {
     let offset = offset(of: position)
-    return nameUses.first { $0.range.start <= offset && offset <= $0.range.end }
+    return (uses ?? nameUses).first { $0.range.start <= offset && offset <= $0.range.end }
   }
 
   /// Where the name at a position is declared.
   public func definition(at position: EditorPosition) -> SourceRange? {
-    guard let use = nameUse(at: position) else { return nil }
-    return nameUses.first { $0.isDeclaration && $0.name == use.name && $0.space == use.space }?.range
+    let uses = nameUses
+    guard let use = nameUse(at: position, in: uses) else { return nil }
+    return uses.first { $0.isDeclaration && $0.name == use.name && $0.space == use.space }?.range
   }
 
   /// Every use of the name at a position, its declaration included when asked.
   public func references(at position: EditorPosition, includeDeclaration: Bool) -> [SourceRange] {
-    guard let use = nameUse(at: position) else { return [] }
-    return nameUses.filter { $0.name == use.name && $0.space == use.space && (includeDeclaration || !$0.isDeclaration) }.map(\.range)
+    let uses = nameUses
+    guard let use = nameUse(at: position, in: uses) else { return [] }
+    return uses.filter { $0.name == use.name && $0.space == use.space && (includeDeclaration || !$0.isDeclaration) }.map(\.range)
   }
 
   /// The edits that rename the name at a position, or why not.
   public func rename(at position: EditorPosition, to newName: String) -> Result<[(SourceRange, String)], RenameProblem> {
-    guard let use = nameUse(at: position) else { return .failure(.nothingToRename) }
+    let uses = nameUses
+    guard let use = nameUse(at: position, in: uses) else { return .failure(.nothingToRename) }
     let bytes = Array(newName.utf8)
     guard let first = bytes.first, first == UInt8(ascii: "_") || (first | 0x20) >= 0x61 && (first | 0x20) <= 0x7A,
       bytes.allSatisfy({ $0 == UInt8(ascii: "_") || ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A || ($0 >= 0x30 && $0 <= 0x39) }),
       bytes.count <= RunbookInfo.maximumNameBytes
     else { return .failure(.invalidName(newName)) }
     if Keyword(rawValue: newName) != nil { return .failure(.invalidName(newName)) }
-    if newName != use.name, nameUses.contains(where: { $0.isDeclaration && $0.name == newName && $0.space == use.space }) {
+    if newName != use.name, uses.contains(where: { $0.isDeclaration && $0.name == newName && $0.space == use.space }) {
       return .failure(.conflict(newName))
     }
-    return .success(references(at: position, includeDeclaration: true).map { ($0, newName) })
+    return .success(uses.filter { $0.name == use.name && $0.space == use.space }.map { ($0.range, newName) })
   }
 
   /// Why a rename is refused.

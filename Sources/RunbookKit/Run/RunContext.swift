@@ -157,6 +157,3 @@ public struct RunContext: Sendable {
     return formatDuration(minutes) + (seconds > 0 ? " behind the plan" : " ahead of the plan")
   }
 }
-
-/// "1 entry", "12 entries".
-public func entriesText(_ count: Int) -> String { count == 1 ? "1 entry" : "\(count) entries" }

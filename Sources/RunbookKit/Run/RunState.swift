@@ -79,6 +79,8 @@ public struct RunState: Sendable {
   /// Every deviation, in order.
   public private(set) var deviations: [JournalEntry] = []
   public private(set) var ending: RunEnding?
+  /// The gates decided no-go, in order: the only ones that can end the run early.
+  private var noGoGates: [Int] = []
   /// When the run ended (the entry that ended it).
   public private(set) var endedAt: Int?
 
@@ -704,6 +706,7 @@ public struct RunState: Sendable {
 
   private mutating func decide(_ gate: Int, _ decision: Decision, at instant: Int) {
     decisions[gate] = decision
+    if decision == .noGo { noGoGates.append(gate) }
     markDone(graph.gates[gate].node, at: instant)
   }
 
@@ -712,7 +715,7 @@ public struct RunState: Sendable {
     if reached[graph.stages[RunbookGraph.rootStage].endNode] {
       ending = .completed
     } else {
-      for (index, decision) in decisions.enumerated() where decision == .noGo {
+      for index in noGoGates {
         switch graph.gates[index].noGo {
         case .rollback(let rollback, _):
           if reached[graph.stages[rollback].endNode] { ending = .rolledBack(rollback) }
