@@ -2,15 +2,22 @@
 // statuses, standard output and standard error.
 import XCTest
 
-/// Runs the built `runbook` executable.
+/// Runs the built `runbook` executable (with NO_COLOR set, unless the environment says otherwise).
 func runTool(_ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:], in directory: URL? = nil)
   throws -> (status: Int32, stdout: String, stderr: String)
 {
+  try runProcess(toolURL, arguments, stdin: stdin, environment: ["NO_COLOR": "1"].merging(environment) { $1 }, in: directory)
+}
+
+/// Runs a program with its standard input given, its environment extended, and its output read:
+/// the one way the tests start programs (the tool, Python with its client libraries, a shell).
+func runProcess(_ executable: URL, _ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:], in directory: URL? = nil)
+  throws -> (status: Int32, stdout: String, stderr: String)
+{
   let process = Process()
-  process.executableURL = toolURL
+  process.executableURL = executable
   process.arguments = arguments
   var env = ProcessInfo.processInfo.environment
-  env["NO_COLOR"] = "1"
   for (key, value) in environment { env[key] = value }
   process.environment = env
   if let directory { process.currentDirectoryURL = directory }
@@ -35,6 +42,17 @@ func runTool(_ arguments: [String], stdin: Data? = nil, environment: [String: St
   group.wait()
   process.waitUntilExit()
   return (process.terminationStatus, String(decoding: outputData, as: UTF8.self), String(decoding: errorData, as: UTF8.self))
+}
+
+/// `python3` (or any program) through `/usr/bin/env`.
+let envURL = URL(fileURLWithPath: "/usr/bin/env")
+
+/// Skips the test when Python lacks a module it needs (`"pygls, lsprotocol"`), or fails it
+/// when RUNBOOK_REQUIRE_TOOLS=1 (as in CI, which installs them).
+func requirePython(_ modules: String) throws {
+  guard try runProcess(envURL, ["python3", "-c", "import \(modules)"]).status != 0 else { return }
+  if ProcessInfo.processInfo.environment["RUNBOOK_REQUIRE_TOOLS"] == "1" { XCTFail("Python lacks \(modules)") }
+  throw XCTSkip("Python lacks \(modules)")
 }
 
 /// The `runbook` executable built beside the test bundle.
@@ -66,22 +84,9 @@ func validateJSON(_ documents: [String], schema: URL, file: StaticString = #file
     for document in sys.stdin.read().split("\\u0000"):
         validator(schema).validate(json.loads(document))
     """
-  let check = Process()
-  check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-  check.arguments = ["python3", "-c", script, schema.path]
-  let input = Pipe()
-  let errors = Pipe()
-  check.standardInput = input
-  check.standardError = errors
-  try check.run()
-  input.fileHandleForWriting.write(Data(documents.joined(separator: "\u{0}").utf8))
-  try input.fileHandleForWriting.close()
-  check.waitUntilExit()
-  let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-  if message.contains("No module named") && ProcessInfo.processInfo.environment["RUNBOOK_REQUIRE_TOOLS"] != "1" {
-    throw XCTSkip("jsonschema is not installed")
-  }
-  XCTAssertEqual(check.terminationStatus, 0, message, file: file, line: line)
+  try requirePython("jsonschema")
+  let check = try runProcess(envURL, ["python3", "-c", script, schema.path], stdin: Data(documents.joined(separator: "\u{0}").utf8))
+  XCTAssertEqual(check.status, 0, check.stderr, file: file, line: line)
 }
 
 /// The official SARIF 2.1.0 schema, in the project's shared folder beside the repository (or

@@ -66,32 +66,15 @@ final class ConventionsTests: XCTestCase {
     }
     // The bash script is valid bash, and completes the options of `check`.
     let bash = try runTool(["completions", "bash"]).stdout
-    let probe = try runProgramWithInput("/bin/bash", ["-c", bash + "\nCOMP_WORDS=(runbook check --fo); COMP_CWORD=2; _runbook; printf '%s\\n' \"${COMPREPLY[@]}\""])
-    XCTAssertEqual(probe.trimmingCharacters(in: .whitespacesAndNewlines), "--format")
+    let probe = try runProcess(URL(fileURLWithPath: "/bin/bash"), ["-c", bash + "\nCOMP_WORDS=(runbook check --fo); COMP_CWORD=2; _runbook; printf '%s\\n' \"${COMPREPLY[@]}\""])
+    XCTAssertEqual((probe.stdout + probe.stderr).trimmingCharacters(in: .whitespacesAndNewlines), "--format")
     let manual = try runTool(["man"])
     XCTAssertTrue(manual.stdout.hasPrefix(".TH RUNBOOK 1"))
     for command in ["check", "build", "plan", "fmt", "run", "lsp", "explain"] {
       XCTAssertTrue(manual.stdout.contains(".SS \(command)"), command)
     }
     XCTAssertTrue(manual.stdout.contains("\\-\\-srcroot"))
-    let man = try runProgramWithInput("/usr/bin/env", ["sh", "-c", "command -v groff >/dev/null && groff -man -Tutf8 -ww -z 2>&1 || true"], input: manual.stdout)
-    XCTAssertEqual(man.trimmingCharacters(in: .whitespacesAndNewlines), "", "groff warns about the man page")
-  }
-
-  private func runProgramWithInput(_ executable: String, _ arguments: [String], input: String = "") throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    let output = Pipe()
-    let stdin = Pipe()
-    process.standardOutput = output
-    process.standardError = output
-    process.standardInput = stdin
-    try process.run()
-    stdin.fileHandleForWriting.write(Data(input.utf8))
-    try stdin.fileHandleForWriting.close()
-    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    return text
+    let man = try runProcess(envURL, ["sh", "-c", "command -v groff >/dev/null && groff -man -Tutf8 -ww -z 2>&1 || true"], stdin: Data(manual.stdout.utf8))
+    XCTAssertEqual((man.stdout + man.stderr).trimmingCharacters(in: .whitespacesAndNewlines), "", "groff warns about the man page")
   }
 }

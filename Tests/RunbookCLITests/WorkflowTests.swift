@@ -51,40 +51,16 @@ final class WorkflowTests: XCTestCase {
   }
 
   private func shell(_ script: String, in folder: URL, path: String) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/bash")
-    process.arguments = ["-e", "-c", script]
-    process.currentDirectoryURL = folder
-    var environment = ProcessInfo.processInfo.environment
-    environment["PATH"] = path
-    environment["GITHUB_PATH"] = folder.appendingPathComponent("github-path").path
-    environment["NO_COLOR"] = "1"
-    process.environment = environment
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = output
-    try process.run()
-    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    return (process.terminationStatus, text)
+    let result = try runProcess(
+      URL(fileURLWithPath: "/bin/bash"), ["-e", "-c", script],
+      environment: ["PATH": path, "GITHUB_PATH": folder.appendingPathComponent("github-path").path, "NO_COLOR": "1"], in: folder)
+    return (result.status, result.stdout + result.stderr)
   }
 
   private func python(_ script: String, input: String) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", script]
-    let output = Pipe()
-    let stdin = Pipe()
-    process.standardOutput = output
-    process.standardError = output
-    process.standardInput = stdin
-    try process.run()
-    stdin.fileHandleForWriting.write(Data(input.utf8))
-    try stdin.fileHandleForWriting.close()
-    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    if text.contains("No module named 'yaml'") && ProcessInfo.processInfo.environment["RUNBOOK_REQUIRE_TOOLS"] != "1" { throw XCTSkip("PyYAML is not installed") }
-    return text
+    try requirePython("yaml")
+    let result = try runProcess(envURL, ["python3", "-c", script], stdin: Data(input.utf8))
+    return result.stdout + result.stderr
   }
 }
 
@@ -95,18 +71,8 @@ final class PreCommitHookTests: XCTestCase {
       import json, sys, yaml
       print(json.dumps(yaml.safe_load(open(sys.argv[1]))))
       """
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", script, repositoryRoot.appendingPathComponent(".pre-commit-hooks.yaml").path]
-    let output = Pipe()
-    process.standardOutput = output
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-      if ProcessInfo.processInfo.environment["RUNBOOK_REQUIRE_TOOLS"] == "1" { XCTFail("PyYAML is not installed") }
-      throw XCTSkip("PyYAML is not installed")
-    }
+    try requirePython("yaml")
+    let data = Data(try runProcess(envURL, ["python3", "-c", script, repositoryRoot.appendingPathComponent(".pre-commit-hooks.yaml").path]).stdout.utf8)
     let hooks = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [[String: Any]])
     XCTAssertEqual(Set(hooks.compactMap { $0["language"] as? String }), ["swift", "system"])
     let folder = try temporaryFolder()

@@ -17,10 +17,7 @@ final class ReadmeTests: XCTestCase {
     var text = ""
     for code in common {
       let explanation = code.explanation
-      text += "\n### \(code.rawValue): \(code.title)\n\n\(explanation.summary)\n"
-      if let wrong = explanation.wrong, let fixed = explanation.fixed {
-        text += "\nWrong:\n\n```\n\(wrong.hasSuffix("\n") ? wrong : wrong + "\n")```\n\nFixed:\n\n```\n\(fixed.hasSuffix("\n") ? fixed : fixed + "\n")```\n"
-      }
+      text += "\n### \(code.rawValue): \(code.title)\n\n\(explanation.summary)\n" + explanation.examplesMarkdown
     }
     return text + "\n"
   }
