@@ -34,6 +34,8 @@ struct CheckOptions {
   var fix = false
   /// `--srcroot DIR`: the folder SARIF URIs are relative to (default: the working directory).
   var sourceRoot: String?
+  /// `--docs-url URL`: SARIF's links to runbook's documentation (informationUri, helpUri).
+  var documentation: DocumentationURL?
 }
 
 /// Outputs of `runbook build`.
@@ -232,6 +234,13 @@ private func parseCheck(_ arguments: [String]) throws(UsageError) -> CheckOption
     case "--srcroot":
       guard index < arguments.count else { throw UsageError(message: "--srcroot needs a folder: the repository root SARIF paths are relative to") }
       options.sourceRoot = arguments[index]
+      index += 1
+    case "--docs-url":
+      guard index < arguments.count else { throw UsageError(message: "--docs-url needs an address: where your team keeps runbook's documentation") }
+      guard let url = DocumentationURL(arguments[index]) else {
+        throw UsageError(message: "--docs-url needs an absolute http or https address without spaces, e.g. https://wiki.example.org/runbook/{code}; got '\(visible(arguments[index]))'")
+      }
+      options.documentation = url
       index += 1
     case "--stdin-filename":
       guard index < arguments.count else { throw UsageError(message: "--stdin-filename needs a value") }

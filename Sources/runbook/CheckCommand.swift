@@ -85,7 +85,7 @@ struct CheckCommand {
         appendToStepSummary(ReportFormat.githubSummary(reports, files: files, errors: errors, warnings: warnings), path: path)
       }
     case .sarif:
-      Output.standard(ReportFormat.sarif(reports, run: SARIFRun(sourceRoot: sourceRoot, notifications: notifications)))
+      Output.standard(ReportFormat.sarif(reports, run: SARIFRun(sourceRoot: sourceRoot, notifications: notifications, documentation: options.documentation)))
       Output.error(summary)
     }
     if ioFailures > 0 { return .usageOrIO }

@@ -44,6 +44,7 @@ let commandHelps: [CommandHelp] = [
       (["--fix"], nil, "apply the fixes that are certain (pasted dashes, quotes and spaces, `2hrs`) in place"),
       (["--stdin-filename"], "NAME", "the name standard input is shown under"),
       (["--srcroot"], "DIR", "SARIF: the repository root its URIs are relative to (default: the working directory)"),
+      (["--docs-url"], "URL", "SARIF: where your team keeps runbook's documentation, linked from every rule: URL#rb0203, or {code} in URL replaced by the code"),
       colorOption,
     ],
     examples: ["runbook check Examples", "runbook check --format sarif --srcroot . runbooks > runbook.sarif", "runbook check --fix upgrade.runbook"]),
@@ -97,26 +98,44 @@ func commandHelp(_ name: String) -> CommandHelp? { commandHelps.first { $0.name 
 
 // MARK: - Completions
 
+/// What a shell offers after each command: the words that may come next (the subcommands of
+/// `run`, the codes of `explain`, the shells of `completions`) and the option spellings, from the
+/// same tables as the help. Commands without words complete file names.
+private func completionTable() -> [(command: String, words: [String], options: [String])] {
+  commandHelps.map { help in
+    switch help.name {
+    case "run": (help.name, RunAction.allCases.map(\.rawValue), runLongOptions + ["-o", "--help"])
+    case "explain": (help.name, DiagnosticCode.allCases.map(\.rawValue), help.optionNames)
+    case "completions": (help.name, ["bash", "zsh", "fish"], help.optionNames)
+    default: (help.name, [], help.optionNames)
+    }
+  }
+}
+
 func completionScript(_ shell: String) -> String? {
-  let commands = commandHelps.map(\.name) + ["help", "--help", "--version"]
+  let commands = (commandHelps.map(\.name) + ["help", "--help", "--version"]).joined(separator: " ")
+  let table = completionTable()
   switch shell {
   case "bash":
     var cases = ""
-    for help in commandHelps where !help.optionNames.isEmpty {
-      cases += "    \(help.name)) options=\"\(help.optionNames.joined(separator: " "))\" ;;\n"
+    for entry in table {
+      cases += "    \(entry.command)) candidates=\"\(entry.words.joined(separator: " "))\" options=\"\(entry.options.joined(separator: " "))\" ;;\n"
     }
     return """
       # bash completion for runbook (made by `runbook completions bash`)
       _runbook() {
-        local current=${COMP_WORDS[COMP_CWORD]} options=""
+        local current=${COMP_WORDS[COMP_CWORD]} candidates="" options=""
         if [ "$COMP_CWORD" -eq 1 ]; then
-          COMPREPLY=($(compgen -W "\(commands.joined(separator: " "))" -- "$current"))
+          COMPREPLY=($(compgen -W "\(commands)" -- "$current"))
           return
         fi
         case "${COMP_WORDS[1]}" in
+          help) [ "$COMP_CWORD" -eq 2 ] && COMPREPLY=($(compgen -W "\(commands)" -- "$current")); return ;;
       \(cases)  esac
         if [[ "$current" == -* ]]; then
           COMPREPLY=($(compgen -W "$options" -- "$current"))
+        elif [ -n "$candidates" ] && [ "$COMP_CWORD" -eq 2 ]; then
+          COMPREPLY=($(compgen -W "$candidates" -- "$current"))
         else
           COMPREPLY=($(compgen -f -- "$current"))
         fi
@@ -126,35 +145,50 @@ func completionScript(_ shell: String) -> String? {
       """
   case "zsh":
     var cases = ""
-    for help in commandHelps {
-      let options = help.optionNames.map { "'\($0)'" }.joined(separator: " ")
-      cases += "    (\(help.name)) _arguments '*:file:_files' && compadd -- \(options) ;;\n"
+    for entry in table {
+      cases += "    (\(entry.command)) candidates=(\(entry.words.joined(separator: " "))) options=(\(entry.options.joined(separator: " "))) ;;\n"
     }
     return """
       #compdef runbook
       # zsh completion for runbook (made by `runbook completions zsh`)
       _runbook() {
+        local -a candidates options
         if (( CURRENT == 2 )); then
-          compadd -- \(commands.joined(separator: " "))
+          compadd -- \(commands)
           return
         fi
         case $words[2] in
+          (help) (( CURRENT == 3 )) && compadd -- \(commands); return ;;
       \(cases)  esac
+        if [[ $PREFIX == -* ]]; then
+          compadd -- $options
+        elif (( CURRENT == 3 && $#candidates > 0 )); then
+          compadd -- $candidates
+        else
+          _files
+        fi
       }
       _runbook "$@"
 
       """
   case "fish":
     var lines = "# fish completion for runbook (made by `runbook completions fish`)\n"
-    lines += "complete -c runbook -n '__fish_use_subcommand' -f -a '\(commands.joined(separator: " "))'\n"
+    lines += "complete -c runbook -n '__fish_use_subcommand' -f -a '\(commands)'\n"
+    lines += "complete -c runbook -n '__fish_seen_subcommand_from help' -f -a '\(commandHelps.map(\.name).joined(separator: " "))'\n"
+    for entry in table where !entry.words.isEmpty {
+      lines += "complete -c runbook -n '__fish_seen_subcommand_from \(entry.command)' -f -a '\(entry.words.joined(separator: " "))'\n"
+    }
     for help in commandHelps {
       for option in help.options {
         for name in option.names where name.hasPrefix("--") {
           lines += "complete -c runbook -n '__fish_seen_subcommand_from \(help.name)' -l \(name.dropFirst(2))"
           if option.value != nil { lines += " -r" }
-          lines += " -d '\(option.text.replacingOccurrences(of: "'", with: "\\'"))'\n"
+          lines += " -d '\(option.text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'"))'\n"
         }
       }
+    }
+    for name in runLongOptions {
+      lines += "complete -c runbook -n '__fish_seen_subcommand_from run' -l \(name.dropFirst(2))\n"
     }
     return lines
   default:

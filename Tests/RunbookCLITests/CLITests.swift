@@ -47,12 +47,17 @@ func runProcess(_ executable: URL, _ arguments: [String], stdin: Data? = nil, en
 /// `python3` (or any program) through `/usr/bin/env`.
 let envURL = URL(fileURLWithPath: "/usr/bin/env")
 
-/// Skips the test when Python lacks a module it needs (`"pygls, lsprotocol"`), or fails it
+/// Skips the test when a program it needs does not run (`["zsh", "--version"]`), or fails it
 /// when RUNBOOK_REQUIRE_TOOLS=1 (as in CI, which installs them).
+func requireProgram(_ probe: [String], missing: String) throws {
+  guard try runProcess(envURL, probe).status != 0 else { return }
+  if ProcessInfo.processInfo.environment["RUNBOOK_REQUIRE_TOOLS"] == "1" { XCTFail(missing) }
+  throw XCTSkip(missing)
+}
+
+/// Skips the test when Python lacks a module it needs (`"pygls, lsprotocol"`), as above.
 func requirePython(_ modules: String) throws {
-  guard try runProcess(envURL, ["python3", "-c", "import \(modules)"]).status != 0 else { return }
-  if ProcessInfo.processInfo.environment["RUNBOOK_REQUIRE_TOOLS"] == "1" { XCTFail("Python lacks \(modules)") }
-  throw XCTSkip("Python lacks \(modules)")
+  try requireProgram(["python3", "-c", "import \(modules)"], missing: "Python lacks \(modules)")
 }
 
 /// The `runbook` executable built beside the test bundle.

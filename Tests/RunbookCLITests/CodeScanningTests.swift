@@ -92,6 +92,35 @@ final class CodeScanningTests: XCTestCase {
     XCTAssertEqual((duplicate["relatedLocations"] as? [[String: Any]])?.first?["id"] as? Int, 0)
     try validateJSON([result.text], schema: try sarifSchema())
   }
+
+  func testDocumentationLinksOnlyWhereTheTeamSaysItsDocumentationIs() throws {
+    let folder = try temporaryFolder()
+    try broken.write(to: folder.appendingPathComponent("r.runbook"), atomically: true, encoding: .utf8)
+    func driver(_ run: [String: Any]) -> [String: Any] { (run["tool"] as? [String: Any])?["driver"] as? [String: Any] ?? [:] }
+    func helpUri(_ run: [String: Any], _ code: String) -> String? {
+      ((driver(run)["rules"] as? [[String: Any]])?.first { $0["id"] as? String == code })?["helpUri"] as? String
+    }
+    // Without an address no link is made up.
+    let plain = try sarif(["r.runbook"], in: folder)
+    XCTAssertNil(driver(plain.run)["informationUri"])
+    XCTAssertNil(helpUri(plain.run, "RB0202"))
+    // A page per code, with `{code}`; the log still validates.
+    let wiki = try sarif(["--docs-url=https://wiki.example.org/runbook/{code}", "r.runbook"], in: folder)
+    try validateJSON([wiki.text], schema: try sarifSchema())
+    XCTAssertEqual(driver(wiki.run)["informationUri"] as? String, "https://wiki.example.org/runbook/")
+    XCTAssertEqual(helpUri(wiki.run, "RB0202"), "https://wiki.example.org/runbook/RB0202")
+    // One page, with the code as its fragment.
+    let page = try sarif(["--docs-url", "https://git.example.org/tools/runbook/README.md", "r.runbook"], in: folder)
+    XCTAssertEqual(driver(page.run)["informationUri"] as? String, "https://git.example.org/tools/runbook/README.md")
+    XCTAssertEqual(helpUri(page.run, "RB0203"), "https://git.example.org/tools/runbook/README.md#rb0203")
+    // What is not an absolute web address is a usage error.
+    for bad in ["wiki/runbook", "https://", "https://a b", "javascript:alert(1)"] {
+      let result = try runTool(["check", "--format", "sarif", "--docs-url", bad, "r.runbook"], in: folder)
+      XCTAssertEqual(result.status, 2, bad)
+      XCTAssertTrue(result.stderr.contains("--docs-url needs an absolute http or https address"), result.stderr)
+    }
+  }
+
 }
 
 /// GitHub annotations past GitHub's limit, and the job summary.

@@ -66,8 +66,10 @@ final class ConventionsTests: XCTestCase {
     }
     // The bash script is valid bash, and completes the options of `check`.
     let bash = try runTool(["completions", "bash"]).stdout
-    let probe = try runProcess(URL(fileURLWithPath: "/bin/bash"), ["-c", bash + "\nCOMP_WORDS=(runbook check --fo); COMP_CWORD=2; _runbook; printf '%s\\n' \"${COMPREPLY[@]}\""])
-    XCTAssertEqual((probe.stdout + probe.stderr).trimmingCharacters(in: .whitespacesAndNewlines), "--format")
+    XCTAssertEqual(try complete(bash, "runbook check --fo"), "--format")
+    XCTAssertEqual(try complete(bash, "runbook run si"), "sign")
+    XCTAssertEqual(try complete(bash, "runbook help ex"), "explain")
+    XCTAssertEqual(try complete(bash, "runbook explain RB010"), (1...9).map { "RB010\($0)" }.joined(separator: "\n"))
     let manual = try runTool(["man"])
     XCTAssertTrue(manual.stdout.hasPrefix(".TH RUNBOOK 1"))
     for command in ["check", "build", "plan", "fmt", "run", "lsp", "explain"] {
@@ -76,5 +78,65 @@ final class ConventionsTests: XCTestCase {
     XCTAssertTrue(manual.stdout.contains("\\-\\-srcroot"))
     let man = try runProcess(envURL, ["sh", "-c", "command -v groff >/dev/null && groff -man -Tutf8 -ww -z 2>&1 || true"], stdin: Data(manual.stdout.utf8))
     XCTAssertEqual((man.stdout + man.stderr).trimmingCharacters(in: .whitespacesAndNewlines), "", "groff warns about the man page")
+  }
+
+  /// What bash's completion function offers for a command line (the last word being completed).
+  private func complete(_ script: String, _ line: String) throws -> String {
+    let words = line.split(separator: " ").map { "'\($0)'" }
+    let probe = try runProcess(URL(fileURLWithPath: "/bin/bash"), ["-c", script + "\nCOMP_WORDS=(\(words.joined(separator: " "))); COMP_CWORD=\(words.count - 1); _runbook; printf '%s\\n' \"${COMPREPLY[@]}\""])
+    return (probe.stdout + probe.stderr).trimmingCharacters(in: .whitespacesAndNewlines)
+  }
+
+  /// fish's own completion engine (`complete -C`) on the generated script.
+  func testFishCompletesCommandsOptionsAndSubcommands() throws {
+    try requireProgram(["fish", "--version"], missing: "fish is not installed")
+    let folder = try temporaryFolder()
+    let script = folder.appendingPathComponent("runbook.fish")
+    try runTool(["completions", "fish"]).stdout.write(to: script, atomically: true, encoding: .utf8)
+    func complete(_ line: String) throws -> [String] {
+      let result = try runProcess(envURL, ["fish", "--no-config", "-c", "source \(script.path); complete -C '\(line)'"], in: folder)
+      XCTAssertEqual(result.stderr, "", line)
+      return result.stdout.split(separator: "\n").map { String($0.split(separator: "\t").first ?? "") }
+    }
+    XCTAssertEqual(try complete("runbook chec"), ["check"])
+    XCTAssertEqual(try complete("runbook check --fo"), ["--format"])
+    XCTAssertEqual(try complete("runbook build x.runbook --an"), ["--anchor-at"])
+    XCTAssertEqual(try complete("runbook run s"), ["sign", "start", "status"])
+    XCTAssertEqual(try complete("runbook run sign x --o").sorted(), ["--out-of-order", "--output"])
+    XCTAssertEqual(try complete("runbook explain RB010").count, 9)
+  }
+
+  /// zsh's completion system, loaded with compinit in an interactive zsh on a pseudo-terminal
+  /// (zsh/zpty), with Tab typed after a partial command line: what the line then shows.
+  func testZshCompletesInAnInteractiveShell() throws {
+    try requireProgram(["zsh", "--version"], missing: "zsh is not installed")
+    let folder = try temporaryFolder()
+    let functions = folder.appendingPathComponent("functions")
+    try FileManager.default.createDirectory(at: functions, withIntermediateDirectories: true)
+    try runTool(["completions", "zsh"]).stdout.write(to: functions.appendingPathComponent("_runbook"), atomically: true, encoding: .utf8)
+    try "".write(to: folder.appendingPathComponent("upgrade.runbook"), atomically: true, encoding: .utf8)
+    let driver = """
+      zmodload zsh/zpty
+      zpty -b z zsh -f -i
+      zpty -w z "fpath=($1 \\$fpath); autoload -Uz compinit; compinit -u -D; PROMPT='%% '; setopt nobeep"
+      zpty -w -n z "$2"$'\\t'
+      sleep 1
+      zpty -w -n z $'\\t'
+      sleep 1
+      out=""
+      while zpty -r -t z chunk; do out+=$chunk; done
+      print -r -- "$out"
+      zpty -d z
+      """
+    func screen(_ line: String) throws -> String {
+      let result = try runProcess(envURL, ["timeout", "30", "zsh", "-f", "-c", driver, "driver", functions.path, line], in: folder)
+      // Terminal control sequences removed, so that only the text shown is left.
+      return result.stdout.replacingOccurrences(of: "\u{1B}\\[[0-9;?]*[A-Za-z]", with: "", options: .regularExpression)
+    }
+    XCTAssertTrue(try screen("runbook check --fo").contains("runbook check --format"))
+    XCTAssertTrue(try screen("runbook chec").contains("runbook check"))
+    let run = try screen("runbook run s")
+    XCTAssertTrue(run.contains("sign") && run.contains("start") && run.contains("status"), run)
+    XCTAssertTrue(try screen("runbook check upg").contains("runbook check upgrade.runbook"))
   }
 }

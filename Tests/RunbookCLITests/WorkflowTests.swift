@@ -6,10 +6,7 @@ import XCTest
 
 final class WorkflowTests: XCTestCase {
   func testTheReadmeWorkflowStepsRun() throws {
-    let readme = try String(contentsOf: repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
-    let start = try XCTUnwrap(readme.range(of: "<!-- workflow:begin -->\n```yaml\n"))
-    let end = try XCTUnwrap(readme.range(of: "```\n<!-- workflow:end -->", range: start.upperBound..<readme.endIndex))
-    let workflow = String(readme[start.upperBound..<end.lowerBound])
+    let workflow = try readmeWorkflow()
     XCTAssertFalse(workflow.contains("example.com"), "no placeholder URL")
     // Parsed by PyYAML, the steps come out as (name, run, if) in order.
     let script = """
@@ -48,6 +45,35 @@ final class WorkflowTests: XCTestCase {
     XCTAssertTrue(check.output.contains("::error file=runbooks/broken.runbook"), check.output)
     let upload = try shell(steps.first { $0["name"] as? String == "SARIF for code scanning" }?["run"] as? String ?? "false", in: folder, path: path)
     XCTAssertEqual(upload.status, 0, "the SARIF step leaves a SARIF file even when runbooks have errors")
+  }
+
+  /// actionlint, with shellcheck for the `run:` scripts, finds nothing in the README's workflow:
+  /// expressions, action inputs, runner labels, deprecated action versions, shell mistakes.
+  func testTheReadmeWorkflowPassesActionlint() throws {
+    try requireProgram(["actionlint", "--version"], missing: "actionlint is not installed")
+    try requireProgram(["shellcheck", "--version"], missing: "shellcheck is not installed")
+    let folder = try temporaryFolder()
+    let workflows = folder.appendingPathComponent(".github/workflows")
+    try FileManager.default.createDirectory(at: workflows, withIntermediateDirectories: true)
+    try readmeWorkflow().write(to: workflows.appendingPathComponent("runbooks.yml"), atomically: true, encoding: .utf8)
+    let lint = try runProcess(envURL, ["actionlint", "-no-color", "-shellcheck", "shellcheck", ".github/workflows/runbooks.yml"], in: folder)
+    XCTAssertEqual(lint.status, 0, lint.stdout + lint.stderr)
+    XCTAssertEqual(lint.stdout + lint.stderr, "")
+    // The same actionlint does find mistakes: an outdated action and a misspelt expression.
+    let broken = try readmeWorkflow().replacingOccurrences(of: "actions/checkout@v6", with: "actions/checkout@v2")
+      .replacingOccurrences(of: "!cancelled()", with: "!canceled()")
+    try broken.write(to: workflows.appendingPathComponent("runbooks.yml"), atomically: true, encoding: .utf8)
+    let caught = try runProcess(envURL, ["actionlint", "-no-color", ".github/workflows/runbooks.yml"], in: folder)
+    XCTAssertNotEqual(caught.status, 0)
+    XCTAssertTrue(caught.stdout.contains("actions/checkout@v2") && caught.stdout.contains("canceled"), caught.stdout)
+  }
+
+  /// The workflow, as the README shows it between its markers.
+  private func readmeWorkflow() throws -> String {
+    let readme = try String(contentsOf: repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
+    let start = try XCTUnwrap(readme.range(of: "<!-- workflow:begin -->\n```yaml\n"))
+    let end = try XCTUnwrap(readme.range(of: "```\n<!-- workflow:end -->", range: start.upperBound..<readme.endIndex))
+    return String(readme[start.upperBound..<end.lowerBound])
   }
 
   private func shell(_ script: String, in folder: URL, path: String) throws -> (status: Int32, output: String) {

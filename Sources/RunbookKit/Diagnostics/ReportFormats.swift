@@ -27,11 +27,47 @@ public struct SARIFRun: Sendable {
   public var sourceRoot: String?
   /// Problems that kept files from being checked: a missing or unreadable input.
   public var notifications: [(path: String?, message: String)]
+  /// Where runbook's documentation is kept (`--docs-url`), if anywhere: `tool.driver.informationUri`
+  /// and each rule's `helpUri`. runbook has no address of its own to put there, and a made-up one
+  /// would put a dead link on every alert, so both are left out unless this is given.
+  public var documentation: DocumentationURL?
 
-  public init(category: String = "runbook", sourceRoot: String? = nil, notifications: [(path: String?, message: String)] = []) {
+  public init(
+    category: String = "runbook", sourceRoot: String? = nil, notifications: [(path: String?, message: String)] = [],
+    documentation: DocumentationURL? = nil
+  ) {
     self.category = category
     self.sourceRoot = sourceRoot
     self.notifications = notifications
+    self.documentation = documentation
+  }
+}
+
+/// The address of runbook's documentation, as a team publishes it (a wiki, an internal copy of
+/// the README), and the address of each code's explanation within it.
+public struct DocumentationURL: Sendable, Equatable {
+  /// The address as given: `https://wiki.example.org/runbook` or `https://…/runbook/{code}`.
+  public let template: String
+
+  /// Reads an absolute `http` or `https` address with no spaces or controls; nil otherwise.
+  public init?(_ text: String) {
+    let lower = text.lowercased()
+    guard lower.hasPrefix("https://") || lower.hasPrefix("http://"),
+      text.unicodeScalars.count > (lower.hasPrefix("https://") ? 8 : 7),
+      !text.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F || $0 == "\"" || $0 == "<" || $0 == ">" })
+    else { return nil }
+    template = text
+  }
+
+  /// The tool's documentation: the address without its `{code}` placeholder.
+  public var information: String { template.replacingOccurrences(of: "{code}", with: "") }
+
+  /// A code's explanation: `{code}` replaced by the code (`RB0203`), or, without a placeholder,
+  /// the address with the lowercase code as its fragment (`…#rb0203`).
+  public func help(for code: DiagnosticCode) -> String {
+    if template.contains("{code}") { return template.replacingOccurrences(of: "{code}", with: code.rawValue) }
+    let base = template.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? template
+    return base + "#" + code.rawValue.lowercased()
   }
 }
 
@@ -246,6 +282,7 @@ public enum ReportFormat {
               w.field("name", "runbook")
               w.field("version", RunbookInfo.version)
               w.field("semanticVersion", RunbookInfo.version)
+              if let documentation = run.documentation { w.field("informationUri", documentation.information) }
               w.array("rules") { w in
                 for code in codes {
                   let explanation = code.explanation
@@ -254,6 +291,7 @@ public enum ReportFormat {
                     w.field("name", ruleName(code))
                     w.object("shortDescription") { w in w.field("text", code.title) }
                     w.object("fullDescription") { w in w.field("text", explanation.summary) }
+                    if let documentation = run.documentation { w.field("helpUri", documentation.help(for: code)) }
                     w.object("help") { w in
                       w.field("text", explanation.summary + " Run `runbook explain \(code.rawValue)` for a wrong and a fixed example.")
                       w.field("markdown", explanation.summary + "\n" + explanation.examplesMarkdown + "\n`runbook explain \(code.rawValue)` says the same in a terminal.")
