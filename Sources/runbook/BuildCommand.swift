@@ -34,6 +34,7 @@ struct BuildCommand {
     case .mermaid:
       output = Data(MermaidBackend.render(Plan(graph: graph, diagnostics: compilation.diagnostics)).utf8)
     }
+    ProcessEnd.keep(graph)
     guard let path = options.outputPath, path != "-" else {
       FileHandle.standardOutput.write(output)
       return .success

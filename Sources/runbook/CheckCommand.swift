@@ -20,7 +20,8 @@ struct CheckCommand {
     /// Inputs that could not be checked, for SARIF's invocation record.
     var notifications: [(path: String?, message: String)] = []
     let sourceRoot = absolutePath(options.sourceRoot ?? workingDirectory)
-    for item in collectInputs(options.paths, stdinName: options.stdinFilename) {
+    let items = collectInputs(options.paths, stdinName: options.stdinFilename)
+    for (position, item) in items.enumerated() {
       switch readInput(item) {
       case .failure(let failure):
         ioFailures += 1
@@ -39,7 +40,9 @@ struct CheckCommand {
           (found, source) = (fixed.diagnostics, fixed.source)
           if options.format == .human { humanOutput += said } else { Output.error(said) }
         } else {
-          (found, source) = (Compiler.compile(read).diagnostics, read)
+          let compilation = Compiler.compile(read)
+          (found, source) = (compilation.diagnostics, read)
+          if position == items.count - 1 { ProcessEnd.keep(compilation) }
         }
         var diagnostics: [Diagnostic] = []
         for var diagnostic in found {

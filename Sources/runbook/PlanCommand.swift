@@ -25,6 +25,7 @@ struct PlanCommand {
     } else {
       FileHandle.standardOutput.write(Data(PlanTextBackend.renderBytes(plan, sourceName: name)))
     }
+    ProcessEnd.keep(plan)
     return compilation.hasErrors ? .inputErrors : .success
   }
 }

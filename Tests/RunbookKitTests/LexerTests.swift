@@ -109,4 +109,67 @@ final class LexerTests: XCTestCase {
     XCTAssertEqual(columns.map(\.0), [8, 9])
     XCTAssertEqual(columns.map(\.1), [9, 10])
   }
+
+  /// Keywords are found by comparing packed words: every keyword is found wherever it stands
+  /// (mid-file, or in the last bytes, where the words cannot be loaded whole), and a word that
+  /// only starts or ends like a keyword is not one.
+  func testEveryKeywordIsFoundAndNothingElse() {
+    for (index, keyword) in Keyword.allCases.enumerated() {
+      XCTAssertEqual(keyword.ordinal, index)
+      let word = keyword.rawValue
+      for text in ["\(word) x", "x \(word)", "\(word)"] {
+        let tokens = Lexer.lex(SourceFile(path: "t", text: text)).tokens
+        XCTAssertTrue(tokens.contains { $0.keyword == keyword }, text)
+      }
+      for other in ["\(word)x", "x\(word)", String(word.dropLast()), "\(word)_"] where Keyword(rawValue: other) == nil {
+        let tokens = Lexer.lex(SourceFile(path: "t", text: other + " y")).tokens
+        XCTAssertNil(tokens[0].keyword, other)
+      }
+    }
+  }
+
+  /// Line starts and columns, counted eight bytes at a time, agree with a plain count on random
+  /// text of ASCII, multi-byte characters, stray bytes and long lines.
+  func testLineAndColumnAgreeWithAPlainCount() {
+    var random = SystemRandomNumberGenerator()
+    let pieces: [[UInt8]] = [Array("a".utf8), Array("é".utf8), Array("–".utf8), Array("😀".utf8), [0x80], [0xBF, 0x80], [0xE2, 0x80], Array("\n".utf8), Array(repeating: UInt8(ascii: "x"), count: 5000)]
+    for _ in 0..<40 {
+      var bytes: [UInt8] = []
+      for _ in 0..<Int.random(in: 0...400, using: &random) { bytes += pieces.randomElement(using: &random)! }
+      let source = SourceFile(path: "t", bytes: bytes)
+      // The reference: a column for every byte that is not the continuation of a valid sequence.
+      var counts = [Int](repeating: 0, count: bytes.count + 1)
+      var line = 1
+      var column = 1
+      var lines = [Int](repeating: 1, count: bytes.count + 1)
+      var position = 0
+      while position < bytes.count {
+        counts[position] = column
+        lines[position] = line
+        if bytes[position] == UInt8(ascii: "\n") {
+          line += 1
+          column = 1
+          position += 1
+          continue
+        }
+        let length = max(1, validUTF8Length(bytes, position))
+        for inner in 1..<length where position + inner <= bytes.count {
+          counts[position + inner] = column + 1
+          lines[position + inner] = line
+        }
+        column += 1
+        position += length
+      }
+      counts[bytes.count] = column
+      lines[bytes.count] = line
+      for offset in stride(from: 0, through: bytes.count, by: max(1, bytes.count / 50)) {
+        // Only offsets at the start of a character have a column of their own.
+        guard offset == bytes.count || bytes[offset] & 0xC0 != 0x80 || offset == 0 || validUTF8Length(bytes, offset) == 1 else { continue }
+        let found = source.lineColumn(of: offset)
+        XCTAssertEqual(found.line, lines[offset], "line at \(offset)")
+        if bytes.indices.contains(offset) && bytes[offset] & 0xC0 == 0x80 { continue }
+        XCTAssertEqual(found.column, counts[offset], "column at \(offset)")
+      }
+    }
+  }
 }

@@ -1,5 +1,8 @@
 // A source file as the compiler sees it: its path, its raw UTF-8 bytes, and a table of line
 // starts from which line and column are computed on demand. Positions elsewhere are byte offsets.
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// A half-open range of byte offsets `[start, end)` into one source file.
 public struct SourceRange: Hashable, Sendable {
@@ -63,12 +66,34 @@ public struct SourceFile: Sendable {
     var checkpoints = [0]
     checkpoints.reserveCapacity(bytes.count / SourceFile.checkpointBytes + 1)
     bytes.withUnsafeBufferPointer { buffer in
+      guard let base = buffer.baseAddress else { return }
+      // Line starts: the byte after each newline, found by memchr.
+      var offset = 0
+      while offset < buffer.count, let found = memchr(base + offset, 0x0A, buffer.count - offset) {
+        offset = base.distance(to: found.assumingMemoryBound(to: UInt8.self)) + 1
+        starts.append(offset)
+      }
+      // Scalars: every byte but the continuation bytes (10xxxxxx) of valid sequences, counted
+      // eight bytes at a time; only words holding a continuation byte are looked at closely.
       var scalars = 0
-      for offset in 0..<buffer.count {
-        let byte = buffer[offset]
-        if byte == UInt8(ascii: "\n") { starts.append(offset + 1) }
-        if byte & 0xC0 != 0x80 || strayContinuation(bytes, offset) { scalars += 1 }
-        if (offset + 1) % SourceFile.checkpointBytes == 0 { checkpoints.append(scalars) }
+      var position = 0
+      while position < buffer.count {
+        let blockEnd = min(position + SourceFile.checkpointBytes, buffer.count)
+        while position + 8 <= blockEnd {
+          let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
+          let continuations = word & ~(word << 1) & 0x8080_8080_8080_8080
+          if continuations == 0 {
+            scalars += 8
+          } else {
+            for byte in position..<(position + 8) where buffer[byte] & 0xC0 != 0x80 || strayContinuation(bytes, byte) { scalars += 1 }
+          }
+          position += 8
+        }
+        while position < blockEnd {
+          if buffer[position] & 0xC0 != 0x80 || strayContinuation(bytes, position) { scalars += 1 }
+          position += 1
+        }
+        if blockEnd % SourceFile.checkpointBytes == 0 { checkpoints.append(scalars) }
       }
     }
     self.lineStarts = starts

@@ -34,6 +34,8 @@ public struct Lexer {
   private init(bytes: [UInt8], position: Int) {
     self.bytes = bytes
     self.position = position
+    // About one token per five bytes in real runbooks: sized once rather than grown.
+    tokens.reserveCapacity(bytes.count / 5 + 16)
   }
 
   private func peek(_ ahead: Int = 0) -> UInt8 {
@@ -43,8 +45,8 @@ public struct Lexer {
 
   private var atEnd: Bool { position >= bytes.count }
 
-  private mutating func emit(_ kind: TokenKind, from start: Int) {
-    tokens.append(Token(kind: kind, range: SourceRange(start, position), atLineStart: atLineStart))
+  private mutating func emit(_ kind: TokenKind, from start: Int, keyword: Keyword? = nil) {
+    tokens.append(Token(kind: kind, range: SourceRange(start, position), atLineStart: atLineStart, keyword: keyword))
     atLineStart = false
   }
 
@@ -167,7 +169,11 @@ public struct Lexer {
 
   private mutating func lexWord() {
     let start = position
-    while !atEnd && isWordByte(peek()) { position += 1 }
+    position = bytes.withUnsafeBufferPointer { buffer in
+      var end = start + 1
+      while end < buffer.count && isWordByte(buffer[end]) { end += 1 }
+      return end
+    }
     // `T-48h`: an anchor name glued to a signed duration is one time token.
     let sign = peek()
     if (sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-")) && isDigit(peek(1)) {
@@ -177,7 +183,7 @@ public struct Lexer {
       return
     }
     // `T–4h`: a dash pasted from Word for the minus sign.
-    if let dash = pastedDash(at: position), isDigit(peek(dash.length)) {
+    if peek() == 0xE2, let dash = pastedDash(at: position), isDigit(peek(dash.length)) {
       let dashRange = SourceRange(position, position + dash.length)
       report(
         .invalidCharacter, "\(dash.name) `\(dash.text)` used as a minus sign, as Word types it", dashRange,
@@ -204,8 +210,7 @@ public struct Lexer {
         let written = String(decoding: bytes[start..<end], as: UTF8.self)
         let meant = String(decoding: joined, as: UTF8.self)
         position = end
-        emit(.word, from: start)
-        tokens[tokens.count - 1].keyword = keyword
+        emit(.word, from: start, keyword: keyword)
         report(
           .unknownKeyword, "`\(written)` is written `\(meant)`", SourceRange(start, end),
           help: "keywords join their words with `_`, not `-`",
@@ -213,8 +218,7 @@ public struct Lexer {
         return
       }
     }
-    emit(.word, from: start)
-    tokens[tokens.count - 1].keyword = Keyword.lookup(bytes, start, position)
+    emit(.word, from: start, keyword: Keyword.lookup(bytes, start, position))
     if position - start > RunbookInfo.maximumNameBytes {
       report(
         .nameTooLong, "this name is \(position - start) characters long; the limit is \(RunbookInfo.maximumNameBytes)",
@@ -293,6 +297,23 @@ public struct Lexer {
   private mutating func lexString() {
     let start = position
     position += 1
+    // The common string — ASCII text, no escapes — is read in one tight loop and marked plain.
+    let plainEnd = bytes.withUnsafeBufferPointer { buffer in
+      var end = position
+      while end < buffer.count {
+        let byte = buffer[end]
+        guard byte >= 0x20 && byte < 0x7F && byte != UInt8(ascii: "\\") && byte != UInt8(ascii: "\"") else { break }
+        end += 1
+      }
+      return end
+    }
+    if plainEnd < bytes.count && bytes[plainEnd] == UInt8(ascii: "\"") {
+      position = plainEnd + 1
+      emit(.string, from: start)
+      tokens[tokens.count - 1].isPlainText = true
+      reportIfTooLong(from: start, limit: RunbookInfo.maximumStringBytes, what: "string")
+      return
+    }
     while !atEnd {
       let byte = peek()
       if byte == UInt8(ascii: "\"") {

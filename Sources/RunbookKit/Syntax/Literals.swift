@@ -23,6 +23,10 @@ extension Parser {
       checkBidiControls(value, at: token.range)
       return TextLiteral(value: value, range: token.range, isBlock: true)
     }
+    if token.isPlainText {
+      let range = token.range
+      return TextLiteral(value: String(decoding: source.bytes[(range.start + 1)..<(range.end - 1)], as: UTF8.self), range: range, isBlock: false)
+    }
     let bytes = source.bytes
     var start = token.range.start + 1
     var end = token.range.end
@@ -45,6 +49,8 @@ extension Parser {
   /// Warns about characters that make text display in another order than it is stored: a
   /// title could then read differently on the printout than what it says.
   mutating func checkBidiControls(_ value: String, at range: SourceRange) {
+    // Every bidi control is outside ASCII.
+    guard value.utf8.contains(where: { $0 >= 0x80 }) else { return }
     guard let scalar = value.unicodeScalars.first(where: { isBidiControl($0.value) }) else { return }
     report(
       .bidiControl,

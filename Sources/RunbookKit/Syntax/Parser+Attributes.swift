@@ -134,10 +134,11 @@ extension Parser {
 
   // MARK: - Names
 
-  /// identifier = word ; keywords are accepted where a name is expected.
-  mutating func parseIdentifier(_ what: String) -> Identifier? {
+  /// identifier = word ; keywords are accepted where a name is expected. (`what` is made only
+  /// when it is reported: most names are read without a mistake.)
+  mutating func parseIdentifier(_ what: @autoclosure () -> String) -> Identifier? {
     guard at(.word), !current.atLineStart else {
-      reportExpected(what)
+      reportExpected(what())
       return nil
     }
     let identifier = Identifier(name: text(current), range: current.range)

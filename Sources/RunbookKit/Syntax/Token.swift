@@ -88,6 +88,10 @@ public struct Token: Sendable {
   public var atLineStart: Bool
   /// For a word, the keyword it spells, if any (classified once, by the lexer).
   public var keyword: Keyword?
+  /// For a one-line string: its bytes between the quotes are ASCII with no backslash, so its
+  /// value is those bytes as they are (no escapes to decode, no control or bidi character to
+  /// look for). Set by the lexer, which has read every byte anyway.
+  public var isPlainText = false
   /// The byte offsets, in 32 bits: files are limited to 64 MiB (RB0701), and a large file has
   /// millions of tokens, so a token of 12 bytes rather than 32 is a visible saving.
   private var start: UInt32
@@ -123,22 +127,67 @@ public enum Keyword: String, CaseIterable, Sendable {
 }
 
 extension Keyword {
-  /// Keywords by length, as bytes, for classifying words without building strings.
-  private static let byLength: [[(bytes: [UInt8], keyword: Keyword)]] = {
-    var table = [[(bytes: [UInt8], keyword: Keyword)]](repeating: [], count: 17)
+  /// The keyword's place in `allCases` (there are fewer than 64), for sets of keywords kept as
+  /// the bits of one word. An enum without payloads is stored as its case's index in one byte;
+  /// a test checks that this agrees with `allCases`.
+  var ordinal: Int { Int(unsafeBitCast(self, to: UInt8.self)) }
+
+  /// Every keyword as its bytes packed into two little-endian words, by length: a word of the
+  /// source is compared with a keyword in two integer comparisons, not byte by byte.
+  private static let packedByLength: [[(low: UInt64, high: UInt64, keyword: Keyword)]] = {
+    var table = [[(low: UInt64, high: UInt64, keyword: Keyword)]](repeating: [], count: 17)
     for keyword in Keyword.allCases {
       let bytes = Array(keyword.rawValue.utf8)
-      table[bytes.count].append((bytes, keyword))
+      let packed = pack(bytes, 0, bytes.count)
+      table[bytes.count].append((packed.low, packed.high, keyword))
     }
     return table
   }()
 
+  /// Up to 16 bytes packed into two words, the first byte lowest.
+  private static func pack(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> (low: UInt64, high: UInt64) {
+    let length = end - start
+    if start + 16 <= bytes.count, let base = bytes.baseAddress {
+      // Two loads, and the bytes past the word masked off.
+      var low = UnsafeRawPointer(base + start).loadUnaligned(as: UInt64.self)
+      var high = UnsafeRawPointer(base + start + 8).loadUnaligned(as: UInt64.self)
+      if length < 8 {
+        low &= (1 << (8 * UInt64(length))) - 1
+        high = 0
+      } else if length == 8 {
+        high = 0
+      } else if length < 16 {
+        high &= (1 << (8 * UInt64(length - 8))) - 1
+      }
+      return (low, high)
+    }
+    var low: UInt64 = 0
+    var high: UInt64 = 0
+    var offset = end - 1
+    while offset >= start {
+      if offset - start >= 8 { high = high << 8 | UInt64(bytes[offset]) } else { low = low << 8 | UInt64(bytes[offset]) }
+      offset -= 1
+    }
+    return (low, high)
+  }
+
+  private static func pack(_ bytes: [UInt8], _ start: Int, _ end: Int) -> (low: UInt64, high: UInt64) {
+    bytes.withUnsafeBufferPointer { pack($0, start, end) }
+  }
+
   /// The keyword spelled by `bytes[start..<end]`, if any.
   static func lookup(_ bytes: [UInt8], _ start: Int, _ end: Int) -> Keyword? {
+    bytes.withUnsafeBufferPointer { lookup($0, start, end) }
+  }
+
+  /// The keyword spelled by `bytes[start..<end]`, if any.
+  static func lookup(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Keyword? {
     let length = end - start
-    guard length < byLength.count else { return nil }
-    candidates: for candidate in byLength[length] {
-      for offset in 0..<length where bytes[start + offset] != candidate.bytes[offset] { continue candidates }
+    guard length >= 1 && length < packedByLength.count else { return nil }
+    let candidates = packedByLength[length]
+    if candidates.isEmpty { return nil }
+    let packed = pack(bytes, start, end)
+    for candidate in candidates where candidate.low == packed.low && candidate.high == packed.high {
       return candidate.keyword
     }
     return nil
