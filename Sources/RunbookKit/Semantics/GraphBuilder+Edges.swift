@@ -78,7 +78,7 @@ extension GraphBuilder {
   }
 
   private mutating func linkAfter(_ declaration: Declaration, item: Item) {
-    for attribute in declaration.attributes(.after) {
+    for attribute in declaration.attributes where attribute.keyword == .after {
       guard case .references(let targets) = attribute.value else { continue }
       for target in targets {
         guard let dependency = resolveItem(target, expecting: "the work this must come after") else { continue }
@@ -160,8 +160,9 @@ extension GraphBuilder {
   mutating func dependencyAllowed(of item: Item, on dependency: Item, range: SourceRange, keyword: String) -> Bool {
     let itemRegion = region(of: item)
     let dependencyRegion = region(of: dependency)
-    let itemName = describeItem(item)
-    let dependencyName = describeItem(dependency)
+    // Made only for a message: most references are allowed.
+    var itemName: String { describeItem(item) }
+    var dependencyName: String { describeItem(dependency) }
     if itemRegion != dependencyRegion {
       if let dependencyRegion {
         report(
@@ -193,11 +194,18 @@ extension GraphBuilder {
         at: range, help: "a stage starts before everything in it; remove this reference")
       return false
     }
-    // The innermost container holding both, and which branch of it holds each.
-    let dependencyPositions = Dictionary(dependencyChain.map { ($0.stage, $0.position) }, uniquingKeysWith: { a, _ in a })
-    guard let common = itemChain.first(where: { dependencyPositions[$0.stage] != nil }),
-      let dependencyPosition = dependencyPositions[common.stage]
-    else { return true }
+    // The innermost container holding both, and which branch of it holds each (the chains are
+    // as long as the nesting, which the parser bounds, so a search along them is cheap).
+    var common: (stage: Int, position: Int)?
+    var dependencyPosition = 0
+    for link in itemChain {
+      if let match = dependencyChain.first(where: { $0.stage == link.stage }) {
+        common = link
+        dependencyPosition = match.position
+        break
+      }
+    }
+    guard let common else { return true }
     let shared = graph.stages[common.stage]
     guard !shared.parallel && dependencyPosition > common.position else { return true }
     let sameStage = container(of: item) == common.stage && container(of: dependency) == common.stage

@@ -4,6 +4,7 @@
 
 extension GraphBuilder {
   mutating func resolve() {
+    usedRoles = [Bool](repeating: false, count: graph.roles.count)
     for index in graph.stages.indices {
       resolveStage(index, stageDeclarations[index])
     }
@@ -16,22 +17,40 @@ extension GraphBuilder {
 
   private mutating func resolveStage(_ index: Int, _ declaration: Declaration) {
     let inherited = graph.stages[index].parent.flatMap { graph.stages[$0].defaultOwners }
-    graph.stages[index].defaultOwners = owners(declaration.attribute(.owner)) ?? inherited
-    graph.stages[index].duration = minutes(declaration.attribute(.duration))
-    graph.stages[index].window = window(declaration.attribute(.window))
-    (graph.stages[index].deadline, graph.stages[index].deadlineUnit) = deadline(declaration.attribute(.deadline))
+    graph.stages[index].defaultOwners = declaration.attributeIndex(.owner).flatMap { owners(declaration.attributes[$0].value) } ?? inherited
+    if let duration = declaration.attributeIndex(.duration) { graph.stages[index].duration = minutes(declaration.attributes[duration].value) }
+    if let window = declaration.attributeIndex(.window) { graph.stages[index].window = self.window(declaration.attributes[window].value) }
+    if let deadline = declaration.attributeIndex(.deadline) {
+      (graph.stages[index].deadline, graph.stages[index].deadlineUnit) = self.deadline(declaration.attributes[deadline].value)
+    }
   }
 
   private mutating func resolveStep(_ index: Int, _ declaration: Declaration) {
-    let ownerAttribute = declaration.attribute(.owner)
-    let stageDefault = graph.stages[graph.steps[index].stage].defaultOwners
-    if let own = owners(ownerAttribute) {
-      graph.steps[index].owners = own
-    } else if ownerAttribute == nil, let stageDefault {
+    // Where the attributes a step's facts come from are, found in one pass and read in place (a
+    // step has few attributes, and copying them was a visible cost).
+    var owner = -1
+    var duration = -1
+    var window = -1
+    var deadline = -1
+    var verifies = -1
+    let attributes = declaration.attributes
+    for position in attributes.indices {
+      switch attributes[position].keyword {
+      case .owner where owner < 0: owner = position
+      case .duration where duration < 0: duration = position
+      case .window where window < 0: window = position
+      case .deadline where deadline < 0: deadline = position
+      case .verifies where verifies < 0: verifies = position
+      default: break
+      }
+    }
+    if owner >= 0 {
+      if let own = owners(attributes[owner].value) { graph.steps[index].owners = own }
+    } else if let stageDefault = graph.stages[graph.steps[index].stage].defaultOwners {
       graph.steps[index].owners = stageDefault
       graph.steps[index].ownersInherited = true
-      usedRoles.formUnion(stageDefault.roles)
-    } else if ownerAttribute == nil && !titleUnterminated(declaration) {
+      for role in stageDefault.roles { usedRoles[role] = true }
+    } else if !titleUnterminated(declaration) {
       // (A title whose string is not closed has swallowed the rest of its line, the owner
       // perhaps with it: the unterminated string is the one mistake reported.)
       let stage = graph.stages[graph.steps[index].stage]
@@ -41,14 +60,13 @@ extension GraphBuilder {
         at: declaration.title?.range ?? declaration.keywordRange,
         help: "add `owner <role>` to the step, or a default `owner <role>` to its \(place) `\(stage.id ?? clipped(stage.title))`")
     }
-    graph.steps[index].duration = minutes(declaration.attribute(.duration))
-    graph.steps[index].window = window(declaration.attribute(.window))
-    (graph.steps[index].deadline, graph.steps[index].deadlineUnit) = deadline(declaration.attribute(.deadline))
-    if case .reference(let target) = declaration.attribute(.verifies)?.value, let verified = verifiedStep(target.name) {
+    if duration >= 0 { graph.steps[index].duration = minutes(attributes[duration].value) }
+    if window >= 0 { graph.steps[index].window = self.window(attributes[window].value) }
+    if deadline >= 0 { (graph.steps[index].deadline, graph.steps[index].deadlineUnit) = self.deadline(attributes[deadline].value) }
+    guard verifies >= 0, case .reference(let target) = attributes[verifies].value else { return }
+    if let verified = verifiedStep(target.name) {
       graph.steps[index].verifies = verified
-    } else if case .reference(let target) = declaration.attribute(.verifies)?.value,
-      let item = resolveItem(target, expecting: "the step it verifies")
-    {
+    } else if let item = resolveItem(target, expecting: "the step it verifies") {
       if case .step(let verified) = item {
         graph.steps[index].verifies = verified
       } else {
@@ -62,18 +80,20 @@ extension GraphBuilder {
   private mutating func resolveGate(_ index: Int, _ declaration: Declaration) {
     let gate = graph.gates[index]
     let name = graph.describe(gate.node)
-    let deciderAttribute = declaration.attribute(.decidedBy)
-    graph.gates[index].deciders = owners(deciderAttribute)
-    if deciderAttribute == nil {
+    let decider = declaration.attributeIndex(.decidedBy)
+    graph.gates[index].deciders = decider.flatMap { owners(declaration.attributes[$0].value) }
+    if decider == nil {
       report(
         .missingDecider, "\(name) has no decider", at: declaration.title?.range ?? declaration.keywordRange,
         help: "add `decided_by <role>`: someone must own the go/no-go decision")
     }
     graph.gates[index].criteria = declaration.attributes(.criterion).compactMap(criterion)
     graph.gates[index].noGoConditions = declaration.attributes(.noGoIf).compactMap(criterion)
-    graph.gates[index].duration = minutes(declaration.attribute(.duration))
-    graph.gates[index].window = window(declaration.attribute(.window))
-    (graph.gates[index].deadline, graph.gates[index].deadlineUnit) = deadline(declaration.attribute(.deadline))
+    if let duration = declaration.attributeIndex(.duration) { graph.gates[index].duration = minutes(declaration.attributes[duration].value) }
+    if let window = declaration.attributeIndex(.window) { graph.gates[index].window = self.window(declaration.attributes[window].value) }
+    if let deadline = declaration.attributeIndex(.deadline) {
+      (graph.gates[index].deadline, graph.gates[index].deadlineUnit) = self.deadline(declaration.attributes[deadline].value)
+    }
 
     let goAttribute = declaration.attribute(.go)
     let noGoAttribute = declaration.attribute(.noGo)
@@ -143,7 +163,7 @@ extension GraphBuilder {
   /// The role an id names, or nil (reported).
   mutating func resolveRole(_ id: Identifier) -> Int? {
     if let index = roleIndex[id.name] {
-      usedRoles.insert(index)
+      usedRoles[index] = true
       return index
     }
     if brokenNames.contains(id.name) { return nil }
@@ -174,19 +194,21 @@ extension GraphBuilder {
       let spelled = words.allSatisfy { word in nameWords.contains { $0 == word || ($0.count > 4 && word.count > 4 && ($0.hasPrefix(word) || word.hasPrefix($0))) } }
       if spelled || (nameWords.count > 1 && words.count == 1 && words[0] == initials) { matches.append(index) }
     }
-    let unused = matches.filter { !usedRoles.contains($0) }
+    let unused = matches.filter { !usedRoles[$0] }
     guard let best = (unused.count == 1 ? unused.first : (matches.count == 1 ? matches.first : nil)) else { return nil }
-    return (best, usedRoles.contains(best) ? "" : ", which owns nothing yet")
+    return (best, usedRoles[best] ? "" : ", which owns nothing yet")
   }
 
-  /// The owners an `owner` or `decided_by` attribute names; nil when absent or nothing resolved.
-  mutating func owners(_ attribute: Attribute?) -> Owners? {
-    guard case .owners(let expression) = attribute?.value else { return nil }
+  /// The owners an `owner` or `decided_by` attribute names; nil when broken or nothing resolved.
+  mutating func owners(_ value: AttributeValue) -> Owners? {
+    guard case .owners(let expression) = value else { return nil }
     var roles: [Int] = []
-    var seen: Set<Int> = []
+    roles.reserveCapacity(expression.roles.count)
+    // A set only for long lists: most steps have one or two owners.
+    var seen: Set<Int>? = expression.roles.count > 8 ? [] : nil
     for role in expression.roles {
       guard let index = resolveRole(role) else { continue }
-      if seen.insert(index).inserted { roles.append(index) }
+      if seen == nil ? !roles.contains(index) : seen?.insert(index).inserted == true { roles.append(index) }
     }
     return roles.isEmpty ? nil : Owners(roles: roles, mode: expression.mode)
   }
@@ -267,9 +289,9 @@ extension GraphBuilder {
 
   // MARK: - Time
 
-  /// The minutes of a `duration` attribute, checked; nil when absent or broken.
-  mutating func minutes(_ attribute: Attribute?) -> Minutes? {
-    guard case .duration(let spec) = attribute?.value else { return nil }
+  /// The minutes of a `duration` attribute, checked; nil when broken.
+  mutating func minutes(_ value: AttributeValue) -> Minutes? {
+    guard case .duration(let spec) = value else { return nil }
     return checkedMinutes(spec)
   }
 
@@ -302,9 +324,9 @@ extension GraphBuilder {
     return value
   }
 
-  /// The window of a `window` attribute, checked; nil when absent or broken.
-  mutating func window(_ attribute: Attribute?) -> Window? {
-    guard case .window(let window) = attribute?.value else { return nil }
+  /// The window of a `window` attribute, checked; nil when broken.
+  mutating func window(_ value: AttributeValue) -> Window? {
+    guard case .window(let window) = value else { return nil }
     guard let start = offset(window.start), let end = offset(window.end) else { return nil }
     if end < start {
       report(
@@ -322,9 +344,9 @@ extension GraphBuilder {
     return TimeUnit.largest(in: sourceBytes[range.start..<range.end])
   }
 
-  /// The offset of a `deadline` attribute; nil when absent or broken.
-  mutating func deadline(_ attribute: Attribute?) -> (Int?, TimeUnit?) {
-    guard case .deadline(let point) = attribute?.value else { return (nil, nil) }
+  /// The offset of a `deadline` attribute; nil when broken.
+  mutating func deadline(_ value: AttributeValue) -> (Int?, TimeUnit?) {
+    guard case .deadline(let point) = value else { return (nil, nil) }
     return (offset(point), writtenUnit(point.range))
   }
 
@@ -364,7 +386,7 @@ extension GraphBuilder {
 
   mutating func reportUnusedRoles() {
     // A role an undeclared name was matched to has been pointed at already, with the fix.
-    for (index, role) in graph.roles.enumerated() where !usedRoles.contains(index) && !suggestedRoles.contains(index) {
+    for (index, role) in graph.roles.enumerated() where !usedRoles[index] && !suggestedRoles.contains(index) {
       report(
         .unusedRole, "the role `\(role.id)` is declared but never owns, decides or signs anything",
         at: role.range, help: "remove the role, or make it the owner of the steps it does")

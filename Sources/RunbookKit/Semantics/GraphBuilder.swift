@@ -36,7 +36,9 @@ struct GraphBuilder {
   /// Ids declared inside statements that could not be parsed: references to them are not
   /// reported, since the real mistake has been.
   var brokenNames: Set<String> = []
-  var usedRoles: Set<Int> = []
+  /// Whether each role owns, decides or signs something, by role index (a flag per role rather
+  /// than a set: every step marks its owners).
+  var usedRoles: [Bool] = []
   /// Roles offered for an undeclared name that spells their display name.
   var suggestedRoles: Set<Int> = []
   var suggestionsMade = 0
@@ -180,8 +182,8 @@ struct GraphBuilder {
     let end = addNode(.stageEnd(index))
     graph.stages.append(Stage(
       id: declaration.id?.name, key: kind == .runbook ? "runbook" : declaration.id?.name ?? "", title: declaration.title?.value ?? "", kind: kind, parent: parent,
-      items: [], parallel: declaration.attribute(.parallel) != nil, defaultOwners: nil,
-      duration: nil, window: nil, deadline: nil, optional: declaration.attribute(.optional) != nil,
+      items: [], parallel: declaration.has(.parallel), defaultOwners: nil,
+      duration: nil, window: nil, deadline: nil, optional: declaration.has(.optional),
       notes: notes(declaration), startNode: start, endNode: end, depth: depth,
       range: declaration.range))
     stageDeclarations.append(declaration)
@@ -233,7 +235,7 @@ struct GraphBuilder {
         id: declaration.id?.name ?? "", idWritten: declaration.id != nil, number: 0,
         title: declaration.title?.value ?? "", stage: stage, owners: nil, ownersInherited: false,
         duration: nil, window: nil, deadline: nil, verifies: nil,
-        optional: declaration.attribute(.optional) != nil, notes: notes(declaration),
+        optional: declaration.has(.optional), notes: notes(declaration),
         records: records(declaration), node: node, range: declaration.range))
       stepPlaces.append(DeclarationPlace(stage: stage, child: position))
       item = .step(index)
@@ -252,7 +254,7 @@ struct GraphBuilder {
       let node = addNode(.signoff(index))
       graph.signoffs.append(Signoff(
         id: declaration.id?.name, key: declaration.id?.name ?? "", title: declaration.title?.value ?? "", role: nil, covers: [],
-        stage: stage, optional: declaration.attribute(.optional) != nil,
+        stage: stage, optional: declaration.has(.optional),
         notes: notes(declaration), node: node, range: declaration.range))
       signoffPlaces.append(DeclarationPlace(stage: stage, child: position))
       item = .signoff(index)
@@ -270,15 +272,15 @@ struct GraphBuilder {
 
   mutating func declareName(_ id: Identifier?, item: Item?) {
     guard let id else { return }
-    if let first = names[id.name] {
+    // One hash for the common case, a new id; a duplicate puts the first declaration back.
+    if let first = names.updateValue((item, id.range), forKey: id.name) {
+      names[id.name] = first
       if case .step(let index) = item, shadowedSteps[id.name] == nil { shadowedSteps[id.name] = index }
       report(
         .duplicateID, "the id `\(clipped(id.name))` is already used", at: id.range,
         notes: [DiagnosticNote("first used here", at: first.range)],
         help: "give each stage, step, gate, rollback and sign-off its own id")
-      return
     }
-    names[id.name] = (item, id.range)
   }
 
   mutating func declareRole(_ declaration: Declaration) {
@@ -446,17 +448,21 @@ struct ItemPositions {
 // MARK: - Small readers of declarations
 
 func notes(_ declaration: Declaration) -> [String] {
-  declaration.attributes(.note).compactMap {
-    if case .text(let text) = $0.value { return text.value }
-    return nil
+  var notes: [String] = []
+  for attribute in declaration.attributes where attribute.keyword == .note {
+    if case .text(let text) = attribute.value { notes.append(text.value) }
   }
+  return notes
 }
 
 func records(_ declaration: Declaration) -> [Record] {
-  declaration.attributes(.record).compactMap {
-    guard case .record(let field) = $0.value else { return nil }
-    return Record(kind: field.kind, label: field.label?.value, ifYes: field.ifYes?.value)
+  var records: [Record] = []
+  for attribute in declaration.attributes where attribute.keyword == .record {
+    if case .record(let field) = attribute.value {
+      records.append(Record(kind: field.kind, label: field.label?.value, ifYes: field.ifYes?.value))
+    }
   }
+  return records
 }
 
 func contactDetails(_ declaration: Declaration) -> ContactDetails {

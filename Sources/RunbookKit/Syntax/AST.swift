@@ -210,6 +210,17 @@ public struct Declaration: Hashable, Sendable {
     attributes.first { $0.keyword == keyword }
   }
 
+  /// Where in `attributes` the first attribute with this keyword is, if anywhere: for reading
+  /// a value in place, without copying the attribute.
+  public func attributeIndex(_ keyword: Keyword) -> Int? {
+    attributes.firstIndex { $0.keyword == keyword }
+  }
+
+  /// Whether an attribute with this keyword is given.
+  public func has(_ keyword: Keyword) -> Bool {
+    attributes.contains { $0.keyword == keyword }
+  }
+
   /// Every attribute with this keyword, in order.
   public func attributes(_ keyword: Keyword) -> [Attribute] {
     attributes.filter { $0.keyword == keyword }

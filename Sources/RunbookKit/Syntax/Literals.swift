@@ -383,7 +383,7 @@ extension Parser {
         position += 1
       }
       guard position > digitsStart, position > unitStart,
-        let factor = minutesPerUnit.first(where: { $0.unit.utf8.elementsEqual(bytes[unitStart..<position]) })?.minutes
+        let factor = TimeUnit(symbol: bytes[unitStart..<position])?.minutes
       else { return nil }
       total += number * factor
       guard total <= maximumMinutes else { return nil }
@@ -393,20 +393,20 @@ extension Parser {
 
   /// `T-48h` → anchor `T`, offset -2880.
   mutating func decodeTime(_ token: Token) -> TimePoint? {
-    let whole = text(token)
-    // The sign: `+`, `-`, or a dash pasted from Word for `-` (reported by the lexer).
-    guard let signIndex = whole.firstIndex(where: { "+-–—−".contains($0) }) else { return nil }
-    let nameLength = whole.utf8.distance(from: whole.startIndex, to: signIndex)
-    let signLength = whole[signIndex].utf8.count
-    let anchor = Identifier(
-      name: String(whole[..<signIndex]),
-      range: SourceRange(token.range.start, token.range.start + nameLength))
-    let durationToken = Token(
-      kind: .quantity, range: SourceRange(token.range.start + nameLength + signLength, token.range.end),
-      atLineStart: false)
+    // The name is word bytes; the sign after it is `+`, `-`, or a dash pasted from Word for `-`
+    // (three bytes, E2 80 93/94 or E2 88 92, reported by the lexer).
+    let bytes = source.bytes
+    var signStart = token.range.start
+    while signStart < token.range.end, bytes[signStart] != UInt8(ascii: "+"), bytes[signStart] != UInt8(ascii: "-"), bytes[signStart] != 0xE2 {
+      signStart += 1
+    }
+    guard signStart < token.range.end else { return nil }
+    let plus = bytes[signStart] == UInt8(ascii: "+")
+    let signLength = bytes[signStart] == 0xE2 ? 3 : 1
+    let anchor = Identifier(name: source.text(SourceRange(token.range.start, signStart)), range: SourceRange(token.range.start, signStart))
+    let durationToken = Token(kind: .quantity, range: SourceRange(signStart + signLength, token.range.end), atLineStart: false)
     guard let minutes = decodeDuration(durationToken) else { return nil }
-    let sign = whole[signIndex] == "+" ? 1 : -1
-    return TimePoint(anchor: anchor, offset: sign * minutes, range: token.range)
+    return TimePoint(anchor: anchor, offset: (plus ? 1 : -1) * minutes, range: token.range)
   }
 
   /// `99.9%`, `2s`, `4.0`, `500ms` as a measure.

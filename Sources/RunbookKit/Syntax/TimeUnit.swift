@@ -27,10 +27,20 @@ public enum TimeUnit: UInt8, Sendable, CaseIterable, Comparable {
     }
   }
 
-  /// The unit spelled by `symbol`, if any.
+  /// The unit spelled by `symbol`, if any (read byte by byte: durations are in every step).
   public init?(symbol: some Collection<UInt8>) {
-    guard let unit = TimeUnit.allCases.first(where: { $0.symbol.utf8.elementsEqual(symbol) }) else { return nil }
-    self = unit
+    var bytes = symbol.makeIterator()
+    let first = bytes.next()
+    let second = bytes.next()
+    guard bytes.next() == nil else { return nil }
+    switch (first, second) {
+    case (UInt8(ascii: "m"), nil): self = .minute
+    case (UInt8(ascii: "h"), nil): self = .hour
+    case (UInt8(ascii: "d"), nil): self = .day
+    case (UInt8(ascii: "w"), nil): self = .week
+    case (UInt8(ascii: "m"), UInt8(ascii: "o")): self = .month
+    default: return nil
+    }
   }
 
   public static func < (a: TimeUnit, b: TimeUnit) -> Bool { a.rawValue < b.rawValue }
