@@ -208,4 +208,12 @@ final class DatedAnchorTests: XCTestCase {
       XCTAssertFalse(days.contains { output.contains($0) }, output)
     }
   }
+
+  /// Units are read from bytes: every symbol names its unit, and nothing else names one.
+  func testUnitSymbolsAreReadExactly() {
+    for unit in TimeUnit.allCases { XCTAssertEqual(TimeUnit(symbol: Array(unit.symbol.utf8)), unit) }
+    for other in ["", "mm", "mo ", "om", "s", "hh", "mon", "M", "H", "wk"] {
+      XCTAssertNil(TimeUnit(symbol: Array(other.utf8)), other)
+    }
+  }
 }

@@ -594,25 +594,37 @@ private struct HTMLPage {
 /// character references (so that it is safe in elements and in quoted attributes), controls,
 /// separators and bidi controls as U+FFFD, and line breaks as `<br>` (or kept, in `<pre>`).
 func html(_ text: String, lineBreaks: Bool = true) -> String {
-  var output = String.UnicodeScalarView()
-  for scalar in text.unicodeScalars {
-    switch scalar {
-    case "&": output.append(contentsOf: "&amp;".unicodeScalars)
-    case "<": output.append(contentsOf: "&lt;".unicodeScalars)
-    case ">": output.append(contentsOf: "&gt;".unicodeScalars)
-    case "\"": output.append(contentsOf: "&quot;".unicodeScalars)
-    case "'": output.append(contentsOf: "&#39;".unicodeScalars)
-    case "\n": output.append(contentsOf: (lineBreaks ? "<br>" : "\n").unicodeScalars)
-    case "\t": output.append(" ")
-    default:
-      if isNeutralised(scalar.value) {
-        output.append("\u{FFFD}")
-      } else {
-        output.append(scalar)
-      }
+  // Read as UTF-8, a scalar at a time (its length from its lead byte: a String is valid UTF-8),
+  // and written as bytes: what needs no escaping is copied as it is.
+  var output: [UInt8] = []
+  output.reserveCapacity(text.utf8.count + 8)
+  var index = text.utf8.startIndex
+  let bytes = text.utf8
+  while index < bytes.endIndex {
+    let byte = bytes[index]
+    if byte >= 0x80 {
+      let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
+      let end = bytes.index(index, offsetBy: length)
+      var value = UInt32(byte) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
+      for continuation in bytes[bytes.index(after: index)..<end] { value = value << 6 | UInt32(continuation & 0x3F) }
+      if isNeutralised(value) { output += [0xEF, 0xBF, 0xBD] } else { output += bytes[index..<end] }
+      index = end
+      continue
     }
+    switch byte {
+    case UInt8(ascii: "&"): output.append(contentsOf: "&amp;".utf8)
+    case UInt8(ascii: "<"): output.append(contentsOf: "&lt;".utf8)
+    case UInt8(ascii: ">"): output.append(contentsOf: "&gt;".utf8)
+    case UInt8(ascii: "\""): output.append(contentsOf: "&quot;".utf8)
+    case UInt8(ascii: "'"): output.append(contentsOf: "&#39;".utf8)
+    case UInt8(ascii: "\n"): if lineBreaks { output.append(contentsOf: "<br>".utf8) } else { output.append(byte) }
+    case UInt8(ascii: "\t"): output.append(UInt8(ascii: " "))
+    default:
+      if byte < 0x20 || byte == 0x7F { output += [0xEF, 0xBF, 0xBD] } else { output.append(byte) }
+    }
+    index = bytes.index(after: index)
   }
-  return String(output)
+  return String(decoding: output, as: UTF8.self)
 }
 
 /// A CSS string literal holding `text`: letters, digits and spaces as they are, everything else

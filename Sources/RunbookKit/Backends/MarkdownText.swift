@@ -16,6 +16,17 @@ private let markdownSpecialTable: [Bool] = {
 /// Whether a scalar is one of the ASCII characters above.
 private func isMarkdownSpecial(_ value: UInt32) -> Bool { value < 128 && markdownSpecialTable[Int(value)] }
 
+/// The same characters as two 64-bit masks, and the bytes that may lead a scalar that is
+/// neutralised (C2, D8, E2), for the scan of text that needs nothing, which is most text.
+private let markdownSpecialMasks: (low: UInt64, high: UInt64) = {
+  var low: UInt64 = 0
+  var high: UInt64 = 0
+  for value in 0..<128 where markdownSpecialTable[value] {
+    if value < 64 { low |= 1 << UInt64(value) } else { high |= 1 << UInt64(value - 64) }
+  }
+  return (low, high)
+}()
+
 /// Text from the source made literal in Markdown: every scalar that could start markup is
 /// backslash-escaped, line breaks and tabs become spaces, controls and bidi controls U+FFFD, and
 /// `http://` and `https://` addresses become autolinks (`<https://…>`) and `www.` addresses links,
@@ -24,18 +35,18 @@ func escapeInline(_ text: String) -> String {
   // Most text needs nothing: one pass over the bytes looks for what could need escaping. Of the
   // non-ASCII scalars only those led by C2 (C1 controls), D8 (U+061C) and E2 (separators and bidi
   // controls) are ever changed; an address shows as `://` or `www.`.
-  var plain = true
-  var last: (UInt8, UInt8, UInt8) = (0, 0, 0)
-  for byte in text.utf8 {
-    if byte < 0x20 || byte == 0x7F || byte == 0xC2 || byte == 0xD8 || byte == 0xE2
-      || isMarkdownSpecial(UInt32(byte))
-      || (byte == UInt8(ascii: "/") && last.1 == UInt8(ascii: ":") && last.2 == UInt8(ascii: "/"))
-      || (byte == UInt8(ascii: ".") && last == (UInt8(ascii: "w"), UInt8(ascii: "w"), UInt8(ascii: "w")))
-    {
-      plain = false
-      break
+  let masks = markdownSpecialMasks
+  var scanned = text
+  let plain = scanned.withUTF8 { bytes -> Bool in
+    for index in 0..<bytes.count {
+      let byte = bytes[index]
+      let special = byte < 64 ? (masks.low >> UInt64(byte)) & 1 != 0 : byte < 128 ? (masks.high >> UInt64(byte - 64)) & 1 != 0 : false
+      if byte < 0x20 || byte == 0x7F || byte == 0xC2 || byte == 0xD8 || byte == 0xE2 || special { return false }
+      // `://` and `www.`, looked for at their last byte.
+      if byte == UInt8(ascii: "/") && index >= 2 && bytes[index - 1] == UInt8(ascii: "/") && bytes[index - 2] == UInt8(ascii: ":") { return false }
+      if byte == UInt8(ascii: ".") && index >= 3 && bytes[index - 1] == UInt8(ascii: "w") && bytes[index - 2] == UInt8(ascii: "w") && bytes[index - 3] == UInt8(ascii: "w") { return false }
     }
-    last = (last.1, last.2, byte)
+    return true
   }
   if plain { return text }
   let scalars = Array(text.unicodeScalars)

@@ -143,18 +143,26 @@ func isBidiControl(_ value: UInt32) -> Bool {
 public func visible(_ text: String, limit: Int) -> String {
   let shown = visible(text)
   if shown.utf8.count <= limit { return shown }
+  // Nothing marked (a marker is longer than what it stands for): the first `limit` scalars.
+  if shown.utf8.count == text.utf8.count {
+    let scalars = text.unicodeScalars
+    guard let end = scalars.index(scalars.startIndex, offsetBy: limit, limitedBy: scalars.endIndex), end < scalars.endIndex else { return text }
+    return String(scalars[..<end]) + "…"
+  }
+  // One pass over the scalars, each shown as itself or as its marker (no string per scalar:
+  // long titles are clipped in every plan).
   var output = String.UnicodeScalarView()
   var width = 0
   var clippedAny = false
-  var scalars = text.unicodeScalars.makeIterator()
-  while let scalar = scalars.next() {
-    let piece = visible(String(scalar))
-    let pieceWidth = piece.unicodeScalars.count
+  for scalar in text.unicodeScalars {
+    let marked = isNeutralised(scalar.value)
+    let marker = marked ? "<U+\(hex(Int(scalar.value), width: 4))>" : ""
+    let pieceWidth = marked ? marker.unicodeScalars.count : 1
     if width + pieceWidth > limit {
       clippedAny = true
       break
     }
-    output.append(contentsOf: piece.unicodeScalars)
+    if marked { output.append(contentsOf: marker.unicodeScalars) } else { output.append(scalar) }
     width += pieceWidth
   }
   return clippedAny ? String(output) + "…" : String(output)

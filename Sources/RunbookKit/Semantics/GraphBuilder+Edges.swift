@@ -158,6 +158,14 @@ extension GraphBuilder {
   /// Whether `item` may depend on `dependency`; reports and returns false when the dependency
   /// points the wrong way.
   mutating func dependencyAllowed(of item: Item, on dependency: Item, range: SourceRange, keyword: String) -> Bool {
+    // The common reference: to earlier work of the same stage (or any work of a parallel one),
+    // neither item a stage. Nothing to report, and no chains to build.
+    if !isStage(item), !isStage(dependency), item != dependency, container(of: item) == container(of: dependency),
+      let itemPosition = positions[item], let dependencyPosition = positions[dependency]
+    {
+      let stage = container(of: item)
+      if graph.stages[stage].parallel || dependencyPosition < itemPosition { return true }
+    }
     let itemRegion = region(of: item)
     let dependencyRegion = region(of: dependency)
     // Made only for a message: most references are allowed.

@@ -107,6 +107,30 @@ public struct SourceFile: Sendable {
     bytes[position] & 0xC0 != 0x80 || strayContinuation(bytes, position)
   }
 
+  /// The number of columns in `bytes[start..<end]`, eight bytes at a time where no byte of the
+  /// eight is a continuation byte (every JSON element and diagnostic asks for two columns).
+  private func columns(from start: Int, to end: Int) -> Int {
+    bytes.withUnsafeBufferPointer { buffer in
+      guard let base = buffer.baseAddress else { return 0 }
+      var count = 0
+      var position = start
+      while position + 8 <= end {
+        let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
+        if word & ~(word << 1) & 0x8080_8080_8080_8080 == 0 {
+          count += 8
+        } else {
+          for byte in position..<(position + 8) where startsColumn(byte) { count += 1 }
+        }
+        position += 8
+      }
+      while position < end {
+        if startsColumn(position) { count += 1 }
+        position += 1
+      }
+      return count
+    }
+  }
+
   /// The number of scalars in `bytes[0..<offset]`.
   private func scalarCount(before offset: Int) -> Int {
     let checkpoint = offset / SourceFile.checkpointBytes
@@ -151,7 +175,7 @@ public struct SourceFile: Sendable {
     let lineStart = lineStarts[index]
     var column = 1
     if clamped - lineStart <= SourceFile.checkpointBytes {
-      for position in lineStart..<clamped where startsColumn(position) { column += 1 }
+      column += columns(from: lineStart, to: clamped)
     } else {
       column += scalarCount(before: clamped) - scalarCount(before: lineStart)
     }
