@@ -27,14 +27,14 @@ private struct PlanText {
   private let numbers: [Int]
   private let titles: [Int]
   private let ownerNames: [Int]
-  private var times: [Int: Int] = [:]
+  private var times = PieceCache()
   /// With a dated anchor: clock times beside T±, and the last calendar day printed in a column
   /// (a clock column shows the date only when it changes).
   private let clock: Clock?
   private var lastDay = Int.min
   /// Each gate's rollback run, by gate index.
   private let rollbackRunOfGate: [Int: Int]
-  private var durations: [Int: Int] = [:]
+  private var durations = PieceCache()
 
   init(plan: Plan) {
     self.plan = plan
@@ -106,9 +106,9 @@ private struct PlanText {
 
   /// A time as a piece: `T-4h`, or `+2h` from the start without an anchor.
   mutating func time(_ minutes: Int) -> Int {
-    if let known = times[minutes] { return known }
+    if let known = times.piece(for: minutes) { return known }
     let piece = out.save(formatPlanTime(minutes, anchored: schedule.anchored, anchor: graph.anchorName))
-    times[minutes] = piece
+    times.store(piece, for: minutes)
     return piece
   }
 
@@ -119,9 +119,9 @@ private struct PlanText {
 
   /// A duration as a piece: `1h30m`, `-2h`.
   mutating func duration(_ minutes: Int) -> Int {
-    if let known = durations[minutes] { return known }
+    if let known = durations.piece(for: minutes) { return known }
     let piece = out.save(formatDuration(minutes))
-    durations[minutes] = piece
+    durations.store(piece, for: minutes)
     return piece
   }
 

@@ -99,6 +99,32 @@ struct TextBuffer {
   }
 }
 
+/// Saved pieces by a number (a time or a duration in minutes), in a table of fixed size where a
+/// number has one slot: a look-up costs a multiplication and a comparison, where a dictionary
+/// hashes every key with SipHash. A number that finds its slot taken by another is made again,
+/// so no input costs more than a miss per look-up.
+struct PieceCache {
+  private static let slotBits = 12
+  private var keys = [Int](repeating: 0, count: 1 << PieceCache.slotBits)
+  private var pieces = [Int](repeating: -1, count: 1 << PieceCache.slotBits)
+
+  private func slot(_ key: Int) -> Int {
+    Int(truncatingIfNeeded: (UInt64(bitPattern: Int64(key)) &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - PieceCache.slotBits))
+  }
+
+  /// The piece saved for `key`, if it is still in its slot.
+  func piece(for key: Int) -> Int? {
+    let index = slot(key)
+    return pieces[index] >= 0 && keys[index] == key ? pieces[index] : nil
+  }
+
+  mutating func store(_ piece: Int, for key: Int) {
+    let index = slot(key)
+    keys[index] = key
+    pieces[index] = piece
+  }
+}
+
 /// Appends a number's decimal digits: the writers of text and JSON print many numbers.
 func appendDecimal(_ number: Int, to bytes: inout [UInt8]) {
   if number < 0 { bytes.append(UInt8(ascii: "-")) }
