@@ -136,9 +136,29 @@ struct Measurement {
   var status: Int32
 }
 
+/// GNU time, which reports the peak memory of the program it runs. The peak that wait4 gives for
+/// a child spawned from here is no lower than this benchmark's own high-water mark (the child
+/// starts in a copy of this process's memory), which the generated runbooks of a million steps
+/// raise to hundreds of megabytes; `time` is a small process, so what it reports is the
+/// program's own.
+let gnuTime: String? = FileManager.default.isExecutableFile(atPath: "/usr/bin/time") ? "/usr/bin/time" : nil
+
 /// Runs a program with stdout to /dev/null (or a file) and returns its wall time and peak
-/// resident memory, read from wait4's resource usage for that child alone.
+/// resident memory: GNU time's report when it is installed, else wait4's resource usage.
 func measure(_ executable: String, _ arguments: [String], stdout: String = "/dev/null", stdin: String = "/dev/null") -> Measurement {
+  guard let gnuTime else { return spawnAndWait(executable, arguments, stdout: stdout, stdin: stdin) }
+  let report = work.appendingPathComponent("peak-\(getpid()).txt").path
+  var result = spawnAndWait(gnuTime, ["-f", "%M", "-o", report, executable] + arguments, stdout: stdout, stdin: stdin)
+  if let text = try? String(contentsOfFile: report, encoding: .utf8),
+    let kilobytes = text.split(separator: "\n").last.flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) })
+  {
+    result.peakBytes = kilobytes * 1024
+  }
+  return result
+}
+
+/// Spawns a program and waits for it: wall time, wait4's peak memory, exit status.
+func spawnAndWait(_ executable: String, _ arguments: [String], stdout: String, stdin: String) -> Measurement {
   var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
   posix_spawn_file_actions_init(&actions)
   posix_spawn_file_actions_addopen(&actions, 0, stdin, O_RDONLY, 0)
@@ -246,7 +266,7 @@ let commands: [(name: String, arguments: [String])] = [
 /// steps, windows in every stage and long titles.
 let shapes: [(name: String, make: (Int) -> String)] = [("standard", generate), ("dense", generateDense)]
 
-print("runbook-bench: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory / 1_073_741_824) GiB; times are the best of 3 runs (1 for 1M steps); instructions by callgrind up to 100k steps")
+print("runbook-bench: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory / 1_073_741_824) GiB; times are the best of 3 runs (1 for 1M steps); instructions by callgrind up to 100k steps; peak memory " + (gnuTime == nil ? "from wait4 (install GNU time for the program's own)" : "by GNU time"))
 print("")
 print("shape     " + "steps".padding(toLength: 9, withPad: " ", startingAt: 0) + "source MB  " + "command".padding(toLength: 22, withPad: " ", startingAt: 0) + "seconds    steps/s      MB/s   peak MB  peak/source  instr/byte")
 /// Measurements by shape, size and command.

@@ -93,14 +93,19 @@ func topologicalOrder(nodeCount: Int, edges: [Edge], adjacency: Adjacency) -> [I
 struct Heap {
   private var items: [Int] = []
 
+  // The sifts move the value along the path and write it once, through the buffer: every node
+  // of a plan passes through the heap twice.
   mutating func push(_ value: Int) {
     items.append(value)
-    var child = items.count - 1
-    while child > 0 {
-      let parent = (child - 1) / 2
-      if items[parent] <= items[child] { break }
-      items.swapAt(parent, child)
-      child = parent
+    items.withUnsafeMutableBufferPointer { heap in
+      var child = heap.count - 1
+      while child > 0 {
+        let parent = (child - 1) / 2
+        if heap[parent] <= value { break }
+        heap[child] = heap[parent]
+        child = parent
+      }
+      heap[child] = value
     }
   }
 
@@ -108,17 +113,18 @@ struct Heap {
     guard let first = items.first else { return nil }
     let last = items.removeLast()
     if !items.isEmpty {
-      items[0] = last
-      var parent = 0
-      while true {
-        let left = 2 * parent + 1
-        let right = left + 1
-        var smallest = parent
-        if left < items.count && items[left] < items[smallest] { smallest = left }
-        if right < items.count && items[right] < items[smallest] { smallest = right }
-        if smallest == parent { break }
-        items.swapAt(parent, smallest)
-        parent = smallest
+      items.withUnsafeMutableBufferPointer { heap in
+        var parent = 0
+        while true {
+          let left = 2 * parent + 1
+          guard left < heap.count else { break }
+          let right = left + 1
+          let smaller = right < heap.count && heap[right] < heap[left] ? right : left
+          if heap[smaller] >= last { break }
+          heap[parent] = heap[smaller]
+          parent = smaller
+        }
+        heap[parent] = last
       }
     }
     return first
