@@ -391,11 +391,17 @@ func misspeltShape(_ n: Int) -> String {
 
 func parenthesesShape(_ n: Int) -> String { String(repeating: "(", count: n) }
 
+/// One line of `n` stray characters after the title: a thousand diagnostics (the cap) on one long
+/// line, each of which SARIF fingerprints by its line's text.
+func longLineShape(_ n: Int) -> String { "runbook \"One line\" { " + String(repeating: "@ ", count: n) + "}\n" }
+
 let probes = [
   Probe(name: "8k roles (fmt alignment)", size: 8_000, make: rolesShape, commands: [["fmt", "-"]]),
   Probe(name: "gates each entering a rollback", size: 5_000, make: gatesShape,
     commands: [["check", "-"], ["build", "-", "--to", "markdown"], ["build", "-", "--to", "json"], ["plan", "-"], ["build", "-", "--to", "mermaid"]]),
   Probe(name: "100 misspelt references", size: 100_000, make: misspeltShape, commands: [["check", "-"]]),
+  Probe(name: "a long line of mistakes", size: 100_000, make: longLineShape,
+    commands: [["check", "--format", "sarif", "-"], ["check", "--format", "json", "-"], ["check", "--format", "github", "-"], ["check", "-"]]),
   Probe(name: "a file of `(`", size: 1_000_000, make: parenthesesShape,
     commands: [["check", "-"], ["check", "--format", "json", "-"], ["plan", "-"], ["build", "-", "--to", "json"], ["fmt", "-"]]),
 ]

@@ -29,7 +29,7 @@ final class CodeScanningTests: XCTestCase {
     for result in run["results"] as? [[String: Any]] ?? [] {
       let rule = result["ruleId"] as? String ?? ""
       let message = (result["message"] as? [String: Any])?["text"] as? String ?? ""
-      byRule[rule + " " + message] = (result["partialFingerprints"] as? [String: String])?["runbookFingerprint/v1"]
+      byRule[rule + " " + message] = (result["partialFingerprints"] as? [String: String])?["runbookFingerprint/v2"]
     }
     return byRule
   }

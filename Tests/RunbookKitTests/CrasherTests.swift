@@ -12,6 +12,10 @@ final class CrasherTests: XCTestCase {
       let source = SourceFile(path: name, bytes: bytes)
       let compilation = Compiler.compile(source)
       for diagnostic in compilation.diagnostics { _ = DiagnosticRenderer().render(diagnostic, in: source) }
+      let report = [FileReport(path: name, source: source, diagnostics: compilation.diagnostics)]
+      _ = ReportFormat.json(report)
+      _ = ReportFormat.github(report)
+      _ = ReportFormat.sarif(report)
       if let graph = compilation.graph {
         let plan = Plan(graph: graph, diagnostics: compilation.diagnostics)
         _ = PlanTextBackend.render(plan, sourceName: name)

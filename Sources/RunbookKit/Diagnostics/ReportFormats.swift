@@ -328,7 +328,7 @@ public enum ReportFormat {
                     w.field("text", text)
                   }
                   w.array("locations") { w in location(report, diagnostic.range, &w) }
-                  w.object("partialFingerprints") { w in w.field("runbookFingerprint/v1", fingerprints[position]) }
+                  w.object("partialFingerprints") { w in w.field(fingerprintName, fingerprints[position]) }
                   if let fix = diagnostic.fix {
                     w.array("fixes") { w in
                       w.object { w in
@@ -412,22 +412,35 @@ public enum ReportFormat {
 
   /// A fingerprint per diagnostic that survives unrelated edits: the code, the id the problem is
   /// about and the text of its line with spacing normalised — not the line number — and which
-  /// occurrence of that triple in the file it is.
+  /// occurrence of that triple in the file it is. The line enters as the SHA-256 of its
+  /// normalised text, computed once per line: many problems on one long line (a file of one
+  /// line, say) would otherwise each hash the whole line again.
   static func fingerprints(_ report: FileReport) -> [String] {
     var seen: [String: Int] = [:]
+    var lineDigests: [Int: String] = [:]
+    let source = report.source
     return report.diagnostics.map { diagnostic in
-      let source = report.source
       let line = source.lineIndex(of: diagnostic.range.start)
-      let start = source.lineStarts[line]
-      let end = line + 1 < source.lineStarts.count ? source.lineStarts[line + 1] : source.bytes.count
-      let lineText = String(decoding: source.bytes[start..<end], as: UTF8.self).split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+      let lineDigest = lineDigests[line] ?? {
+        let start = source.lineStarts[line]
+        let end = line + 1 < source.lineStarts.count ? source.lineStarts[line + 1] : source.bytes.count
+        let normalised = String(decoding: source.bytes[start..<end], as: UTF8.self).split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        let digest = sha256Hex(Array(normalised.utf8))
+        lineDigests[line] = digest
+        return digest
+      }()
       let subject = source.text(SourceRange(diagnostic.range.start, min(diagnostic.range.end, diagnostic.range.start + 200)))
-      let key = diagnostic.code.rawValue + "\u{0}" + lineText + "\u{0}" + subject
+      let key = diagnostic.code.rawValue + "\u{0}" + lineDigest + "\u{0}" + subject
       let occurrence = seen[key, default: 0]
       seen[key] = occurrence + 1
       return String(sha256Hex(Array((key + "\u{0}\(occurrence)").utf8)).prefix(32))
     }
   }
+
+  /// The name of the fingerprint in `partialFingerprints`; its number changes whenever the
+  /// computation does, so that code scanning never compares fingerprints made in two ways.
+  /// (v2: the line enters as its digest.)
+  public static let fingerprintName = "runbookFingerprint/v2"
 
   /// Note text inside a SARIF link: brackets would end the link text.
   private static func sarifLinkText(_ text: String) -> String {

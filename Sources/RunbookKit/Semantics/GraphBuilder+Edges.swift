@@ -15,7 +15,7 @@ extension GraphBuilder {
       let declaration = stepDeclaration(index)
       linkAfter(declaration, item: .step(index))
       if let verified = graph.steps[index].verifies,
-        case .reference(let target) = declaration.attribute(.verifies)?.value,
+        let position = declaration.attributeIndex(.verifies), case .reference(let target) = declaration.attributes[position].value,
         dependencyAllowed(of: .step(index), on: .step(verified), range: target.range, keyword: "verifies")
       {
         addEdge(graph.steps[verified].node, graph.steps[index].node, .verifies, target.range)
@@ -92,7 +92,7 @@ extension GraphBuilder {
   private mutating func linkOutcomes(_ index: Int) {
     let gate = graph.gates[index]
     let declaration = gateDeclaration(index)
-    if let go = gate.go, case .reference(let target) = declaration.attribute(.go)?.value {
+    if let go = gate.go, let position = declaration.attributeIndex(.go), case .reference(let target) = declaration.attributes[position].value {
       if region(of: go) != region(of: .gate(index)) {
         report(
           .rollbackRejoinsFlow,
@@ -108,7 +108,7 @@ extension GraphBuilder {
         addEdge(gate.node, graph.entryNode(go), .go, target.range)
       }
     }
-    if case .rollback(let rollback, _) = gate.noGo, case .noGo(let target, _) = declaration.attribute(.noGo)?.value {
+    if case .rollback(let rollback, _) = gate.noGo, let position = declaration.attributeIndex(.noGo), case .noGo(let target, _) = declaration.attributes[position].value {
       addEdge(gate.node, graph.stages[rollback].startNode, .noGo, target.range)
     }
   }

@@ -79,7 +79,8 @@ extension GraphBuilder {
 
   private mutating func resolveGate(_ index: Int, _ declaration: Declaration) {
     let gate = graph.gates[index]
-    let name = graph.describe(gate.node)
+    // Made only for a message: most gates are complete.
+    var name: String { graph.describe(gate.node) }
     let decider = declaration.attributeIndex(.decidedBy)
     graph.gates[index].deciders = decider.flatMap { owners(declaration.attributes[$0].value) }
     if decider == nil {
@@ -87,20 +88,23 @@ extension GraphBuilder {
         .missingDecider, "\(name) has no decider", at: declaration.title?.range ?? declaration.keywordRange,
         help: "add `decided_by <role>`: someone must own the go/no-go decision")
     }
-    graph.gates[index].criteria = declaration.attributes(.criterion).compactMap(criterion)
-    graph.gates[index].noGoConditions = declaration.attributes(.noGoIf).compactMap(criterion)
+    for attribute in declaration.attributes where attribute.keyword == .criterion || attribute.keyword == .noGoIf {
+      guard let found = criterion(attribute.value) else { continue }
+      if attribute.keyword == .criterion { graph.gates[index].criteria.append(found) } else { graph.gates[index].noGoConditions.append(found) }
+    }
     if let duration = declaration.attributeIndex(.duration) { graph.gates[index].duration = minutes(declaration.attributes[duration].value) }
     if let window = declaration.attributeIndex(.window) { graph.gates[index].window = self.window(declaration.attributes[window].value) }
     if let deadline = declaration.attributeIndex(.deadline) {
       (graph.gates[index].deadline, graph.gates[index].deadlineUnit) = self.deadline(declaration.attributes[deadline].value)
     }
 
-    let goAttribute = declaration.attribute(.go)
-    let noGoAttribute = declaration.attribute(.noGo)
-    if case .reference(let target) = goAttribute?.value {
+    // Read in place, by position (an optional copy of an attribute is slow to make and destroy).
+    let go = declaration.attributeIndex(.go)
+    let noGo = declaration.attributeIndex(.noGo)
+    if let go, case .reference(let target) = declaration.attributes[go].value {
       graph.gates[index].go = resolveItem(target, expecting: "the step or stage the go branch continues with")
     }
-    switch noGoAttribute?.value {
+    switch noGo.map({ declaration.attributes[$0].value }) {
     case .noGo(let target, let within):
       if let rollback = resolveRollback(target) {
         let bound = within.flatMap { checkedMinutes($0) }
@@ -111,14 +115,14 @@ extension GraphBuilder {
     default:
       break
     }
-    let missing = [goAttribute == nil ? "`go -> <step>`" : nil, noGoAttribute == nil ? "`no_go -> rollback <id>` (or `no_go -> stop`)" : nil].compactMap { $0 }
-    if !missing.isEmpty {
+    if go == nil || noGo == nil {
+      let missing = [go == nil ? "`go -> <step>`" : nil, noGo == nil ? "`no_go -> rollback <id>` (or `no_go -> stop`)" : nil].compactMap { $0 }
       report(
         .missingOutcome, "\(name) has no \(missing.count == 2 ? "outcomes" : missing[0] == "`go -> <step>`" ? "go outcome" : "no-go outcome")",
         at: declaration.title?.range ?? declaration.keywordRange,
         help: "add \(listPhrase(missing, conjunction: "and")): a gate says where each decision leads")
     }
-    if declaration.attribute(.criterion) == nil && declaration.attribute(.noGoIf) == nil {
+    if !declaration.has(.criterion) && !declaration.has(.noGoIf) {
       report(
         .gateWithoutCriteria, "\(name) has no criteria", at: declaration.title?.range ?? declaration.keywordRange,
         help: "add `criterion \"…\"` lines (or a measure such as `criterion availability >= 99.9%`) so the decider knows what go means")
@@ -370,8 +374,8 @@ extension GraphBuilder {
   }
 
   /// A gate criterion as the graph keeps it.
-  func criterion(_ attribute: Attribute) -> GateCriterion? {
-    guard case .criterion(let criterion) = attribute.value else { return nil }
+  func criterion(_ value: AttributeValue) -> GateCriterion? {
+    guard case .criterion(let criterion) = value else { return nil }
     switch criterion.form {
     case .text(let text):
       return GateCriterion(text: text.value, metric: nil, comparison: nil, value: nil, unit: nil, label: nil)
