@@ -73,26 +73,13 @@ public struct SourceFile: Sendable {
         offset = base.distance(to: found.assumingMemoryBound(to: UInt8.self)) + 1
         starts.append(offset)
       }
-      // Scalars: every byte but the continuation bytes (10xxxxxx) of valid sequences, counted
-      // eight bytes at a time; only words holding a continuation byte are looked at closely.
+      // Scalars, counted block by block for the checkpoints.
       var scalars = 0
       var position = 0
       while position < buffer.count {
         let blockEnd = min(position + SourceFile.checkpointBytes, buffer.count)
-        while position + 8 <= blockEnd {
-          let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
-          let continuations = word & ~(word << 1) & 0x8080_8080_8080_8080
-          if continuations == 0 {
-            scalars += 8
-          } else {
-            for byte in position..<(position + 8) where buffer[byte] & 0xC0 != 0x80 || strayContinuation(bytes, byte) { scalars += 1 }
-          }
-          position += 8
-        }
-        while position < blockEnd {
-          if buffer[position] & 0xC0 != 0x80 || strayContinuation(bytes, position) { scalars += 1 }
-          position += 1
-        }
+        scalars += columnCount(buffer, bytes, from: position, to: blockEnd)
+        position = blockEnd
         if blockEnd % SourceFile.checkpointBytes == 0 { checkpoints.append(scalars) }
       }
     }
@@ -107,28 +94,10 @@ public struct SourceFile: Sendable {
     bytes[position] & 0xC0 != 0x80 || strayContinuation(bytes, position)
   }
 
-  /// The number of columns in `bytes[start..<end]`, eight bytes at a time where no byte of the
-  /// eight is a continuation byte (every JSON element and diagnostic asks for two columns).
+  /// The number of columns in `bytes[start..<end]` (every JSON element and diagnostic asks for
+  /// two columns).
   private func columns(from start: Int, to end: Int) -> Int {
-    bytes.withUnsafeBufferPointer { buffer in
-      guard let base = buffer.baseAddress else { return 0 }
-      var count = 0
-      var position = start
-      while position + 8 <= end {
-        let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
-        if word & ~(word << 1) & 0x8080_8080_8080_8080 == 0 {
-          count += 8
-        } else {
-          for byte in position..<(position + 8) where startsColumn(byte) { count += 1 }
-        }
-        position += 8
-      }
-      while position < end {
-        if startsColumn(position) { count += 1 }
-        position += 1
-      }
-      return count
-    }
+    bytes.withUnsafeBufferPointer { columnCount($0, bytes, from: start, to: end) }
   }
 
   /// The number of scalars in `bytes[0..<offset]`.
@@ -196,6 +165,30 @@ public struct SourceFile: Sendable {
     let end = min(max(range.end, start), bytes.count)
     return String(decoding: bytes[start..<end], as: UTF8.self)
   }
+}
+
+/// The number of columns in `buffer[start..<end]` (`buffer` over `bytes`): every byte but the
+/// continuation bytes (10xxxxxx) of valid sequences, counted eight bytes at a time; only words
+/// holding a continuation byte are looked at byte by byte.
+private func columnCount(_ buffer: UnsafeBufferPointer<UInt8>, _ bytes: [UInt8], from start: Int, to end: Int) -> Int {
+  guard let base = buffer.baseAddress else { return 0 }
+  func startsColumn(_ position: Int) -> Bool { buffer[position] & 0xC0 != 0x80 || strayContinuation(bytes, position) }
+  var count = 0
+  var position = start
+  while position + 8 <= end {
+    let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
+    if word & ~(word << 1) & 0x8080_8080_8080_8080 == 0 {
+      count += 8
+    } else {
+      for byte in position..<(position + 8) where startsColumn(byte) { count += 1 }
+    }
+    position += 8
+  }
+  while position < end {
+    if startsColumn(position) { count += 1 }
+    position += 1
+  }
+  return count
 }
 
 /// Whether the continuation byte at `offset` belongs to no valid UTF-8 sequence: no lead byte

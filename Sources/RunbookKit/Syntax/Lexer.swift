@@ -45,8 +45,10 @@ public struct Lexer {
 
   private var atEnd: Bool { position >= bytes.count }
 
-  private mutating func emit(_ kind: TokenKind, from start: Int, keyword: Keyword? = nil) {
-    tokens.append(Token(kind: kind, range: SourceRange(start, position), atLineStart: atLineStart, keyword: keyword))
+  private mutating func emit(_ kind: TokenKind, from start: Int, keyword: Keyword? = nil, plainText: Bool = false) {
+    var token = Token(kind: kind, range: SourceRange(start, position), atLineStart: atLineStart, keyword: keyword)
+    token.isPlainText = plainText
+    tokens.append(token)
     atLineStart = false
   }
 
@@ -309,8 +311,7 @@ public struct Lexer {
     }
     if plainEnd < bytes.count && bytes[plainEnd] == UInt8(ascii: "\"") {
       position = plainEnd + 1
-      emit(.string, from: start)
-      tokens[tokens.count - 1].isPlainText = true
+      emit(.string, from: start, plainText: true)
       reportIfTooLong(from: start, limit: RunbookInfo.maximumStringBytes, what: "string")
       return
     }
