@@ -26,7 +26,7 @@ struct BuildCommand {
     case .markdown:
       output = Data(MarkdownBackend.render(graph, sourceName: name, sourceBytes: source.bytes).utf8)
     case .html:
-      output = Data(HTMLBackend.render(Plan(graph: graph, diagnostics: compilation.diagnostics), sourceName: name, sourceBytes: source.bytes).utf8)
+      output = Data(HTMLBackend.renderBytes(Plan(graph: graph, diagnostics: compilation.diagnostics), sourceName: name, sourceBytes: source.bytes))
     case .json:
       output = Data(JSONBackend.renderBytes(compilation, sourceName: name))
     case .plan:

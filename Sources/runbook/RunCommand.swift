@@ -215,7 +215,7 @@ struct RunCommand {
       var dated = state.graph
       dated.anchorTime = state.anchor ?? dated.anchorTime
       let plan = Plan(graph: dated, diagnostics: loaded.diagnostics)
-      output = Array(HTMLBackend.render(plan, sourceName: (runbookPath as NSString).lastPathComponent, sourceBytes: loaded.source.bytes, run: context).utf8)
+      output = HTMLBackend.renderBytes(plan, sourceName: (runbookPath as NSString).lastPathComponent, sourceBytes: loaded.source.bytes, run: context)
     }
     guard let path = options.outputPath, path != "-" else {
       FileHandle.standardOutput.write(Data(output))

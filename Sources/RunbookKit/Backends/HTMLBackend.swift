@@ -12,9 +12,14 @@
 /// the gates' decisions, the deviations, and the journal's final hash on every page.
 public enum HTMLBackend {
   public static func render(_ plan: Plan, sourceName: String, sourceBytes: [UInt8], run: RunContext? = nil) -> String {
+    String(decoding: renderBytes(plan, sourceName: sourceName, sourceBytes: sourceBytes, run: run), as: UTF8.self)
+  }
+
+  /// The page as UTF-8 bytes (no copy into a String).
+  public static func renderBytes(_ plan: Plan, sourceName: String, sourceBytes: [UInt8], run: RunContext? = nil) -> [UInt8] {
     var page = HTMLPage(plan: plan, sourceName: sourceName, sourceHash: sha256Hex(sourceBytes), run: run)
     page.document()
-    return page.out
+    return page.out.bytes
   }
 }
 
@@ -34,7 +39,16 @@ private struct HTMLPage {
   let rollbackStart: [Int: Int]
   /// The run being reported, if any: then the boxes are filled in.
   let run: RunContext?
-  var out = ""
+  /// The page as UTF-8 bytes, written once in order; saved in it, the texts that rows repeat.
+  var out: TextBuffer
+  /// Each role's name, escaped once.
+  let roleNames: [String]
+  /// Saved pieces: each planned time's cell, each duration's and window's phrase, and each
+  /// node's reference ("<b>4.</b> Backup"), made the first time a row needs them.
+  private var plannedPieces = PieceCache()
+  private var durationPieces: [Minutes: Int] = [:]
+  private var windowPieces: [Window: Int] = [:]
+  private var referencePieces: [Int]
   /// Ids of sections, unique, for the table of contents.
   var usedIDs: Set<String> = []
   var sectionIDs: [Int: String] = [:]
@@ -58,11 +72,19 @@ private struct HTMLPage {
       for placed in run.nodes where starts[placed.node] == nil { starts[placed.node] = placed.start }
     }
     rollbackStart = starts
+    roleNames = plan.graph.roles.map { html($0.name) }
+    referencePieces = [Int](repeating: -1, count: plan.graph.nodes.count)
+    // A row of the checklist is about 350 bytes.
+    out = TextBuffer(capacity: plan.graph.nodes.count * 350 + 16_384)
   }
 
   mutating func line(_ text: String) {
-    out += text
-    out += "\n"
+    out.line(text)
+  }
+
+  /// Text from the runbook, escaped.
+  mutating func escaped(_ text: String) {
+    appendHTML(text, to: &out.bytes)
   }
 
   // MARK: - Document
@@ -247,14 +269,20 @@ private struct HTMLPage {
   // MARK: - Rows
 
   /// "T-4h" and, with a dated anchor, "Sat 5 Dec 18:00"; empty when the node is not scheduled.
-  func planned(_ node: Int) -> String {
+  mutating func planned(_ node: Int) {
     guard schedule.scheduled[node] else {
-      guard let start = rollbackStart[node] else { return "" }
-      return html(time(start)) + "<br><span class=\"note\">after a no-go</span>"
+      guard let start = rollbackStart[node] else { return }
+      escaped(time(start))
+      out.append("<br><span class=\"note\">after a no-go</span>")
+      return
     }
-    var text = html(time(schedule.startWorst[node]))
-    if let clock { text += "<br>" + html(clock.dayAndTime(schedule.startWorst[node])) }
-    return text
+    let start = schedule.startWorst[node]
+    if let piece = plannedPieces.piece(for: start) { return out.append(piece: piece) }
+    out.addToPiece(html(time(start)))
+    if let clock { out.addToPiece("<br>" + html(clock.dayAndTime(start))) }
+    let piece = out.savePiece()
+    plannedPieces.store(piece, for: start)
+    out.append(piece: piece)
   }
 
   func time(_ minutes: Int) -> String { formatPlanTime(minutes, anchored: schedule.anchored, anchor: graph.anchorName) }
@@ -265,34 +293,83 @@ private struct HTMLPage {
     return text
   }
 
+  /// Opens the details of a row ("Takes 2h · Window …"), or separates the next one.
+  mutating func detail(_ open: inout Bool) {
+    out.append(open ? " · " : "<div class=\"details\">")
+    open = true
+  }
+
   mutating func step(_ index: Int) {
     let step = graph.steps[index]
-    var cell = "<span class=\"title\">" + html(step.title) + "</span>"
-    if step.optional { cell += " <span class=\"note\">(if applicable)</span>" }
-    var details: [String] = []
-    if let duration = step.duration { details.append("Takes " + html(readableDuration(duration))) }
-    if let window = step.window { details.append("Window " + html(readableWindow(window, anchor: graph.anchorName, clock: clock))) }
-    if let deadline = step.deadline { details.append("Done by " + html(readableTime(deadline, anchor: graph.anchorName, unit: step.deadlineUnit, clock: clock))) }
-    if let verified = step.verifies {
-      details.append("Checks <b>\(graph.steps[verified].number).</b> " + html(graph.steps[verified].title) + " (by someone other than who did it)")
+    rowStart(number: step.number, rowClass: "step")
+    out.append("<span class=\"title\">")
+    escaped(step.title)
+    out.append("</span>")
+    if step.optional { out.append(" <span class=\"note\">(if applicable)</span>") }
+    var details = false
+    if let duration = step.duration {
+      detail(&details)
+      durationPhrase(duration)
     }
-    for previous in afterEdges[step.node] { details.append("Only after " + reference(previous)) }
-    if !details.isEmpty { cell += "<div class=\"details\">" + details.joined(separator: " · ") + "</div>" }
-    for note in step.notes { cell += "<div class=\"note\">" + html(note) + "</div>" }
+    if let window = step.window {
+      detail(&details)
+      windowPhrase(window)
+    }
+    if let deadline = step.deadline {
+      detail(&details)
+      out.append("Done by ")
+      escaped(readableTime(deadline, anchor: graph.anchorName, unit: step.deadlineUnit, clock: clock))
+    }
+    if let verified = step.verifies {
+      detail(&details)
+      out.append("Checks ")
+      reference(graph.steps[verified].node)
+      out.append(" (by someone other than who did it)")
+    }
+    for previous in afterEdges[step.node] {
+      detail(&details)
+      out.append("Only after ")
+      reference(previous)
+    }
+    if details { out.append("</div>") }
+    for note in step.notes {
+      out.append("<div class=\"note\">")
+      escaped(note)
+      out.append("</div>")
+    }
     if !step.records.isEmpty {
       let filled = run.map { $0.state.values(ofStep: index) } ?? []
       let names = fieldNames(of: step)
-      cell += "<div class=\"records\">" + step.records.enumerated().map { position, field in
+      out.append("<div class=\"records\">")
+      for (position, field) in step.records.enumerated() {
         let value = names.first { $0.record == position && !$0.isIfYes }.flatMap { name in filled.first { $0.name == name.key }?.value }
         let ifYes = names.first { $0.record == position && $0.isIfYes }.flatMap { name in filled.first { $0.name == name.key }?.value }
-        return record(field, value: value, ifYes: ifYes)
-      }.joined() + "</div>"
+        out.append(record(field, value: value, ifYes: ifYes))
+      }
+      out.append("</div>")
     }
-    row(number: "\(step.number)", cell: cell, owners: step.owners, node: step.node, rowClass: "step")
+    rowEnd(owners: step.owners, node: step.node)
+  }
+
+  /// "Takes 3h–5h", made once for each duration.
+  mutating func durationPhrase(_ duration: Minutes) {
+    if let piece = durationPieces[duration] { return out.append(piece: piece) }
+    let piece = out.save("Takes " + html(readableDuration(duration)))
+    durationPieces[duration] = piece
+    out.append(piece: piece)
+  }
+
+  /// "Window T-24h to T-4h", made once for each window.
+  mutating func windowPhrase(_ window: Window) {
+    if let piece = windowPieces[window] { return out.append(piece: piece) }
+    let piece = out.save("Window " + html(readableWindow(window, anchor: graph.anchorName, clock: clock)))
+    windowPieces[window] = piece
+    out.append(piece: piece)
   }
 
   mutating func gate(_ index: Int) {
     let gate = graph.gates[index]
+    rowStart(number: gate.number, rowClass: "gate")
     var cell = "<span class=\"title\">Gate: " + html(gate.title) + "</span>"
     let observed = run.map { $0.state.votes[index].flatMap(\.entry.values) } ?? []
     let decided = run?.state.decisions[index] != nil
@@ -304,18 +381,34 @@ private struct HTMLPage {
       cell += "<div class=\"criteria\"><div class=\"label\">No-go if any of these occurs:</div>"
         + gate.noGoConditions.map { criterion($0, observed: observed, checked: false) }.joined() + "</div>"
     }
-    var details: [String] = []
-    if let window = gate.window { details.append("Window " + html(readableWindow(window, anchor: graph.anchorName, clock: clock))) }
-    if let deadline = gate.deadline { details.append("Decide by " + html(readableTime(deadline, anchor: graph.anchorName, unit: gate.deadlineUnit, clock: clock))) }
-    if let go = gate.go { details.append("On go: continue with " + reference(graph.entryNode(go))) }
+    out.append(cell)
+    var details = false
+    if let window = gate.window {
+      detail(&details)
+      windowPhrase(window)
+    }
+    if let deadline = gate.deadline {
+      detail(&details)
+      out.append("Decide by ")
+      escaped(readableTime(deadline, anchor: graph.anchorName, unit: gate.deadlineUnit, clock: clock))
+    }
+    if let go = gate.go {
+      detail(&details)
+      out.append("On go: continue with ")
+      reference(graph.entryNode(go))
+    }
     switch gate.noGo {
     case .rollback(let rollback, let within):
-      details.append("On no-go: run the rollback <a href=\"#" + (sectionIDs[rollback] ?? "") + "\">" + html(graph.stages[rollback].title) + "</a>"
+      detail(&details)
+      out.append("On no-go: run the rollback <a href=\"#" + (sectionIDs[rollback] ?? "") + "\">" + html(graph.stages[rollback].title) + "</a>"
         + (within.map { ", finished within " + html(readableDuration($0)) } ?? ""))
-    case .stop: details.append("On no-go: stop; do not go on")
+    case .stop:
+      detail(&details)
+      out.append("On no-go: stop; do not go on")
     case nil: break
     }
-    if !details.isEmpty { cell += "<div class=\"details\">" + details.joined(separator: " · ") + "</div>" }
+    if details { out.append("</div>") }
+    cell = ""
     for note in gate.notes { cell += "<div class=\"note\">" + html(note) + "</div>" }
     if let run {
       let decision = run.state.decisions[index]
@@ -330,29 +423,53 @@ private struct HTMLPage {
       cell += "<div class=\"decision\"><span class=\"label\">Decision</span> <span class=\"box\"></span> Go <span class=\"box\"></span> No-go"
         + " <span class=\"field\"><span class=\"label\">Decided by (name)</span><span class=\"blank w-name\"></span></span></div>"
     }
-    row(number: "\(gate.number)", cell: cell, owners: gate.deciders, node: gate.node, rowClass: "gate")
+    out.append(cell)
+    rowEnd(owners: gate.deciders, node: gate.node)
   }
 
-  mutating func row(number: String, cell: String, owners: Owners?, node: Int, rowClass: String) {
-    let ownerText = owners.map(ownersPhrase) ?? "<span class=\"missing\">no owner</span>"
-    let plannedCell = timed ? "<td class=\"planned\">\(planned(node))</td>" : ""
+  /// A row up to its second cell, which the caller writes.
+  mutating func rowStart(number: Int, rowClass: String) {
+    out.append("<tr class=\"")
+    out.append(rowClass)
+    out.append("\"><td class=\"number\">")
+    out.append(number)
+    out.append("</td><td>")
+  }
+
+  /// The rest of a row: owners, the planned time, and the boxes for times and initials (in a
+  /// run, what was recorded in them).
+  mutating func rowEnd(owners: Owners?, node: Int) {
+    out.append("</td><td>")
+    if let owners { ownerList(owners) } else { out.append("<span class=\"missing\">no owner</span>") }
+    out.append("</td>")
+    if timed {
+      out.append("<td class=\"planned\">")
+      planned(node)
+      out.append("</td>")
+    }
     if let run {
       let done = run.actual(node).map { html(run.shown($0)) } ?? ""
-      line("<tr class=\"\(rowClass)\"><td class=\"number\">\(number)</td><td>\(cell)</td><td>\(ownerText)</td>\(plannedCell)"
-        + "<td class=\"write filled\">\(done)</td><td class=\"initials\">\(signatures(run, node))</td></tr>")
+      out.line("<td class=\"write filled\">\(done)</td><td class=\"initials\">\(signatures(run, node))</td></tr>")
       return
     }
-    line("<tr class=\"\(rowClass)\"><td class=\"number\">\(number)</td><td>\(cell)</td><td>\(ownerText)</td>\(plannedCell)"
-      + "<td class=\"write\"></td><td class=\"write\"></td><td class=\"initials\">\(initialBoxes(owners))</td></tr>")
+    out.append("<td class=\"write\"></td><td class=\"write\"></td><td class=\"initials\">")
+    initialBoxes(owners)
+    out.line("</td></tr>")
   }
 
   /// One box per role that must initial, or one box for "any one of".
-  func initialBoxes(_ owners: Owners?) -> String {
-    guard let owners else { return "<span class=\"initial\"><span class=\"label\">Initials</span></span>" }
+  mutating func initialBoxes(_ owners: Owners?) {
+    guard let owners else { return out.append("<span class=\"initial\"><span class=\"label\">Initials</span></span>") }
     if owners.mode == .any && owners.roles.count > 1 {
-      return "<span class=\"initial\"><span class=\"label\">Any one of " + ownersPhrase(owners) + "</span></span>"
+      out.append("<span class=\"initial\"><span class=\"label\">Any one of ")
+      ownerList(owners)
+      return out.append("</span></span>")
     }
-    return owners.roles.map { "<span class=\"initial\"><span class=\"label\">" + html(graph.roles[$0].name) + "</span></span>" }.joined()
+    for role in owners.roles {
+      out.append("<span class=\"initial\"><span class=\"label\">")
+      out.append(roleNames[role])
+      out.append("</span></span>")
+    }
   }
 
   func criterion(_ criterion: GateCriterion) -> String { self.criterion(criterion, observed: [], checked: false) }
@@ -400,17 +517,32 @@ private struct HTMLPage {
     ticked ? "<span class=\"box ticked\">✕</span>" : "<span class=\"box\"></span>"
   }
 
-  func reference(_ node: Int) -> String {
+  /// "<b>4.</b> Backup completed", made once for each node.
+  mutating func reference(_ node: Int) {
+    if referencePieces[node] >= 0 { return out.append(piece: referencePieces[node]) }
+    let text: String
     switch graph.nodes[node] {
-    case .step(let index): "<b>\(graph.steps[index].number).</b> " + html(graph.steps[index].title)
-    case .gate(let index): "<b>\(graph.gates[index].number).</b> " + html(graph.gates[index].title)
-    case .signoff(let index): "the sign-off " + html(graph.signoffs[index].title)
-    case .stageStart(let index), .stageEnd(let index): html(graph.stages[index].title)
+    case .step(let index): text = "<b>\(graph.steps[index].number).</b> " + html(graph.steps[index].title)
+    case .gate(let index): text = "<b>\(graph.gates[index].number).</b> " + html(graph.gates[index].title)
+    case .signoff(let index): text = "the sign-off " + html(graph.signoffs[index].title)
+    case .stageStart(let index), .stageEnd(let index): text = html(graph.stages[index].title)
     }
+    referencePieces[node] = out.save(text)
+    out.append(piece: referencePieces[node])
   }
 
+  /// "DBA", "DBA and Vendor", "DBA, QA or Vendor".
   func ownersPhrase(_ owners: Owners) -> String {
-    listPhrase(owners.roles.map { html(graph.roles[$0].name) }, conjunction: owners.mode == .all ? "and" : "or")
+    listPhrase(owners.roles.map { roleNames[$0] }, conjunction: owners.mode == .all ? "and" : "or")
+  }
+
+  /// The owners' phrase, written straight into the page.
+  mutating func ownerList(_ owners: Owners) {
+    let last = owners.roles.count - 1
+    for (position, role) in owners.roles.enumerated() {
+      if position > 0 { out.append(position < last ? ", " : owners.mode == .all ? " and " : " or ") }
+      out.append(roleNames[role])
+    }
   }
 
   // MARK: - Blocks
@@ -594,37 +726,58 @@ private struct HTMLPage {
 /// character references (so that it is safe in elements and in quoted attributes), controls,
 /// separators and bidi controls as U+FFFD, and line breaks as `<br>` (or kept, in `<pre>`).
 func html(_ text: String, lineBreaks: Bool = true) -> String {
-  // Read as UTF-8, a scalar at a time (its length from its lead byte: a String is valid UTF-8),
-  // and written as bytes: what needs no escaping is copied as it is.
   var output: [UInt8] = []
   output.reserveCapacity(text.utf8.count + 8)
-  var index = text.utf8.startIndex
-  let bytes = text.utf8
-  while index < bytes.endIndex {
-    let byte = bytes[index]
-    if byte >= 0x80 {
-      let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
-      let end = bytes.index(index, offsetBy: length)
-      var value = UInt32(byte) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
-      for continuation in bytes[bytes.index(after: index)..<end] { value = value << 6 | UInt32(continuation & 0x3F) }
-      if isNeutralised(value) { output += [0xEF, 0xBF, 0xBD] } else { output += bytes[index..<end] }
-      index = end
-      continue
-    }
-    switch byte {
-    case UInt8(ascii: "&"): output.append(contentsOf: "&amp;".utf8)
-    case UInt8(ascii: "<"): output.append(contentsOf: "&lt;".utf8)
-    case UInt8(ascii: ">"): output.append(contentsOf: "&gt;".utf8)
-    case UInt8(ascii: "\""): output.append(contentsOf: "&quot;".utf8)
-    case UInt8(ascii: "'"): output.append(contentsOf: "&#39;".utf8)
-    case UInt8(ascii: "\n"): if lineBreaks { output.append(contentsOf: "<br>".utf8) } else { output.append(byte) }
-    case UInt8(ascii: "\t"): output.append(UInt8(ascii: " "))
-    default:
-      if byte < 0x20 || byte == 0x7F { output += [0xEF, 0xBF, 0xBD] } else { output.append(byte) }
-    }
-    index = bytes.index(after: index)
-  }
+  appendHTML(text, lineBreaks: lineBreaks, to: &output)
   return String(decoding: output, as: UTF8.self)
+}
+
+/// The ASCII bytes below 0x40 that `html` writes as character references: `"`, `&`, `'`, `<`
+/// and `>`, as bits of a mask.
+private let htmlReferenceBytes: UInt64 = 1 << 0x22 | 1 << 0x26 | 1 << 0x27 | 1 << 0x3C | 1 << 0x3E
+
+/// `html(text)` appended to UTF-8 bytes. Read a scalar at a time (its length from its lead
+/// byte: a String is valid UTF-8); runs that need no escaping are copied whole.
+func appendHTML(_ text: String, lineBreaks: Bool = true, to output: inout [UInt8]) {
+  var text = text
+  text.withUTF8 { bytes in
+    let count = bytes.count
+    var plainStart = 0
+    var index = 0
+    while index < count {
+      let byte = bytes[index]
+      if byte >= 0x80 {
+        let length = min(byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2, count - index)
+        var value = UInt32(byte) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
+        for offset in 1..<length { value = value << 6 | UInt32(bytes[index + offset] & 0x3F) }
+        if isNeutralised(value) {
+          output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[plainStart..<index]))
+          output += [0xEF, 0xBF, 0xBD]
+          plainStart = index + length
+        }
+        index += length
+        continue
+      }
+      if byte >= 0x40 ? byte != 0x7F : byte >= 0x20 && htmlReferenceBytes & (1 << UInt64(byte)) == 0 {
+        index += 1
+        continue
+      }
+      output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[plainStart..<index]))
+      switch byte {
+      case UInt8(ascii: "&"): output.append(contentsOf: "&amp;".utf8)
+      case UInt8(ascii: "<"): output.append(contentsOf: "&lt;".utf8)
+      case UInt8(ascii: ">"): output.append(contentsOf: "&gt;".utf8)
+      case UInt8(ascii: "\""): output.append(contentsOf: "&quot;".utf8)
+      case UInt8(ascii: "'"): output.append(contentsOf: "&#39;".utf8)
+      case UInt8(ascii: "\n"): if lineBreaks { output.append(contentsOf: "<br>".utf8) } else { output.append(byte) }
+      case UInt8(ascii: "\t"): output.append(UInt8(ascii: " "))
+      default: output += [0xEF, 0xBF, 0xBD]
+      }
+      index += 1
+      plainStart = index
+    }
+    output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[plainStart..<count]))
+  }
 }
 
 /// A CSS string literal holding `text`: letters, digits and spaces as they are, everything else

@@ -6,7 +6,8 @@
 /// (a step's title, a time) are saved once, end to end in one byte array with their widths, and
 /// then cost a copy of bytes each time they are printed, with no allocation and no counting.
 struct TextBuffer {
-  private(set) var bytes: [UInt8] = []
+  /// The text so far; the escapers of the backends append to it directly.
+  var bytes: [UInt8] = []
   private var pieceBytes: [UInt8] = []
   private var pieceEnds: [Int] = []
   private var pieceWidths: [Int] = []

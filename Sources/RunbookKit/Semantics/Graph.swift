@@ -39,7 +39,7 @@ public struct Owners: Sendable, Equatable {
 }
 
 /// A duration in minutes: a fixed value, a range, an uncertain estimate, or not yet known.
-public struct Minutes: Sendable, Equatable {
+public struct Minutes: Sendable, Hashable {
   /// The best case.
   public var minimum: Int
   /// The worst case.
@@ -57,7 +57,7 @@ public struct Minutes: Sendable, Equatable {
 }
 
 /// A window of time relative to the anchor, in minutes.
-public struct Window: Sendable, Equatable {
+public struct Window: Sendable, Hashable {
   /// Minutes from the anchor at which it opens (negative before the anchor).
   public var start: Int
   /// Minutes from the anchor at which it closes.

@@ -6,40 +6,61 @@ public func sha256Hex(_ bytes: [UInt8]) -> String {
   var state: [UInt32] = [
     0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
   ]
-  var message = bytes
+  // The whole blocks are read where they are; only the last, padded with 0x80, zeros and the
+  // length in bits, is copied.
+  let whole = bytes.count / 64 * 64
+  var tail = Array(bytes[whole...])
+  tail.append(0x80)
+  while tail.count % 64 != 56 { tail.append(0) }
   let bitLength = UInt64(bytes.count) &* 8
-  message.append(0x80)
-  while message.count % 64 != 56 { message.append(0) }
-  for shift in stride(from: 56, through: 0, by: -8) { message.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
-
-  var words = [UInt32](repeating: 0, count: 64)
-  for chunk in stride(from: 0, to: message.count, by: 64) {
-    for index in 0..<16 {
-      let base = chunk + index * 4
-      words[index] = UInt32(message[base]) << 24 | UInt32(message[base + 1]) << 16
-        | UInt32(message[base + 2]) << 8 | UInt32(message[base + 3])
+  for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
+  state.withUnsafeMutableBufferPointer { state in
+    withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { words in
+      roundConstants.withUnsafeBufferPointer { constants in
+        bytes.withUnsafeBytes { input in
+          for offset in stride(from: 0, to: whole, by: 64) {
+            compress(UnsafeRawBufferPointer(rebasing: input[offset..<offset + 64]), state: state, words: words, constants: constants)
+          }
+        }
+        tail.withUnsafeBytes { input in
+          for offset in stride(from: 0, to: input.count, by: 64) {
+            compress(UnsafeRawBufferPointer(rebasing: input[offset..<offset + 64]), state: state, words: words, constants: constants)
+          }
+        }
+      }
     }
-    for index in 16..<64 {
-      let s0 = rotate(words[index - 15], 7) ^ rotate(words[index - 15], 18) ^ (words[index - 15] >> 3)
-      let s1 = rotate(words[index - 2], 17) ^ rotate(words[index - 2], 19) ^ (words[index - 2] >> 10)
-      words[index] = words[index - 16] &+ s0 &+ words[index - 7] &+ s1
-    }
-    var a = state[0], b = state[1], c = state[2], d = state[3]
-    var e = state[4], f = state[5], g = state[6], h = state[7]
-    for index in 0..<64 {
-      let s1 = rotate(e, 6) ^ rotate(e, 11) ^ rotate(e, 25)
-      let choice = (e & f) ^ (~e & g)
-      let temp1 = h &+ s1 &+ choice &+ roundConstants[index] &+ words[index]
-      let s0 = rotate(a, 2) ^ rotate(a, 13) ^ rotate(a, 22)
-      let majority = (a & b) ^ (a & c) ^ (b & c)
-      let temp2 = s0 &+ majority
-      h = g; g = f; f = e; e = d &+ temp1
-      d = c; c = b; b = a; a = temp1 &+ temp2
-    }
-    state[0] &+= a; state[1] &+= b; state[2] &+= c; state[3] &+= d
-    state[4] &+= e; state[5] &+= f; state[6] &+= g; state[7] &+= h
   }
   return state.map { hex($0, width: 8).lowercased() }.joined()
+}
+
+/// One round of the compression function over a block of 64 bytes; `words` is room for the
+/// message schedule.
+private func compress(
+  _ block: UnsafeRawBufferPointer, state: UnsafeMutableBufferPointer<UInt32>,
+  words: UnsafeMutableBufferPointer<UInt32>, constants: UnsafeBufferPointer<UInt32>
+) {
+  for index in 0..<16 {
+    words[index] = UInt32(bigEndian: block.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self))
+  }
+  for index in 16..<64 {
+    let s0 = rotate(words[index - 15], 7) ^ rotate(words[index - 15], 18) ^ (words[index - 15] >> 3)
+    let s1 = rotate(words[index - 2], 17) ^ rotate(words[index - 2], 19) ^ (words[index - 2] >> 10)
+    words[index] = words[index - 16] &+ s0 &+ words[index - 7] &+ s1
+  }
+  var a = state[0], b = state[1], c = state[2], d = state[3]
+  var e = state[4], f = state[5], g = state[6], h = state[7]
+  for index in 0..<64 {
+    let s1 = rotate(e, 6) ^ rotate(e, 11) ^ rotate(e, 25)
+    let choice = (e & f) ^ (~e & g)
+    let temp1 = h &+ s1 &+ choice &+ constants[index] &+ words[index]
+    let s0 = rotate(a, 2) ^ rotate(a, 13) ^ rotate(a, 22)
+    let majority = (a & b) ^ (a & c) ^ (b & c)
+    let temp2 = s0 &+ majority
+    h = g; g = f; f = e; e = d &+ temp1
+    d = c; c = b; b = a; a = temp1 &+ temp2
+  }
+  state[0] &+= a; state[1] &+= b; state[2] &+= c; state[3] &+= d
+  state[4] &+= e; state[5] &+= f; state[6] &+= g; state[7] &+= h
 }
 
 private func rotate(_ value: UInt32, _ count: UInt32) -> UInt32 {
