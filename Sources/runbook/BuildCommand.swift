@@ -24,7 +24,7 @@ struct BuildCommand {
     let output: Data
     switch options.target {
     case .markdown:
-      output = Data(MarkdownBackend.render(graph, sourceName: name, sourceBytes: source.bytes).utf8)
+      output = Data(MarkdownBackend.renderBytes(graph, sourceName: name, sourceBytes: source.bytes))
     case .html:
       output = Data(HTMLBackend.renderBytes(Plan(graph: graph, diagnostics: compilation.diagnostics), sourceName: name, sourceBytes: source.bytes))
     case .json:

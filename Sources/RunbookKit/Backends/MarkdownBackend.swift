@@ -11,7 +11,17 @@ public struct MarkdownBackend {
   let sourceHash: String
   /// The edges entering each node, so that "only after" lines cost no search.
   let incoming: [[Edge]]
-  private var output: [String] = []
+  /// The document as UTF-8 bytes, written once in order; saved in it, the texts that steps
+  /// repeat (references, durations, windows, initials lines), made the first time.
+  private var out: TextBuffer
+  /// Whether the last line written is empty; nil before the first line.
+  private var lastLineEmpty: Bool?
+  /// Each role's name, escaped once.
+  private let roleNames: [String]
+  private var referencePieces: [Int]
+  private var initialsPieces: [Int]
+  private var durationPieces: [Minutes: Int] = [:]
+  private var windowPieces: [Window: Int] = [:]
   private var anchors = HeadingAnchors()
   /// With a dated anchor, clock times beside every T±.
   let clock: Clock?
@@ -20,9 +30,14 @@ public struct MarkdownBackend {
 
   /// Renders `graph`. `sourceName` and the hash of `sourceBytes` go into the footer.
   public static func render(_ graph: RunbookGraph, sourceName: String, sourceBytes: [UInt8]) -> String {
+    String(decoding: renderBytes(graph, sourceName: sourceName, sourceBytes: sourceBytes), as: UTF8.self)
+  }
+
+  /// The checklist as UTF-8 bytes (no copy into a String).
+  public static func renderBytes(_ graph: RunbookGraph, sourceName: String, sourceBytes: [UInt8]) -> [UInt8] {
     var backend = MarkdownBackend(graph: graph, sourceName: sourceName, sourceHash: sha256Hex(sourceBytes))
     backend.renderDocument()
-    return backend.output.joined(separator: "\n") + "\n"
+    return backend.out.bytes
   }
 
   private init(graph: RunbookGraph, sourceName: String, sourceHash: String) {
@@ -34,13 +49,27 @@ public struct MarkdownBackend {
     var incoming = [[Edge]](repeating: [], count: graph.nodes.count)
     for edge in graph.edges where edge.origin == .after || edge.origin == .go { incoming[edge.to].append(edge) }
     self.incoming = incoming
+    roleNames = graph.roles.map { escapeInline($0.name) }
+    referencePieces = [Int](repeating: -1, count: graph.nodes.count)
+    initialsPieces = [Int](repeating: -1, count: graph.roles.count)
+    // A step's lines are about 90 bytes.
+    out = TextBuffer(capacity: graph.nodes.count * 90 + 16_384)
   }
 
-  private mutating func line(_ text: String = "") { output.append(text) }
+  private mutating func line(_ text: String = "") {
+    out.line(text)
+    lastLineEmpty = text.isEmpty
+  }
+
+  /// Ends a line written in parts, which is not empty.
+  private mutating func endLine() {
+    out.newline()
+    lastLineEmpty = false
+  }
 
   /// Starts a new block: exactly one blank line between blocks.
   private mutating func block() {
-    if let last = output.last, !last.isEmpty { line() }
+    if lastLineEmpty == false { line() }
   }
 
   private mutating func heading(_ level: Int, _ text: String) {
@@ -185,36 +214,64 @@ public struct MarkdownBackend {
         signoffTable(run)
       case .work(let run):
         block()
-        for (item, previous) in run {
-          if case .step(let index) = item { renderStep(index, previous: previous) }
+        for (item, _) in run {
+          if case .step(let index) = item { renderStep(index) }
           if case .gate(let index) = item { renderGate(index) }
         }
       }
     }
   }
 
-  private mutating func renderStep(_ index: Int, previous: Item?) {
+  private mutating func renderStep(_ index: Int) {
     let step = graph.steps[index]
-    var title = "- [ ] **\(step.number).** " + escapeInline(step.title)
-    if step.optional { title += " (if applicable)" }
-    if let owners = step.owners { title += " — " + ownersPhrase(owners) }
-    line(title)
+    out.append("- [ ] **")
+    out.append(step.number)
+    out.append(".** ")
+    out.append(escapeInline(step.title))
+    if step.optional { out.append(" (if applicable)") }
+    if let owners = step.owners {
+      out.append(" — ")
+      ownerList(owners)
+    }
+    endLine()
     let sub = "  - "
     for record in step.records { line(sub + recordLine(record)) }
-    if let duration = step.duration { line(sub + "Takes " + readableDuration(duration)) }
-    if let window = step.window { line(sub + "Window: " + readableWindow(window, anchor: graph.anchorName, clock: clock)) }
+    if let duration = step.duration { durationLine(duration) }
+    if let window = step.window { windowLine(window) }
     if let deadline = step.deadline { line(sub + "Done by " + readableTime(deadline, anchor: graph.anchorName, unit: step.deadlineUnit, clock: clock)) }
     if let verified = step.verifies {
-      line(sub + "Checks **\(graph.steps[verified].number).** " + escapeInline(graph.steps[verified].title)
-        + " (by someone other than who did it)")
+      out.append(sub + "Checks ")
+      reference(graph.steps[verified].node)
+      out.append(" (by someone other than who did it)")
+      endLine()
     }
-    let waits = waitsFor(node: step.node, previous: previous)
-    if !waits.isEmpty { line(sub + "Only after " + waits.joined(separator: "; ")) }
+    waitsFor(node: step.node)
     for note in step.notes { noteLine(note) }
     for record in step.records where record.kind == .yesNo {
       if let ifYes = record.ifYes { line(sub + escapeInline(ifYes) + ": " + blank(40)) }
     }
     if let owners = step.owners { initials(owners) }
+  }
+
+  /// "  - Takes 3h–5h", made once for each duration.
+  private mutating func durationLine(_ duration: Minutes) {
+    if let piece = durationPieces[duration] { return pieceLine(piece) }
+    let piece = out.save("  - Takes " + readableDuration(duration))
+    durationPieces[duration] = piece
+    pieceLine(piece)
+  }
+
+  /// "  - Window: T-24h to T-4h", made once for each window.
+  private mutating func windowLine(_ window: Window) {
+    if let piece = windowPieces[window] { return pieceLine(piece) }
+    let piece = out.save("  - Window: " + readableWindow(window, anchor: graph.anchorName, clock: clock))
+    windowPieces[window] = piece
+    pieceLine(piece)
+  }
+
+  private mutating func pieceLine(_ piece: Int) {
+    out.append(piece: piece)
+    endLine()
   }
 
   private mutating func renderGate(_ index: Int) {
@@ -257,20 +314,22 @@ public struct MarkdownBackend {
     return escapeInline(label + criterion.text.dropFirst(metric.count))
   }
 
-  /// The work a node waits for that is not simply the line above it.
-  private func waitsFor(node: Int, previous: Item?) -> [String] {
-    var waits: [String] = []
-    for edge in incoming[node] {
-      switch edge.origin {
-      case .after:
-        waits.append(nodeReference(edge.from))
-      case .go:
-        waits.append("a go at " + nodeReference(edge.from))
-      default:
-        continue
-      }
+  /// "  - Only after …": the work a node waits for that is not simply the line above it.
+  private mutating func waitsFor(node: Int) {
+    var first = true
+    for edge in incoming[node] where edge.origin == .after || edge.origin == .go {
+      out.append(first ? "  - Only after " : "; ")
+      first = false
+      if edge.origin == .go { out.append("a go at ") }
+      reference(edge.from)
     }
-    return waits
+    if !first { endLine() }
+  }
+
+  /// A node's reference, made once for each node.
+  private mutating func reference(_ node: Int) {
+    if referencePieces[node] < 0 { referencePieces[node] = out.save(nodeReference(node)) }
+    out.append(piece: referencePieces[node])
   }
 
   private func nodeReference(_ node: Int) -> String {
@@ -304,7 +363,10 @@ public struct MarkdownBackend {
       line("  - Initials (any one of " + ownersPhrase(owners) + "): " + blank(8))
       return
     }
-    for role in owners.roles { line("  - " + escapeInline(graph.roles[role].name) + " initials: " + blank(8)) }
+    for role in owners.roles {
+      if initialsPieces[role] < 0 { initialsPieces[role] = out.save("  - " + roleNames[role] + " initials: " + blank(8)) }
+      pieceLine(initialsPieces[role])
+    }
   }
 
   /// A note as a sub-item; each line of a multi-line note is kept with a hard line break.
@@ -317,8 +379,16 @@ public struct MarkdownBackend {
   }
 
   private func ownersPhrase(_ owners: Owners) -> String {
-    let names = owners.roles.map { escapeInline(graph.roles[$0].name) }
-    return listPhrase(names, conjunction: owners.mode == .all ? "and" : "or")
+    listPhrase(owners.roles.map { roleNames[$0] }, conjunction: owners.mode == .all ? "and" : "or")
+  }
+
+  /// The owners' phrase, written straight into the document.
+  private mutating func ownerList(_ owners: Owners) {
+    let last = owners.roles.count - 1
+    for (position, role) in owners.roles.enumerated() {
+      if position > 0 { out.append(position < last ? ", " : owners.mode == .all ? " and " : " or ") }
+      out.append(roleNames[role])
+    }
   }
 
   // MARK: - Tables and blocks
@@ -391,7 +461,7 @@ public struct MarkdownBackend {
       let trimmed = String(raw).trimmingSpaces
       if trimmed.isEmpty {
         flush(&self)
-        if output.last?.isEmpty == false { line() }
+        if lastLineEmpty == false { line() }
       } else {
         pending.append(escapeLineStart(escapeInline(trimmed)))
       }
