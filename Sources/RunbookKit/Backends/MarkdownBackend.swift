@@ -371,6 +371,11 @@ public struct MarkdownBackend {
 
   /// A note as a sub-item; each line of a multi-line note is kept with a hard line break.
   private mutating func noteLine(_ note: String) {
+    // Most notes are one line with nothing to trim.
+    let bytes = note.utf8
+    if let first = bytes.first, let last = bytes.last, !isSpaceOrTab(first), !isSpaceOrTab(last), !bytes.contains(0x0A), !bytes.contains(0x0D) {
+      return line("  - Note: " + escapeLineStart(escapeInline(note)))
+    }
     let lines = note.split(separator: "\n").map { String($0).trimmingSpaces }.filter { !$0.isEmpty }
     for (offset, text) in lines.enumerated() {
       let escaped = escapeLineStart(escapeInline(text))
@@ -471,6 +476,8 @@ public struct MarkdownBackend {
 }
 
 private func blank(_ width: Int) -> String { String(repeating: "_", count: width) }
+
+private func isSpaceOrTab(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
 
 extension String {
   var trimmingSpaces: String {

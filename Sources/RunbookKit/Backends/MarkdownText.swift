@@ -16,15 +16,18 @@ private let markdownSpecialTable: [Bool] = {
 /// Whether a scalar is one of the ASCII characters above.
 private func isMarkdownSpecial(_ value: UInt32) -> Bool { value < 128 && markdownSpecialTable[Int(value)] }
 
-/// The same characters as two 64-bit masks, and the bytes that may lead a scalar that is
-/// neutralised (C2, D8, E2), for the scan of text that needs nothing, which is most text.
-private let markdownSpecialMasks: (low: UInt64, high: UInt64) = {
-  var low: UInt64 = 0
-  var high: UInt64 = 0
-  for value in 0..<128 where markdownSpecialTable[value] {
-    if value < 64 { low |= 1 << UInt64(value) } else { high |= 1 << UInt64(value - 64) }
-  }
-  return (low, high)
+/// What the scan for plain text makes of each byte: 0 nothing, 1 maybe escaped (the characters
+/// above, controls, and C2, D8 and E2, which lead the few non-ASCII scalars that are ever
+/// changed: C1 controls, U+061C, separators and bidi controls), 2 `/` and 3 `.`, which may end
+/// the `://` or `www.` of an address.
+private let markdownScanTable: [UInt8] = {
+  var table = [UInt8](repeating: 0, count: 256)
+  for value in 0..<128 where markdownSpecialTable[value] { table[value] = 1 }
+  for value in 0..<0x20 { table[value] = 1 }
+  for value in [0x7F, 0xC2, 0xD8, 0xE2] { table[value] = 1 }
+  table[Int(UInt8(ascii: "/"))] = 2
+  table[Int(UInt8(ascii: "."))] = 3
+  return table
 }()
 
 /// Text from the source made literal in Markdown: every scalar that could start markup is
@@ -35,18 +38,20 @@ func escapeInline(_ text: String) -> String {
   // Most text needs nothing: one pass over the bytes looks for what could need escaping. Of the
   // non-ASCII scalars only those led by C2 (C1 controls), D8 (U+061C) and E2 (separators and bidi
   // controls) are ever changed; an address shows as `://` or `www.`.
-  let masks = markdownSpecialMasks
   var scanned = text
   let plain = scanned.withUTF8 { bytes -> Bool in
-    for index in 0..<bytes.count {
-      let byte = bytes[index]
-      let special = byte < 64 ? (masks.low >> UInt64(byte)) & 1 != 0 : byte < 128 ? (masks.high >> UInt64(byte - 64)) & 1 != 0 : false
-      if byte < 0x20 || byte == 0x7F || byte == 0xC2 || byte == 0xD8 || byte == 0xE2 || special { return false }
-      // `://` and `www.`, looked for at their last byte.
-      if byte == UInt8(ascii: "/") && index >= 2 && bytes[index - 1] == UInt8(ascii: "/") && bytes[index - 2] == UInt8(ascii: ":") { return false }
-      if byte == UInt8(ascii: ".") && index >= 3 && bytes[index - 1] == UInt8(ascii: "w") && bytes[index - 2] == UInt8(ascii: "w") && bytes[index - 3] == UInt8(ascii: "w") { return false }
+    markdownScanTable.withUnsafeBufferPointer { table in
+      for index in 0..<bytes.count {
+        switch table[Int(bytes[index])] {
+        case 0: continue
+        case 1: return false
+        // `://` and `www.`, looked for at their last byte.
+        case 2: if index >= 2 && bytes[index - 1] == UInt8(ascii: "/") && bytes[index - 2] == UInt8(ascii: ":") { return false }
+        default: if index >= 3 && bytes[index - 1] == UInt8(ascii: "w") && bytes[index - 2] == UInt8(ascii: "w") && bytes[index - 3] == UInt8(ascii: "w") { return false }
+        }
+      }
+      return true
     }
-    return true
   }
   if plain { return text }
   let scalars = Array(text.unicodeScalars)
