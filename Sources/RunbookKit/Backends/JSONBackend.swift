@@ -274,7 +274,7 @@ private struct GraphEncoder {
     }
   }
 
-  func owners(_ name: String, _ owners: Owners?, _ w: inout JSONWriter) {
+  func owners(_ name: StaticString, _ owners: Owners?, _ w: inout JSONWriter) {
     w.key(name)
     guard let owners else { return w.null() }
     w.object { w in
@@ -283,7 +283,7 @@ private struct GraphEncoder {
     }
   }
 
-  func minutes(_ name: String, _ value: Minutes?, _ w: inout JSONWriter) {
+  func minutes(_ name: StaticString, _ value: Minutes?, _ w: inout JSONWriter) {
     w.key(name)
     guard let value else { return w.null() }
     w.object { w in
@@ -294,7 +294,7 @@ private struct GraphEncoder {
     }
   }
 
-  func window(_ name: String, _ window: Window?, _ w: inout JSONWriter) {
+  func window(_ name: StaticString, _ window: Window?, _ w: inout JSONWriter) {
     w.key(name)
     guard let window else { return w.null() }
     w.object { w in

@@ -7,8 +7,11 @@
 struct JSONWriter {
   /// UTF-8 bytes: appending bytes is several times cheaper than appending to a String.
   private var output: [UInt8] = []
-  /// For each open object or array: whether it has members yet.
-  private var hasMembers: [Bool] = []
+  /// How many objects and arrays are open, whether the innermost has members yet, and the same
+  /// for each one around it (kept apart, so that writing a member touches no array).
+  private var depth = 0
+  private var hasMembers = false
+  private var outerHasMembers: [Bool] = []
   /// Set after a key: the next value follows it on the same line.
   private var afterKey = false
 
@@ -35,19 +38,37 @@ struct JSONWriter {
       afterKey = false
       return
     }
-    guard let last = hasMembers.last else { return }
-    if last { output.append(UInt8(ascii: ",")) }
-    output.append(UInt8(ascii: "\n"))
-    hasMembers[hasMembers.count - 1] = true
-    indent()
+    guard depth > 0 else { return }
+    if hasMembers { output.append(UInt8(ascii: ",")) }
+    hasMembers = true
+    newLine()
   }
 
-  private mutating func indent() {
-    output.append(contentsOf: repeatElement(0x20, count: 2 * hasMembers.count))
+  /// A line break and the indent of the current depth, copied from a run of spaces.
+  private mutating func newLine() {
+    var width = 2 * depth
+    let run = lineBreakAndSpaces.count - 1
+    output.append(contentsOf: lineBreakAndSpaces[0...min(width, run)])
+    while width > run {
+      width -= run
+      output.append(contentsOf: lineBreakAndSpaces[1...min(width, run)])
+    }
   }
 
-  /// Writes `"key": ` in the open object; the value comes next.
-  mutating func key(_ name: String) {
+  /// Writes `"key": ` in the open object; the value comes next. Keys written in the code are
+  /// static text of letters, digits and `_`, which needs no escaping: copied as they are.
+  mutating func key(_ name: StaticString) {
+    beginValue()
+    output.append(UInt8(ascii: "\""))
+    name.withUTF8Buffer { output.append(contentsOf: $0) }
+    output.append(UInt8(ascii: "\""))
+    output.append(UInt8(ascii: ":"))
+    output.append(0x20)
+    afterKey = true
+  }
+
+  /// A key made at run time (a record's name, say), escaped as any string.
+  mutating func key(text name: String) {
     beginValue()
     writeString(name, into: &output)
     output.append(UInt8(ascii: ":"))
@@ -56,30 +77,31 @@ struct JSONWriter {
   }
 
   mutating func object(_ body: (inout JSONWriter) -> Void) {
-    open("{")
+    open(UInt8(ascii: "{"))
     body(&self)
-    close("}")
+    close(UInt8(ascii: "}"))
   }
 
   mutating func array(_ body: (inout JSONWriter) -> Void) {
-    open("[")
+    open(UInt8(ascii: "["))
     body(&self)
-    close("]")
+    close(UInt8(ascii: "]"))
   }
 
-  private mutating func open(_ bracket: String) {
+  private mutating func open(_ bracket: UInt8) {
     beginValue()
-    output += bracket.utf8
-    hasMembers.append(false)
+    output.append(bracket)
+    outerHasMembers.append(hasMembers)
+    hasMembers = false
+    depth += 1
   }
 
-  private mutating func close(_ bracket: String) {
-    let had = hasMembers.removeLast()
-    if had {
-      output.append(UInt8(ascii: "\n"))
-      indent()
-    }
-    output += bracket.utf8
+  private mutating func close(_ bracket: UInt8) {
+    let had = hasMembers
+    depth -= 1
+    hasMembers = outerHasMembers.removeLast()
+    if had { newLine() }
+    output.append(bracket)
   }
 
   mutating func string(_ value: String?) {
@@ -151,37 +173,46 @@ struct JSONWriter {
 
   // MARK: - Conveniences for `"key": value`
 
-  mutating func field(_ name: String, _ value: String?) {
+  mutating func field(_ name: StaticString, _ value: String?) {
     key(name)
     string(value)
   }
 
-  mutating func field(_ name: String, _ value: Int?) {
+  mutating func field(_ name: StaticString, _ value: Int?) {
     key(name)
     int(value)
   }
 
-  mutating func field(_ name: String, _ value: Bool) {
+  mutating func field(_ name: StaticString, _ value: Bool) {
     key(name)
     bool(value)
   }
 
-  mutating func field(_ name: String, strings: [String]) {
+  mutating func field(_ name: StaticString, strings: [String]) {
     key(name)
     array { writer in
       for value in strings { writer.string(value) }
     }
   }
 
-  mutating func object(_ name: String, _ body: (inout JSONWriter) -> Void) {
+  mutating func object(_ name: StaticString, _ body: (inout JSONWriter) -> Void) {
     key(name)
     object(body)
   }
 
-  mutating func array(_ name: String, _ body: (inout JSONWriter) -> Void) {
+  mutating func array(_ name: StaticString, _ body: (inout JSONWriter) -> Void) {
     key(name)
     array(body)
   }
+}
+
+/// A line break and the spaces of an indent.
+private let lineBreakAndSpaces: [UInt8] = [0x0A] + [UInt8](repeating: 0x20, count: 128)
+
+/// The bytes that may need an escape: quote, backslash, controls, DEL, and C2, D8, E2 and EF,
+/// which lead the few non-ASCII scalars written as `\u` escapes (below).
+private let jsonAttentionBytes: [Bool] = (0..<256).map { byte in
+  byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F || byte == 0xC2 || byte == 0xD8 || byte == 0xE2 || byte == 0xEF
 }
 
 /// Writes a JSON string literal as UTF-8, scanning the string's contiguous bytes.
@@ -192,17 +223,23 @@ func writeString(_ value: String, into output: inout [UInt8]) {
 
 /// Writes a JSON string literal from UTF-8 bytes.
 private func writeString(bytes: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
+  jsonAttentionBytes.withUnsafeBufferPointer { attention in
+    writeString(bytes: bytes, attention: attention, into: &output)
+  }
+}
+
+private func writeString(bytes: UnsafeBufferPointer<UInt8>, attention: UnsafeBufferPointer<Bool>, into output: inout [UInt8]) {
   output.append(UInt8(ascii: "\""))
   var plainStart = 0
   var index = 0
   let count = bytes.count
   while index < count {
     let byte = bytes[index]
-    // Most bytes need nothing: skip them with one test. C2, D8, E2 and EF lead the few
+    // Most bytes need nothing: skip them with one look-up. C2, D8, E2 and EF lead the few
     // non-ASCII scalars written as `\u` escapes: C1 controls, the bidi controls, the line and
     // paragraph separators (which end a line in JavaScript) and the byte-order mark, so that no
     // reader of the JSON text sees them act.
-    if byte >= 0x20 && byte != 0x22 && byte != 0x5C && byte != 0x7F && byte != 0xC2 && byte != 0xD8 && byte != 0xE2 && byte != 0xEF {
+    if !attention[Int(byte)] {
       index += 1
       continue
     }

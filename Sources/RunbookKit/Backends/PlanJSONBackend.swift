@@ -52,14 +52,14 @@ private struct PlanEncoder {
     }
   }
 
-  func pair(_ name: String, _ best: Int, _ worst: Int, _ w: inout JSONWriter) {
+  func pair(_ name: StaticString, _ best: Int, _ worst: Int, _ w: inout JSONWriter) {
     w.object(name) { w in
       w.field("best", best)
       w.field("worst", worst)
     }
   }
 
-  func roles(_ name: String, _ node: Int, _ w: inout JSONWriter) {
+  func roles(_ name: StaticString, _ node: Int, _ w: inout JSONWriter) {
     w.field(name, strings: (graph.owners(of: node)?.roles ?? []).map { graph.roles[$0].id })
   }
 

@@ -244,7 +244,10 @@ public enum RunReport {
       if entry.action == .repair { w.field("action", "repair") }
       if !entry.values.isEmpty {
         w.object("values") { w in
-          for value in entry.values { w.field(value.name, value.value) }
+          for value in entry.values {
+            w.key(text: value.name)
+            w.string(value.value)
+          }
         }
       }
       if let note = entry.note { w.field("note", note) }

@@ -125,8 +125,8 @@ public enum ReportFormat {
     return w.finishText()
   }
 
-  private static func range(_ name: String, _ range: SourceRange, _ source: SourceFile, _ w: inout JSONWriter) {
-    func position(_ name: String, _ offset: Int, _ w: inout JSONWriter) {
+  private static func range(_ name: StaticString, _ range: SourceRange, _ source: SourceFile, _ w: inout JSONWriter) {
+    func position(_ name: StaticString, _ offset: Int, _ w: inout JSONWriter) {
       let at = source.lineColumn(of: offset)
       w.object(name) { w in
         w.field("line", at.line)
@@ -328,7 +328,10 @@ public enum ReportFormat {
                     w.field("text", text)
                   }
                   w.array("locations") { w in location(report, diagnostic.range, &w) }
-                  w.object("partialFingerprints") { w in w.field(fingerprintName, fingerprints[position]) }
+                  w.object("partialFingerprints") { w in
+                    w.key(text: fingerprintName)
+                    w.string(fingerprints[position])
+                  }
                   if let fix = diagnostic.fix {
                     w.array("fixes") { w in
                       w.object { w in
