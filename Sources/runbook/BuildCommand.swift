@@ -26,7 +26,7 @@ struct BuildCommand {
     case .markdown:
       output = Data(MarkdownBackend.renderBytes(graph, sourceName: name, sourceBytes: source.bytes))
     case .html:
-      output = Data(HTMLBackend.renderBytes(Plan(graph: graph, diagnostics: compilation.diagnostics), sourceName: name, sourceBytes: source.bytes))
+      output = Data(HTMLBackend.renderBytes(graph, sourceName: name, sourceBytes: source.bytes))
     case .json:
       output = Data(JSONBackend.renderBytes(compilation, sourceName: name))
     case .plan:

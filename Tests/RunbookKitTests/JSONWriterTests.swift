@@ -12,7 +12,10 @@ final class JSONWriterTests: XCTestCase {
       var writer = JSONWriter()
       writer.array { w in
         w.string(text)
-        w.object { w in w.field(text, text) }
+        w.object { w in
+          w.key(text: text)
+          w.string(text)
+        }
       }
       let document = writer.finishText()
       let parsed = try JSONSerialization.jsonObject(with: Data(document.utf8), options: [.fragmentsAllowed]) as? [Any]
@@ -32,6 +35,21 @@ final class JSONWriterTests: XCTestCase {
       w.double(2.5)
     }
     XCTAssertEqual(writer.finishText(), "{\n  \"a\": 1,\n  \"empty\": [],\n  \"nested\": {\n    \"b\": null\n  },\n  \"d\": 2.5\n}\n")
+  }
+
+  /// Indents deeper than the writer's run of spaces are written in several copies.
+  func testIndentsDeeperThanTheRunOfSpaces() {
+    func nest(_ depth: Int, _ w: inout JSONWriter) {
+      if depth == 0 { return w.int(7) }
+      w.array { w in nest(depth - 1, &w) }
+    }
+    var writer = JSONWriter()
+    nest(150, &writer)
+    var expected = ""
+    for level in 0..<150 { expected += (level == 0 ? "" : "\n" + String(repeating: " ", count: 2 * level)) + "[" }
+    expected += "\n" + String(repeating: " ", count: 300) + "7"
+    for level in (0..<150).reversed() { expected += "\n" + String(repeating: " ", count: 2 * level) + "]" }
+    XCTAssertEqual(writer.finishText(), expected + "\n")
   }
 
   func testGitHubEscaping() {

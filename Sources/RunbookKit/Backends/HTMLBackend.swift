@@ -17,14 +17,21 @@ public enum HTMLBackend {
 
   /// The page as UTF-8 bytes (no copy into a String).
   public static func renderBytes(_ plan: Plan, sourceName: String, sourceBytes: [UInt8], run: RunContext? = nil) -> [UInt8] {
-    var page = HTMLPage(plan: plan, sourceName: sourceName, sourceHash: sha256Hex(sourceBytes), run: run)
+    var page = HTMLPage(graph: plan.graph, schedule: plan.schedule, sourceName: sourceName, sourceHash: sha256Hex(sourceBytes), run: run)
+    page.document()
+    return page.out.bytes
+  }
+
+  /// The checklist of a validated graph, scheduled here: the page needs the schedule only, not
+  /// the rest of a plan (lanes, hand-offs, flags).
+  public static func renderBytes(_ graph: RunbookGraph, sourceName: String, sourceBytes: [UInt8]) -> [UInt8] {
+    var page = HTMLPage(graph: graph, schedule: Schedule.compute(graph), sourceName: sourceName, sourceHash: sha256Hex(sourceBytes), run: nil)
     page.document()
     return page.out.bytes
   }
 }
 
 private struct HTMLPage {
-  let plan: Plan
   let graph: RunbookGraph
   let schedule: Schedule
   let sourceName: String
@@ -53,29 +60,28 @@ private struct HTMLPage {
   var usedIDs: Set<String> = []
   var sectionIDs: [Int: String] = [:]
 
-  init(plan: Plan, sourceName: String, sourceHash: String, run: RunContext? = nil) {
-    self.plan = plan
+  init(graph: RunbookGraph, schedule: Schedule, sourceName: String, sourceHash: String, run: RunContext?) {
     self.run = run
-    graph = plan.graph
-    schedule = plan.schedule
+    self.graph = graph
+    self.schedule = schedule
     self.sourceName = sourceName
     self.sourceHash = sourceHash
-    clock = plan.graph.anchorTime.map(Clock.init)
-    gatesByRollback = plan.graph.gatesByRollback()
-    timed = plan.graph.anchorTime != nil || plan.schedule.anchored
-      || plan.graph.steps.contains { $0.duration != nil } || plan.graph.stages.contains { $0.duration != nil }
-    var after = [[Int]](repeating: [], count: plan.graph.nodes.count)
-    for edge in plan.graph.edges where edge.origin == .after { after[edge.to].append(edge.from) }
+    clock = graph.anchorTime.map(Clock.init)
+    gatesByRollback = graph.gatesByRollback()
+    timed = graph.anchorTime != nil || schedule.anchored
+      || graph.steps.contains { $0.duration != nil } || graph.stages.contains { $0.duration != nil }
+    var after = [[Int]](repeating: [], count: graph.nodes.count)
+    for edge in graph.edges where edge.origin == .after { after[edge.to].append(edge.from) }
     afterEdges = after
     var starts: [Int: Int] = [:]
-    for run in plan.schedule.rollbacks {
+    for run in schedule.rollbacks {
       for placed in run.nodes where starts[placed.node] == nil { starts[placed.node] = placed.start }
     }
     rollbackStart = starts
-    roleNames = plan.graph.roles.map { html($0.name) }
-    referencePieces = [Int](repeating: -1, count: plan.graph.nodes.count)
+    roleNames = graph.roles.map { html($0.name) }
+    referencePieces = [Int](repeating: -1, count: graph.nodes.count)
     // A row of the checklist is about 350 bytes.
-    out = TextBuffer(capacity: plan.graph.nodes.count * 350 + 16_384)
+    out = TextBuffer(capacity: graph.nodes.count * 350 + 16_384)
   }
 
   mutating func line(_ text: String) {
