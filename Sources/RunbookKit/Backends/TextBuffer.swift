@@ -26,14 +26,8 @@ struct TextBuffer {
     bytes.append(UInt8(ascii: character))
   }
 
-  /// Spaces, copied from a run of them.
   mutating func spaces(_ count: Int) {
-    var rest = count
-    while rest > 0 {
-      let part = min(rest, runOfSpaces.count)
-      bytes.append(contentsOf: runOfSpaces[..<part])
-      rest -= part
-    }
+    bytes.append(contentsOf: repeatElement(0x20, count: max(count, 0)))
   }
 
   /// A number in decimal.
@@ -105,8 +99,6 @@ struct TextBuffer {
     (piece == 0 ? 0 : pieceEnds[piece - 1])..<pieceEnds[piece]
   }
 }
-
-private let runOfSpaces = [UInt8](repeating: 0x20, count: 128)
 
 /// Saved pieces by a number (a time or a duration in minutes), in a table of fixed size where a
 /// number has one slot: a look-up costs a multiplication and a comparison, where a dictionary
