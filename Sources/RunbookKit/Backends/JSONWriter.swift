@@ -4,9 +4,9 @@
 // JavaScript consumers, and the invisible U+FEFF.
 
 /// A streaming JSON writer.
-struct JSONWriter {
-  /// UTF-8 bytes: appending bytes is several times cheaper than appending to a String.
-  private var output: [UInt8] = []
+struct JSONWriter: ~Copyable {
+  /// UTF-8 bytes, in a buffer of its own: the writer appends a few bytes at a time.
+  private var output: ByteBuffer
   /// How many objects and arrays are open, whether the innermost has members yet, and the same
   /// for each one around it (kept apart, so that writing a member touches no array).
   private var depth = 0
@@ -16,20 +16,18 @@ struct JSONWriter {
   private var afterKey = false
 
   init(capacity: Int = 0) {
-    output.reserveCapacity(capacity)
+    output = ByteBuffer(capacity: capacity)
   }
 
   /// Ends the document with a final newline and hands over its UTF-8 bytes (without copying
   /// them); the writer is empty afterwards.
-  mutating func finish() -> [UInt8] {
+  consuming func finish() -> [UInt8] {
     output.append(UInt8(ascii: "\n"))
-    let document = output
-    output = []
-    return document
+    return output.array()
   }
 
   /// Ends the document and returns it as a string.
-  mutating func finishText() -> String {
+  consuming func finishText() -> String {
     String(decoding: finish(), as: UTF8.self)
   }
 
@@ -48,10 +46,10 @@ struct JSONWriter {
   private mutating func newLine() {
     var width = 2 * depth
     let run = lineBreakAndSpaces.count - 1
-    output.append(contentsOf: lineBreakAndSpaces[0...min(width, run)])
+    lineBreakAndSpaces.withUnsafeBufferPointer { output.append(bytes: UnsafeBufferPointer(rebasing: $0[0...min(width, run)])) }
     while width > run {
       width -= run
-      output.append(contentsOf: lineBreakAndSpaces[1...min(width, run)])
+      lineBreakAndSpaces.withUnsafeBufferPointer { output.append(bytes: UnsafeBufferPointer(rebasing: $0[1...min(width, run)])) }
     }
   }
 
@@ -60,7 +58,7 @@ struct JSONWriter {
   mutating func key(_ name: StaticString) {
     beginValue()
     output.append(UInt8(ascii: "\""))
-    name.withUTF8Buffer { output.append(contentsOf: $0) }
+    output.append(static: name)
     output.append(UInt8(ascii: "\""))
     output.append(UInt8(ascii: ":"))
     output.append(0x20)
@@ -106,37 +104,37 @@ struct JSONWriter {
 
   mutating func string(_ value: String?) {
     beginValue()
-    if let value { writeString(value, into: &output) } else { output += "null".utf8 }
+    if let value { writeString(value, into: &output) } else { output.append(static: "null") }
   }
 
   mutating func int(_ value: Int?) {
     beginValue()
     guard let value else {
-      output += "null".utf8
+      output.append(static: "null")
       return
     }
     // Digits straight into the buffer: this runs for every line, column and number.
-    appendDecimal(value, to: &output)
+    output.append(decimal: value)
   }
 
   mutating func bool(_ value: Bool?) {
     beginValue()
-    output += (value.map { $0 ? "true" : "false" } ?? "null").utf8
+    output.append(static: value.map { $0 ? "true" : "false" } ?? "null")
   }
 
   /// A number; whole numbers print without a fraction, non-finite ones as null.
   mutating func double(_ value: Double?) {
     beginValue()
     guard let value, value.isFinite else {
-      output += "null".utf8
+      output.append(static: "null")
       return
     }
-    output += (value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : "\(value)").utf8
+    output.append(utf8: value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : "\(value)")
   }
 
   mutating func null() {
     beginValue()
-    output += "null".utf8
+    output.append(static: "null")
   }
 
   // MARK: - Parts every document of runbook's has
@@ -216,19 +214,21 @@ private let jsonAttentionBytes: [Bool] = (0..<256).map { byte in
 }
 
 /// Writes a JSON string literal as UTF-8, scanning the string's contiguous bytes.
-func writeString(_ value: String, into output: inout [UInt8]) {
+func writeString<Sink: ByteSink & ~Copyable>(_ value: String, into output: inout Sink) {
   var copy = value
   copy.withUTF8 { writeString(bytes: $0, into: &output) }
 }
 
 /// Writes a JSON string literal from UTF-8 bytes.
-private func writeString(bytes: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
+private func writeString<Sink: ByteSink & ~Copyable>(bytes: UnsafeBufferPointer<UInt8>, into output: inout Sink) {
   jsonAttentionBytes.withUnsafeBufferPointer { attention in
     writeString(bytes: bytes, attention: attention, into: &output)
   }
 }
 
-private func writeString(bytes: UnsafeBufferPointer<UInt8>, attention: UnsafeBufferPointer<Bool>, into output: inout [UInt8]) {
+private func writeString<Sink: ByteSink & ~Copyable>(
+  bytes: UnsafeBufferPointer<UInt8>, attention: UnsafeBufferPointer<Bool>, into output: inout Sink
+) {
   output.append(UInt8(ascii: "\""))
   var plainStart = 0
   var index = 0
@@ -271,14 +271,14 @@ private func writeString(bytes: UnsafeBufferPointer<UInt8>, attention: UnsafeBuf
       length = 3
     }
     if let escape {
-      output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[plainStart..<index]))
-      output += escape.utf8
+      output.append(bytes: UnsafeBufferPointer(rebasing: bytes[plainStart..<index]))
+      output.append(utf8: escape)
       index += length
       plainStart = index
     } else {
       index += 1
     }
   }
-  output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[plainStart..<count]))
+  output.append(bytes: UnsafeBufferPointer(rebasing: bytes[plainStart..<count]))
   output.append(UInt8(ascii: "\""))
 }

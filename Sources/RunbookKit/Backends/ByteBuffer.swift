@@ -1,0 +1,90 @@
+// Growing byte buffers for the writers of large outputs. A JSON document of a big runbook is
+// millions of appends of a few bytes each; an Array checks on every one that its storage is not
+// shared before writing. `ByteBuffer` owns one allocation outright (it cannot be copied), so an
+// append is a bounds test and a store.
+
+/// Where escapers and number writers put their bytes: an array, or a `ByteBuffer`.
+protocol ByteSink: ~Copyable {
+  mutating func append(_ byte: UInt8)
+  mutating func append(bytes: UnsafeBufferPointer<UInt8>)
+}
+
+extension ByteSink where Self: ~Copyable {
+  /// A string's UTF-8 bytes.
+  mutating func append(utf8 text: String) {
+    var text = text
+    text.withUTF8 { append(bytes: $0) }
+  }
+
+  /// Text written in the code.
+  mutating func append(static text: StaticString) {
+    text.withUTF8Buffer { append(bytes: $0) }
+  }
+
+  /// A number's decimal digits.
+  mutating func append(decimal number: Int) {
+    if number < 0 { append(UInt8(ascii: "-")) }
+    // At most 19 digits, written from the end.
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+      var rest = number.magnitude
+      var start = digits.count
+      repeat {
+        start -= 1
+        digits[start] = UInt8(ascii: "0") + UInt8(rest % 10)
+        rest /= 10
+      } while rest > 0
+      append(bytes: UnsafeBufferPointer(rebasing: digits[start...]))
+    }
+  }
+}
+
+extension Array: ByteSink where Element == UInt8 {
+  mutating func append(bytes: UnsafeBufferPointer<UInt8>) {
+    append(contentsOf: bytes)
+  }
+}
+
+/// Bytes in one allocation that only this value owns.
+struct ByteBuffer: ~Copyable, ByteSink {
+  private var base: UnsafeMutablePointer<UInt8>
+  private var capacity: Int
+  /// How many bytes are written.
+  private(set) var count = 0
+
+  init(capacity: Int = 0) {
+    self.capacity = max(capacity, 256)
+    base = .allocate(capacity: self.capacity)
+  }
+
+  deinit {
+    base.deallocate()
+  }
+
+  mutating func append(_ byte: UInt8) {
+    if count == capacity { grow(toHold: 1) }
+    base[count] = byte
+    count += 1
+  }
+
+  mutating func append(bytes: UnsafeBufferPointer<UInt8>) {
+    guard let source = bytes.baseAddress, bytes.count > 0 else { return }
+    if bytes.count > capacity - count { grow(toHold: bytes.count) }
+    (base + count).initialize(from: source, count: bytes.count)
+    count += bytes.count
+  }
+
+  /// The bytes written, copied into an array.
+  func array() -> [UInt8] {
+    Array(UnsafeBufferPointer(start: base, count: count))
+  }
+
+  /// Doubles the allocation, or more, so that `extra` more bytes fit.
+  private mutating func grow(toHold extra: Int) {
+    let newCapacity = max(capacity * 2, count + extra)
+    let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+    newBase.initialize(from: base, count: count)
+    base.deallocate()
+    base = newBase
+    capacity = newCapacity
+  }
+}
