@@ -34,7 +34,8 @@ final class JSONWriterTests: XCTestCase {
       w.key("d")
       w.double(2.5)
     }
-    XCTAssertEqual(writer.finishText(), "{\n  \"a\": 1,\n  \"empty\": [],\n  \"nested\": {\n    \"b\": null\n  },\n  \"d\": 2.5\n}\n")
+    let document = writer.finishText()
+    XCTAssertEqual(document, "{\n  \"a\": 1,\n  \"empty\": [],\n  \"nested\": {\n    \"b\": null\n  },\n  \"d\": 2.5\n}\n")
   }
 
   /// Indents deeper than the writer's run of spaces are written in several copies.
@@ -49,7 +50,8 @@ final class JSONWriterTests: XCTestCase {
     for level in 0..<150 { expected += (level == 0 ? "" : "\n" + String(repeating: " ", count: 2 * level)) + "[" }
     expected += "\n" + String(repeating: " ", count: 300) + "7"
     for level in (0..<150).reversed() { expected += "\n" + String(repeating: " ", count: 2 * level) + "]" }
-    XCTAssertEqual(writer.finishText(), expected + "\n")
+    let document = writer.finishText()
+    XCTAssertEqual(document, expected + "\n")
   }
 
   func testGitHubEscaping() {
