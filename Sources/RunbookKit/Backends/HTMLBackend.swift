@@ -19,7 +19,7 @@ public enum HTMLBackend {
   public static func renderBytes(_ plan: Plan, sourceName: String, sourceBytes: [UInt8], run: RunContext? = nil) -> [UInt8] {
     var page = HTMLPage(graph: plan.graph, schedule: plan.schedule, sourceName: sourceName, sourceHash: sha256Hex(sourceBytes), run: run)
     page.document()
-    return page.out.bytes
+    return page.out.bytes.array()
   }
 
   /// The checklist of a validated graph, scheduled here: the page needs the schedule only, not
@@ -27,11 +27,11 @@ public enum HTMLBackend {
   public static func renderBytes(_ graph: RunbookGraph, sourceName: String, sourceBytes: [UInt8]) -> [UInt8] {
     var page = HTMLPage(graph: graph, schedule: Schedule.compute(graph), sourceName: sourceName, sourceHash: sha256Hex(sourceBytes), run: nil)
     page.document()
-    return page.out.bytes
+    return page.out.bytes.array()
   }
 }
 
-private struct HTMLPage {
+private struct HTMLPage: ~Copyable {
   let graph: RunbookGraph
   let schedule: Schedule
   let sourceName: String
@@ -744,7 +744,7 @@ private let htmlReferenceBytes: UInt64 = 1 << 0x22 | 1 << 0x26 | 1 << 0x27 | 1 <
 
 /// `html(text)` appended to UTF-8 bytes. Read a scalar at a time (its length from its lead
 /// byte: a String is valid UTF-8); runs that need no escaping are copied whole.
-func appendHTML(_ text: String, lineBreaks: Bool = true, to output: inout [UInt8]) {
+func appendHTML<Sink: ByteSink & ~Copyable>(_ text: String, lineBreaks: Bool = true, to output: inout Sink) {
   var text = text
   text.withUTF8 { bytes in
     let count = bytes.count
@@ -757,8 +757,8 @@ func appendHTML(_ text: String, lineBreaks: Bool = true, to output: inout [UInt8
         var value = UInt32(byte) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
         for offset in 1..<length { value = value << 6 | UInt32(bytes[index + offset] & 0x3F) }
         if isNeutralised(value) {
-          output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[plainStart..<index]))
-          output += [0xEF, 0xBF, 0xBD]
+          output.append(bytes: UnsafeBufferPointer(rebasing: bytes[plainStart..<index]))
+          output.append(static: "\u{FFFD}")
           plainStart = index + length
         }
         index += length
@@ -768,21 +768,21 @@ func appendHTML(_ text: String, lineBreaks: Bool = true, to output: inout [UInt8
         index += 1
         continue
       }
-      output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[plainStart..<index]))
+      output.append(bytes: UnsafeBufferPointer(rebasing: bytes[plainStart..<index]))
       switch byte {
-      case UInt8(ascii: "&"): output.append(contentsOf: "&amp;".utf8)
-      case UInt8(ascii: "<"): output.append(contentsOf: "&lt;".utf8)
-      case UInt8(ascii: ">"): output.append(contentsOf: "&gt;".utf8)
-      case UInt8(ascii: "\""): output.append(contentsOf: "&quot;".utf8)
-      case UInt8(ascii: "'"): output.append(contentsOf: "&#39;".utf8)
-      case UInt8(ascii: "\n"): if lineBreaks { output.append(contentsOf: "<br>".utf8) } else { output.append(byte) }
+      case UInt8(ascii: "&"): output.append(static: "&amp;")
+      case UInt8(ascii: "<"): output.append(static: "&lt;")
+      case UInt8(ascii: ">"): output.append(static: "&gt;")
+      case UInt8(ascii: "\""): output.append(static: "&quot;")
+      case UInt8(ascii: "'"): output.append(static: "&#39;")
+      case UInt8(ascii: "\n"): if lineBreaks { output.append(static: "<br>") } else { output.append(byte) }
       case UInt8(ascii: "\t"): output.append(UInt8(ascii: " "))
-      default: output += [0xEF, 0xBF, 0xBD]
+      default: output.append(static: "\u{FFFD}")
       }
       index += 1
       plainStart = index
     }
-    output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[plainStart..<count]))
+    output.append(bytes: UnsafeBufferPointer(rebasing: bytes[plainStart..<count]))
   }
 }
 

@@ -5,7 +5,7 @@
 // from the source is escaped so that it always prints literally. Reads only the validated graph.
 
 /// Renders a validated runbook as a printable Markdown checklist.
-public struct MarkdownBackend {
+public struct MarkdownBackend: ~Copyable {
   let graph: RunbookGraph
   let sourceName: String
   let sourceHash: String
@@ -37,7 +37,7 @@ public struct MarkdownBackend {
   public static func renderBytes(_ graph: RunbookGraph, sourceName: String, sourceBytes: [UInt8]) -> [UInt8] {
     var backend = MarkdownBackend(graph: graph, sourceName: sourceName, sourceHash: sha256Hex(sourceBytes))
     backend.renderDocument()
-    return backend.out.bytes
+    return backend.out.bytes.array()
   }
 
   private init(graph: RunbookGraph, sourceName: String, sourceHash: String) {

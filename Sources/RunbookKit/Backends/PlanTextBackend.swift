@@ -13,11 +13,11 @@ public enum PlanTextBackend {
   public static func renderBytes(_ plan: Plan, sourceName: String) -> [UInt8] {
     var text = PlanText(plan: plan)
     text.render(sourceName: sourceName)
-    return text.out.bytes
+    return text.out.bytes.array()
   }
 }
 
-private struct PlanText {
+private struct PlanText: ~Copyable {
   let plan: Plan
   let graph: RunbookGraph
   let schedule: Schedule
@@ -327,7 +327,7 @@ private struct PlanText {
         while end < chains.count && chains[end].nodes.count == 1 && chains[end].start == chain.start
           && chains[end].opening == chain.opening { end += 1 }
       }
-      var items = chains[index..<end].flatMap { $0.nodes }.map(shortName)
+      var items = chains[index..<end].flatMap { $0.nodes }.map { shortName($0) }
       let each = end - index > 1 ? ", each" : ""
       switch chain.start {
       case .start: if !each.isEmpty { items[0] = "from the start, each: " + items[0] }
@@ -393,7 +393,9 @@ private struct PlanText {
       case true?: text += " within \(durationText(bound)): fits"
       case false?: text += ", over its \(durationText(bound)) bound by \(durationText(run.lengthWorst - bound))"
       case nil:
-        let steps = run.withoutDuration.map(shortName)
+        // A closure, not `map(shortName)`: Swift 6.3.1 crashes on a method reference of a
+        // value that cannot be copied (this one holds a TextBuffer).
+        let steps = run.withoutDuration.map { shortName($0) }
         text += "; the \(durationText(bound)) bound cannot be checked: "
           + (steps.count == 1 ? "step \(steps[0]) has" : "steps \(steps.prefix(8).joined(separator: ", "))\(steps.count > 8 ? ", …" : "") have")
           + " no duration"

@@ -5,20 +5,20 @@
 /// A growing text of lines, with a store of saved pieces: short texts printed many times over
 /// (a step's title, a time) are saved once, end to end in one byte array with their widths, and
 /// then cost a copy of bytes each time they are printed, with no allocation and no counting.
-struct TextBuffer {
+struct TextBuffer: ~Copyable {
   /// The text so far; the escapers of the backends append to it directly.
-  var bytes: [UInt8] = []
+  var bytes: ByteBuffer
   private var pieceBytes: [UInt8] = []
   private var pieceEnds: [Int] = []
   private var pieceWidths: [Int] = []
 
   init(capacity: Int = 0, pieceCapacity: Int = 0) {
-    bytes.reserveCapacity(capacity)
+    bytes = ByteBuffer(capacity: capacity)
     pieceBytes.reserveCapacity(pieceCapacity)
   }
 
   mutating func append(_ text: String) {
-    bytes.append(contentsOf: text.utf8)
+    bytes.append(utf8: text)
   }
 
   /// One ASCII character: cheaper than appending a one-character string.
@@ -27,12 +27,12 @@ struct TextBuffer {
   }
 
   mutating func spaces(_ count: Int) {
-    bytes.append(contentsOf: repeatElement(0x20, count: max(count, 0)))
+    for _ in 0..<max(count, 0) { bytes.append(0x20) }
   }
 
   /// A number in decimal.
   mutating func append(_ number: Int) {
-    appendDecimal(number, to: &bytes)
+    bytes.append(decimal: number)
   }
 
   /// Ends the current line.
@@ -55,7 +55,7 @@ struct TextBuffer {
 
   /// Adds a number in decimal to the piece being saved.
   mutating func addToPiece(_ number: Int) {
-    appendDecimal(number, to: &pieceBytes)
+    pieceBytes.append(decimal: number)
   }
 
   /// Finishes the piece being saved and returns its number.
@@ -76,7 +76,7 @@ struct TextBuffer {
   mutating func append(piece: Int) {
     let range = byteRange(of: piece)
     pieceBytes.withUnsafeBufferPointer { all in
-      bytes.append(contentsOf: UnsafeBufferPointer(rebasing: all[range]))
+      bytes.append(bytes: UnsafeBufferPointer(rebasing: all[range]))
     }
   }
 
@@ -124,18 +124,6 @@ struct PieceCache {
     keys[index] = key
     pieces[index] = piece
   }
-}
-
-/// Appends a number's decimal digits: the writers of text and JSON print many numbers.
-func appendDecimal(_ number: Int, to bytes: inout [UInt8]) {
-  if number < 0 { bytes.append(UInt8(ascii: "-")) }
-  var rest = number.magnitude
-  let first = bytes.count
-  repeat {
-    bytes.append(UInt8(ascii: "0") + UInt8(rest % 10))
-    rest /= 10
-  } while rest > 0
-  bytes[first...].reverse()
 }
 
 /// The number of Unicode scalars in UTF-8 bytes: every byte except continuation bytes starts
