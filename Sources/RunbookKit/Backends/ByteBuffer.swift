@@ -17,6 +17,7 @@ extension ByteSink where Self: ~Copyable {
   }
 
   /// Text written in the code.
+  @inline(__always)
   mutating func append(static text: StaticString) {
     text.withUTF8Buffer { append(bytes: $0) }
   }
@@ -60,12 +61,14 @@ struct ByteBuffer: ~Copyable, ByteSink {
     base.deallocate()
   }
 
+  @inline(__always)
   mutating func append(_ byte: UInt8) {
     if count == capacity { grow(toHold: 1) }
     base[count] = byte
     count += 1
   }
 
+  @inline(__always)
   mutating func append(bytes: UnsafeBufferPointer<UInt8>) {
     guard let source = bytes.baseAddress, bytes.count > 0 else { return }
     if bytes.count > capacity - count { grow(toHold: bytes.count) }
@@ -79,6 +82,7 @@ struct ByteBuffer: ~Copyable, ByteSink {
   }
 
   /// Doubles the allocation, or more, so that `extra` more bytes fit.
+  @inline(never)
   private mutating func grow(toHold extra: Int) {
     let newCapacity = max(capacity * 2, count + extra)
     let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)

@@ -49,18 +49,34 @@ private func compress(
   }
   var a = state[0], b = state[1], c = state[2], d = state[3]
   var e = state[4], f = state[5], g = state[6], h = state[7]
-  for index in 0..<64 {
-    let s1 = rotate(e, 6) ^ rotate(e, 11) ^ rotate(e, 25)
-    let choice = (e & f) ^ (~e & g)
-    let temp1 = h &+ s1 &+ choice &+ constants[index] &+ words[index]
-    let s0 = rotate(a, 2) ^ rotate(a, 13) ^ rotate(a, 22)
-    let majority = (a & b) ^ (a & c) ^ (b & c)
-    let temp2 = s0 &+ majority
-    h = g; g = f; f = e; e = d &+ temp1
-    d = c; c = b; b = a; a = temp1 &+ temp2
+  // Eight rounds at a time, the working variables renamed instead of moved.
+  for index in stride(from: 0, to: 64, by: 8) {
+    round(a, b, c, &d, e, f, g, &h, constants[index] &+ words[index])
+    round(h, a, b, &c, d, e, f, &g, constants[index + 1] &+ words[index + 1])
+    round(g, h, a, &b, c, d, e, &f, constants[index + 2] &+ words[index + 2])
+    round(f, g, h, &a, b, c, d, &e, constants[index + 3] &+ words[index + 3])
+    round(e, f, g, &h, a, b, c, &d, constants[index + 4] &+ words[index + 4])
+    round(d, e, f, &g, h, a, b, &c, constants[index + 5] &+ words[index + 5])
+    round(c, d, e, &f, g, h, a, &b, constants[index + 6] &+ words[index + 6])
+    round(b, c, d, &e, f, g, h, &a, constants[index + 7] &+ words[index + 7])
   }
   state[0] &+= a; state[1] &+= b; state[2] &+= c; state[3] &+= d
   state[4] &+= e; state[5] &+= f; state[6] &+= g; state[7] &+= h
+}
+
+/// One round: `d` and `h` are the variables it changes (in the standard's terms, the new `e`
+/// and the new `a`); `input` is the round constant plus the schedule word.
+@inline(__always)
+private func round(
+  _ a: UInt32, _ b: UInt32, _ c: UInt32, _ d: inout UInt32,
+  _ e: UInt32, _ f: UInt32, _ g: UInt32, _ h: inout UInt32, _ input: UInt32
+) {
+  let choice = g ^ (e & (f ^ g))
+  let temp1 = h &+ (rotate(e, 6) ^ rotate(e, 11) ^ rotate(e, 25)) &+ choice &+ input
+  let majority = (a & b) | (c & (a | b))
+  let temp2 = (rotate(a, 2) ^ rotate(a, 13) ^ rotate(a, 22)) &+ majority
+  d &+= temp1
+  h = temp1 &+ temp2
 }
 
 private func rotate(_ value: UInt32, _ count: UInt32) -> UInt32 {
