@@ -217,8 +217,8 @@ private struct GraphEncoder {
 
   func edge(_ edge: Edge, _ w: inout JSONWriter) {
     w.object { w in
-      w.field("from", nodeName(edge.from))
-      w.field("to", nodeName(edge.to))
+      nodeName("from", edge.from, &w)
+      nodeName("to", edge.to, &w)
       w.field("origin", edge.origin.rawValue)
       if let range = edge.range {
         location(range, &w)
@@ -255,22 +255,24 @@ private struct GraphEncoder {
     }
   }
 
-  /// `step:backup`, `gate:go_no_go`, `stage:day_of:start`, `rollback:restore:end`, `runbook:start`.
-  func nodeName(_ node: Int) -> String {
-    func container(_ index: Int, _ end: String) -> String {
+  /// `"key": "step:backup"`, or `gate:go_no_go`, `stage:day_of:start`, `rollback:restore:end`,
+  /// `runbook:start`: written from its parts, as every edge names two nodes.
+  func nodeName(_ key: StaticString, _ node: Int, _ w: inout JSONWriter) {
+    w.key(key)
+    func container(_ index: Int, _ end: StaticString) {
       let stage = graph.stages[index]
       switch stage.kind {
-      case .runbook: return "runbook:\(end)"
-      case .rollback: return "rollback:\(stage.key):\(end)"
-      case .stage: return "stage:\(stage.key):\(end)"
+      case .runbook: w.string("runbook", "", end)
+      case .rollback: w.string("rollback:", stage.key, end)
+      case .stage: w.string("stage:", stage.key, end)
       }
     }
     switch graph.nodes[node] {
-    case .step(let index): return "step:" + graph.steps[index].id
-    case .gate(let index): return "gate:" + graph.gates[index].id
-    case .signoff(let index): return "signoff:" + graph.signoffs[index].key
-    case .stageStart(let index): return container(index, "start")
-    case .stageEnd(let index): return container(index, "end")
+    case .step(let index): w.string("step:", graph.steps[index].id)
+    case .gate(let index): w.string("gate:", graph.gates[index].id)
+    case .signoff(let index): w.string("signoff:", graph.signoffs[index].key)
+    case .stageStart(let index): container(index, ":start")
+    case .stageEnd(let index): container(index, ":end")
     }
   }
 
@@ -278,7 +280,9 @@ private struct GraphEncoder {
     w.key(name)
     guard let owners else { return w.null() }
     w.object { w in
-      w.field("roles", strings: owners.roles.map { graph.roles[$0].id })
+      w.array("roles") { w in
+        for role in owners.roles { w.string(graph.roles[role].id) }
+      }
       w.field("mode", owners.mode.rawValue)
     }
   }

@@ -107,6 +107,17 @@ struct JSONWriter: ~Copyable {
     if let value { writeString(value, into: &output) } else { output.append(static: "null") }
   }
 
+  /// A string value written from its parts, without joining them first: `step:` and an id.
+  /// The parts written in the code are plain ASCII and need no escaping.
+  mutating func string(_ prefix: StaticString, _ value: String, _ suffix: StaticString = "") {
+    beginValue()
+    output.append(UInt8(ascii: "\""))
+    output.append(static: prefix)
+    writeStringContents(value, into: &output)
+    output.append(static: suffix)
+    output.append(UInt8(ascii: "\""))
+  }
+
   mutating func int(_ value: Int?) {
     beginValue()
     guard let value else {
@@ -215,21 +226,24 @@ private let jsonAttentionBytes: [Bool] = (0..<256).map { byte in
 
 /// Writes a JSON string literal as UTF-8, scanning the string's contiguous bytes.
 func writeString<Sink: ByteSink & ~Copyable>(_ value: String, into output: inout Sink) {
-  var copy = value
-  copy.withUTF8 { writeString(bytes: $0, into: &output) }
+  output.append(UInt8(ascii: "\""))
+  writeStringContents(value, into: &output)
+  output.append(UInt8(ascii: "\""))
 }
 
-/// Writes a JSON string literal from UTF-8 bytes.
-private func writeString<Sink: ByteSink & ~Copyable>(bytes: UnsafeBufferPointer<UInt8>, into output: inout Sink) {
-  jsonAttentionBytes.withUnsafeBufferPointer { attention in
-    writeString(bytes: bytes, attention: attention, into: &output)
+/// What goes between the quotes of a JSON string literal.
+private func writeStringContents<Sink: ByteSink & ~Copyable>(_ value: String, into output: inout Sink) {
+  var copy = value
+  copy.withUTF8 { bytes in
+    jsonAttentionBytes.withUnsafeBufferPointer { attention in
+      writeStringContents(bytes: bytes, attention: attention, into: &output)
+    }
   }
 }
 
-private func writeString<Sink: ByteSink & ~Copyable>(
+private func writeStringContents<Sink: ByteSink & ~Copyable>(
   bytes: UnsafeBufferPointer<UInt8>, attention: UnsafeBufferPointer<Bool>, into output: inout Sink
 ) {
-  output.append(UInt8(ascii: "\""))
   var plainStart = 0
   var index = 0
   let count = bytes.count
@@ -280,5 +294,4 @@ private func writeString<Sink: ByteSink & ~Copyable>(
     }
   }
   output.append(bytes: UnsafeBufferPointer(rebasing: bytes[plainStart..<count]))
-  output.append(UInt8(ascii: "\""))
 }

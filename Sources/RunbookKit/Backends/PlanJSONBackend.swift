@@ -60,7 +60,9 @@ private struct PlanEncoder {
   }
 
   func roles(_ name: StaticString, _ node: Int, _ w: inout JSONWriter) {
-    w.field(name, strings: (graph.owners(of: node)?.roles ?? []).map { graph.roles[$0].id })
+    w.array(name) { w in
+      for role in graph.owners(of: node)?.roles ?? [] { w.string(graph.roles[role].id) }
+    }
   }
 
   func diagnostic(_ diagnostic: Diagnostic, _ w: inout JSONWriter) {
