@@ -107,7 +107,9 @@ private struct PlanText: ~Copyable {
   /// A time as a piece: `T-4h`, or `+2h` from the start without an anchor.
   mutating func time(_ minutes: Int) -> Int {
     if let known = times.piece(for: minutes) { return known }
-    let piece = out.save(formatPlanTime(minutes, anchored: schedule.anchored, anchor: graph.anchorName))
+    let (anchored, anchor) = (schedule.anchored, graph.anchorName)
+    out.addToPiece { appendPlanTime(minutes, anchored: anchored, anchor: anchor, to: &$0) }
+    let piece = out.savePiece()
     times.store(piece, for: minutes)
     return piece
   }
@@ -120,7 +122,8 @@ private struct PlanText: ~Copyable {
   /// A duration as a piece: `1h30m`, `-2h`.
   mutating func duration(_ minutes: Int) -> Int {
     if let known = durations.piece(for: minutes) { return known }
-    let piece = out.save(formatDuration(minutes))
+    out.addToPiece { appendDuration(minutes, to: &$0) }
+    let piece = out.savePiece()
     durations.store(piece, for: minutes)
     return piece
   }

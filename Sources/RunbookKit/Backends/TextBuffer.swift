@@ -26,8 +26,15 @@ struct TextBuffer: ~Copyable {
     bytes.append(UInt8(ascii: character))
   }
 
+  /// Spaces, copied from a run of them.
   mutating func spaces(_ count: Int) {
-    for _ in 0..<max(count, 0) { bytes.append(0x20) }
+    let run: StaticString = "                                "
+    var rest = count
+    while rest > 0 {
+      let part = min(rest, run.utf8CodeUnitCount)
+      run.withUTF8Buffer { bytes.append(bytes: UnsafeBufferPointer(rebasing: $0[..<part])) }
+      rest -= part
+    }
   }
 
   /// A number in decimal.
@@ -56,6 +63,11 @@ struct TextBuffer: ~Copyable {
   /// Adds a number in decimal to the piece being saved.
   mutating func addToPiece(_ number: Int) {
     pieceBytes.append(decimal: number)
+  }
+
+  /// Adds bytes written by `write` to the piece being saved.
+  mutating func addToPiece(_ write: (inout [UInt8]) -> Void) {
+    write(&pieceBytes)
   }
 
   /// Finishes the piece being saved and returns its number.

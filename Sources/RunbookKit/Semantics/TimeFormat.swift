@@ -10,15 +10,32 @@
 /// A duration by the rule above: in `unit` and smaller units when given (a written value);
 /// otherwise 90 → `1h30m`, 1440 → `24h`, 4320 → `3d`, 20160 → `2w`, 0 → `0m`.
 public func formatDuration(_ minutes: Int, unit: TimeUnit? = nil) -> String {
-  if minutes == 0 { return "0" + (unit ?? .minute).symbol }
+  var bytes: [UInt8] = []
+  appendDuration(minutes, unit: unit, to: &bytes)
+  return String(decoding: bytes, as: UTF8.self)
+}
+
+/// `formatDuration` written into bytes: the plan prints a time on every row.
+func appendDuration<Sink: ByteSink & ~Copyable>(_ minutes: Int, unit: TimeUnit? = nil, to output: inout Sink) {
+  if minutes == 0 {
+    output.append(UInt8(ascii: "0"))
+    return output.append(symbol: unit ?? .minute)
+  }
   var rest = minutes.magnitude
-  var text = minutes < 0 ? "-" : ""
+  if minutes < 0 { output.append(UInt8(ascii: "-")) }
   let largest = unit ?? (rest < 72 * 60 ? .hour : .month)
   for candidate in TimeUnit.allCases where candidate >= largest && rest >= UInt(candidate.minutes) {
-    text += "\(rest / UInt(candidate.minutes))\(candidate.symbol)"
+    output.append(decimal: Int(rest / UInt(candidate.minutes)))
+    output.append(symbol: candidate)
     rest %= UInt(candidate.minutes)
   }
-  return text
+}
+
+extension ByteSink where Self: ~Copyable {
+  /// A unit's symbol: `mo`, `w`, `d`, `h`, `m`.
+  mutating func append(symbol unit: TimeUnit) {
+    append(utf8: unit.symbol)
+  }
 }
 
 /// A duration range: `2h`, `3h..5h`, `3h..5h?`, `tbd`.
@@ -40,6 +57,19 @@ public func formatTime(_ offset: Int, anchor: String?, unit: TimeUnit? = nil) ->
 /// A time of the plan: relative to the anchor (`T-4h`) when the runbook is tied to it, otherwise
 /// from the plan's start (`+2h30m`, `0m`).
 public func formatPlanTime(_ minutes: Int, anchored: Bool, anchor: String?) -> String {
-  if anchored { return formatTime(minutes, anchor: anchor ?? "T") }
-  return minutes == 0 ? "0m" : (minutes < 0 ? "-" : "+") + formatDuration(abs(minutes))
+  var bytes: [UInt8] = []
+  appendPlanTime(minutes, anchored: anchored, anchor: anchor, to: &bytes)
+  return String(decoding: bytes, as: UTF8.self)
+}
+
+/// `formatPlanTime` written into bytes.
+func appendPlanTime<Sink: ByteSink & ~Copyable>(_ minutes: Int, anchored: Bool, anchor: String?, to output: inout Sink) {
+  if anchored {
+    output.append(utf8: anchor ?? "T")
+    if minutes == 0 { return }
+  } else if minutes == 0 {
+    return output.append(static: "0m")
+  }
+  output.append(UInt8(ascii: minutes < 0 ? "-" : "+"))
+  appendDuration(abs(minutes), to: &output)
 }
