@@ -284,7 +284,10 @@ private struct HTMLPage: ~Copyable {
     }
     let start = schedule.startWorst[node]
     if let piece = plannedPieces.piece(for: start) { return out.append(piece: piece) }
-    out.addToPiece(html(time(start)))
+    // A plan time is the anchor's name (letters, digits, `_`), a sign, and digits with unit
+    // letters: nothing in it needs escaping.
+    let (anchored, anchor) = (schedule.anchored, graph.anchorName)
+    out.addToPiece { appendPlanTime(start, anchored: anchored, anchor: anchor, to: &$0) }
     if let clock { out.addToPiece("<br>" + html(clock.dayAndTime(start))) }
     let piece = out.savePiece()
     plannedPieces.store(piece, for: start)
