@@ -347,13 +347,18 @@ private struct HTMLPage: ~Copyable {
       out.append("</div>")
     }
     if !step.records.isEmpty {
-      let filled = run.map { $0.state.values(ofStep: index) } ?? []
-      let names = fieldNames(of: step)
       out.append("<div class=\"records\">")
-      for (position, field) in step.records.enumerated() {
-        let value = names.first { $0.record == position && !$0.isIfYes }.flatMap { name in filled.first { $0.name == name.key }?.value }
-        let ifYes = names.first { $0.record == position && $0.isIfYes }.flatMap { name in filled.first { $0.name == name.key }?.value }
-        out.append(record(field, value: value, ifYes: ifYes))
+      if let run {
+        // A run's values, found by the names the fields go by.
+        let filled = run.state.values(ofStep: index)
+        let names = fieldNames(of: step)
+        for (position, field) in step.records.enumerated() {
+          let value = names.first { $0.record == position && !$0.isIfYes }.flatMap { name in filled.first { $0.name == name.key }?.value }
+          let ifYes = names.first { $0.record == position && $0.isIfYes }.flatMap { name in filled.first { $0.name == name.key }?.value }
+          out.append(record(field, value: value, ifYes: ifYes))
+        }
+      } else {
+        for field in step.records { out.append(record(field)) }
       }
       out.append("</div>")
     }

@@ -18,7 +18,9 @@ public func fieldSlug(_ text: String) -> String {
   var slug = ""
   var pendingSeparator = false
   for scalar in text.lowercased().unicodeScalars {
-    if scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) {
+    // ASCII answered directly: the Unicode property tables are a hundred times slower.
+    let isLetter = scalar.isASCII ? ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) : scalar.properties.isAlphabetic
+    if isLetter || ("0"..."9").contains(scalar) {
       if pendingSeparator && !slug.isEmpty { slug += "_" }
       pendingSeparator = false
       slug.unicodeScalars.append(scalar)
