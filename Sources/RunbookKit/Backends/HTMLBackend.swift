@@ -50,10 +50,9 @@ private struct HTMLPage: ~Copyable {
   var out: TextBuffer
   /// Each role's name, escaped once.
   let roleNames: [String]
-  /// Saved pieces: each planned time's cell, each duration's and window's phrase, and each
-  /// node's reference ("<b>4.</b> Backup"), made the first time a row needs them.
+  /// Saved pieces: each planned time's cell, each window's phrase, and each node's reference
+  /// ("<b>4.</b> Backup"), made the first time a row needs them.
   private var plannedPieces = PieceCache()
-  private var durationPieces: [Minutes: Int] = [:]
   private var windowPieces: [Window: Int] = [:]
   private var referencePieces: [Int]
   /// Ids of sections, unique, for the table of contents.
@@ -365,12 +364,10 @@ private struct HTMLPage: ~Copyable {
     rowEnd(owners: step.owners, node: step.node)
   }
 
-  /// "Takes 3h–5h", made once for each duration.
+  /// "Takes 3h–5h".
   mutating func durationPhrase(_ duration: Minutes) {
-    if let piece = durationPieces[duration] { return out.append(piece: piece) }
-    let piece = out.save("Takes " + html(readableDuration(duration)))
-    durationPieces[duration] = piece
-    out.append(piece: piece)
+    out.append("Takes ")
+    appendReadableDuration(duration, to: &out.bytes)
   }
 
   /// "Window T-24h to T-4h", made once for each window.

@@ -12,7 +12,7 @@ public struct MarkdownBackend: ~Copyable {
   /// The edges entering each node, so that "only after" lines cost no search.
   let incoming: [[Edge]]
   /// The document as UTF-8 bytes, written once in order; saved in it, the texts that steps
-  /// repeat (references, durations, windows, initials lines), made the first time.
+  /// repeat (references, windows, initials lines), made the first time.
   private var out: TextBuffer
   /// Whether the last line written is empty; nil before the first line.
   private var lastLineEmpty: Bool?
@@ -20,7 +20,6 @@ public struct MarkdownBackend: ~Copyable {
   private let roleNames: [String]
   private var referencePieces: [Int]
   private var initialsPieces: [Int]
-  private var durationPieces: [Minutes: Int] = [:]
   private var windowPieces: [Window: Int] = [:]
   private var anchors = HeadingAnchors()
   /// With a dated anchor, clock times beside every T±.
@@ -253,12 +252,11 @@ public struct MarkdownBackend: ~Copyable {
     if let owners = step.owners { initials(owners) }
   }
 
-  /// "  - Takes 3h–5h", made once for each duration.
+  /// "  - Takes 3h–5h".
   private mutating func durationLine(_ duration: Minutes) {
-    if let piece = durationPieces[duration] { return pieceLine(piece) }
-    let piece = out.save("  - Takes " + readableDuration(duration))
-    durationPieces[duration] = piece
-    pieceLine(piece)
+    out.append("  - Takes ")
+    appendReadableDuration(duration, to: &out.bytes)
+    endLine()
   }
 
   /// "  - Window: T-24h to T-4h", made once for each window.

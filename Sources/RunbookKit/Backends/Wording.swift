@@ -5,13 +5,23 @@
 
 /// "2h", "3h–5h", "45m–1h15m", "about 3mo", "3h–5h (estimate)", "to be decided".
 public func readableDuration(_ value: Minutes) -> String {
-  if value.toBeDecided { return "to be decided" }
+  var bytes: [UInt8] = []
+  appendReadableDuration(value, to: &bytes)
+  return String(decoding: bytes, as: UTF8.self)
+}
+
+/// `readableDuration` written into bytes. Digits, unit letters, an en dash and plain words:
+/// nothing in it needs escaping in Markdown or HTML.
+func appendReadableDuration<Sink: ByteSink & ~Copyable>(_ value: Minutes, to output: inout Sink) {
+  if value.toBeDecided { return output.append(static: "to be decided") }
   if value.minimum == value.maximum {
-    let text = formatDuration(value.minimum, unit: value.unit)
-    return value.uncertain ? "about " + text : text
+    if value.uncertain { output.append(static: "about ") }
+    return appendDuration(value.minimum, unit: value.unit, to: &output)
   }
-  let text = formatDuration(value.minimum, unit: value.unit) + "–" + formatDuration(value.maximum, unit: value.unit)
-  return value.uncertain ? text + " (estimate)" : text
+  appendDuration(value.minimum, unit: value.unit, to: &output)
+  output.append(static: "–")
+  appendDuration(value.maximum, unit: value.unit, to: &output)
+  if value.uncertain { output.append(static: " (estimate)") }
 }
 
 /// "T-24h to T-4h"; with a dated anchor "T-24h to T-4h (Fri 4 Dec 22:00 to Sat 5 Dec 18:00)".
