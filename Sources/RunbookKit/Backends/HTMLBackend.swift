@@ -319,15 +319,7 @@ private struct HTMLPage: ~Copyable {
       detail(&details)
       durationPhrase(duration)
     }
-    if let window = step.window {
-      detail(&details)
-      windowPhrase(window)
-    }
-    if let deadline = step.deadline {
-      detail(&details)
-      out.append("Done by ")
-      escaped(readableTime(deadline, anchor: graph.anchorName, unit: step.deadlineUnit, clock: clock))
-    }
+    timing(window: step.window, deadline: step.deadline, unit: step.deadlineUnit, by: "Done by ", &details)
     if let verified = step.verifies {
       detail(&details)
       out.append("Checks ")
@@ -370,6 +362,19 @@ private struct HTMLPage: ~Copyable {
     appendReadableDuration(duration, to: &out.bytes)
   }
 
+  /// A row's window and deadline, as details: "Window T-24h to T-4h · Done by T-1h".
+  mutating func timing(window: Window?, deadline: Int?, unit: TimeUnit?, by word: String, _ details: inout Bool) {
+    if let window {
+      detail(&details)
+      windowPhrase(window)
+    }
+    if let deadline {
+      detail(&details)
+      out.append(word)
+      escaped(readableTime(deadline, anchor: graph.anchorName, unit: unit, clock: clock))
+    }
+  }
+
   /// "Window T-24h to T-4h", made once for each window.
   mutating func windowPhrase(_ window: Window) {
     if let piece = windowPieces[window] { return out.append(piece: piece) }
@@ -394,15 +399,7 @@ private struct HTMLPage: ~Copyable {
     }
     out.append(cell)
     var details = false
-    if let window = gate.window {
-      detail(&details)
-      windowPhrase(window)
-    }
-    if let deadline = gate.deadline {
-      detail(&details)
-      out.append("Decide by ")
-      escaped(readableTime(deadline, anchor: graph.anchorName, unit: gate.deadlineUnit, clock: clock))
-    }
+    timing(window: gate.window, deadline: gate.deadline, unit: gate.deadlineUnit, by: "Decide by ", &details)
     if let go = gate.go {
       detail(&details)
       out.append("On go: continue with ")
