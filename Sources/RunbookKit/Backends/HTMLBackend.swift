@@ -261,7 +261,7 @@ private struct HTMLPage: ~Copyable {
           line("<thead><tr><th scope=\"col\">#</th><th scope=\"col\">Step</th><th scope=\"col\">Owner</th>" + plannedHeader + "<th scope=\"col\">Started</th><th scope=\"col\">Done</th><th scope=\"col\">Initials</th></tr></thead>")
         }
         line("<tbody>")
-        for (item, _) in group {
+        for item in group {
           if case .step(let index) = item { step(index) }
           if case .gate(let index) = item { gate(index) }
         }

@@ -7,9 +7,8 @@ enum ItemGroup {
   case stage(Int)
   /// Sign-offs written one after another (indices into `signoffs`).
   case signoffs([Int])
-  /// Steps and gates written one after another, with the item written before each (for
-  /// "only after" lines that leave out the obvious).
-  case work([(item: Item, previous: Item?)])
+  /// Steps and gates written one after another.
+  case work([Item])
 }
 
 extension RunbookGraph {
@@ -31,10 +30,10 @@ extension RunbookGraph {
         }
         groups.append(.signoffs(run))
       case .step, .gate:
-        var run: [(item: Item, previous: Item?)] = []
+        var run: [Item] = []
         collecting: while position < items.count {
           switch items[position] {
-          case .step, .gate: run.append((items[position], position > 0 ? items[position - 1] : nil))
+          case .step, .gate: run.append(items[position])
           case .stage, .signoff: break collecting
           }
           position += 1

@@ -213,7 +213,7 @@ public struct MarkdownBackend: ~Copyable {
         signoffTable(run)
       case .work(let run):
         block()
-        for (item, _) in run {
+        for item in run {
           if case .step(let index) = item { renderStep(index) }
           if case .gate(let index) = item { renderGate(index) }
         }

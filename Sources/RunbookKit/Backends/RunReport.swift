@@ -91,7 +91,7 @@ public enum RunReport {
         }
       case .work(let run):
         out += "\n| # | Step | Signed | Planned | Done | Recorded |\n|---|---|---|---|---|---|\n"
-        for (item, _) in run {
+        for item in run {
           let node = graph.entryNode(item)
           let signed = signedText(context, node)
           let planned = context.planned(node).map { escapeCell(context.shown($0.finish)) } ?? ""
