@@ -448,7 +448,7 @@ private struct HTMLPage: ~Copyable {
   /// run, what was recorded in them).
   mutating func rowEnd(owners: Owners?, node: Int) {
     out.append("</td><td>")
-    if let owners { ownerList(owners) } else { out.append("<span class=\"missing\">no owner</span>") }
+    if let owners { out.append(owners: owners, names: roleNames) } else { out.append("<span class=\"missing\">no owner</span>") }
     out.append("</td>")
     if timed {
       out.append("<td class=\"planned\">")
@@ -470,7 +470,7 @@ private struct HTMLPage: ~Copyable {
     guard let owners else { return out.append("<span class=\"initial\"><span class=\"label\">Initials</span></span>") }
     if owners.mode == .any && owners.roles.count > 1 {
       out.append("<span class=\"initial\"><span class=\"label\">Any one of ")
-      ownerList(owners)
+      out.append(owners: owners, names: roleNames)
       return out.append("</span></span>")
     }
     for role in owners.roles {
@@ -542,15 +542,6 @@ private struct HTMLPage: ~Copyable {
   /// "DBA", "DBA and Vendor", "DBA, QA or Vendor".
   func ownersPhrase(_ owners: Owners) -> String {
     listPhrase(owners.roles.map { roleNames[$0] }, conjunction: owners.mode == .all ? "and" : "or")
-  }
-
-  /// The owners' phrase, written straight into the page.
-  mutating func ownerList(_ owners: Owners) {
-    let last = owners.roles.count - 1
-    for (position, role) in owners.roles.enumerated() {
-      if position > 0 { out.append(position < last ? ", " : owners.mode == .all ? " and " : " or ") }
-      out.append(roleNames[role])
-    }
   }
 
   // MARK: - Blocks

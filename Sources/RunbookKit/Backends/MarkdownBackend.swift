@@ -230,7 +230,7 @@ public struct MarkdownBackend: ~Copyable {
     if step.optional { out.append(" (if applicable)") }
     if let owners = step.owners {
       out.append(" — ")
-      ownerList(owners)
+      out.append(owners: owners, names: roleNames)
     }
     endLine()
     let sub = "  - "
@@ -383,15 +383,6 @@ public struct MarkdownBackend: ~Copyable {
 
   private func ownersPhrase(_ owners: Owners) -> String {
     listPhrase(owners.roles.map { roleNames[$0] }, conjunction: owners.mode == .all ? "and" : "or")
-  }
-
-  /// The owners' phrase, written straight into the document.
-  private mutating func ownerList(_ owners: Owners) {
-    let last = owners.roles.count - 1
-    for (position, role) in owners.roles.enumerated() {
-      if position > 0 { out.append(position < last ? ", " : owners.mode == .all ? " and " : " or ") }
-      out.append(roleNames[role])
-    }
   }
 
   // MARK: - Tables and blocks

@@ -39,6 +39,19 @@ public func readableTime(_ offset: Int, anchor: String?, unit: TimeUnit?, clock:
   return text + " (" + clock.dayAndTime(offset) + ")"
 }
 
+extension TextBuffer {
+  /// The owners' phrase as `listPhrase` makes it ("DBA", "DBA and Vendor", "DBA, QA or Vendor"),
+  /// from role names already escaped for the output, written straight into it: every row of a
+  /// checklist has one.
+  mutating func append(owners: Owners, names: [String]) {
+    let last = owners.roles.count - 1
+    for (position, role) in owners.roles.enumerated() {
+      if position > 0 { append(position < last ? ", " : owners.mode == .all ? " and " : " or ") }
+      append(names[role])
+    }
+  }
+}
+
 /// "1 step", "3 steps", "2 entries" (a consonant and `y` make `ies`).
 public func plural(_ count: Int, _ noun: String) -> String {
   guard count != 1 else { return "1 \(noun)" }
