@@ -22,6 +22,18 @@ extension ByteSink where Self: ~Copyable {
     text.withUTF8Buffer { append(bytes: $0) }
   }
 
+  /// `count` spaces (none for a count below one), copied from a run of them: indents and the
+  /// padding of columns.
+  mutating func append(spaces count: Int) {
+    let run: StaticString = "                                "
+    var rest = count
+    while rest > 0 {
+      let part = min(rest, run.utf8CodeUnitCount)
+      run.withUTF8Buffer { append(bytes: UnsafeBufferPointer(rebasing: $0[..<part])) }
+      rest -= part
+    }
+  }
+
   /// A number's decimal digits.
   mutating func append(decimal number: Int) {
     if number < 0 { append(UInt8(ascii: "-")) }

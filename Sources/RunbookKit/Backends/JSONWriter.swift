@@ -19,8 +19,7 @@ struct JSONWriter: ~Copyable {
     output = ByteBuffer(capacity: capacity)
   }
 
-  /// Ends the document with a final newline and hands over its UTF-8 bytes (without copying
-  /// them); the writer is empty afterwards.
+  /// Ends the document with a final newline and returns its UTF-8 bytes; the writer is used up.
   consuming func finish() -> [UInt8] {
     output.append(UInt8(ascii: "\n"))
     return output.array()
@@ -42,15 +41,10 @@ struct JSONWriter: ~Copyable {
     newLine()
   }
 
-  /// A line break and the indent of the current depth, copied from a run of spaces.
+  /// A line break and the indent of the current depth.
   private mutating func newLine() {
-    var width = 2 * depth
-    let run = lineBreakAndSpaces.count - 1
-    lineBreakAndSpaces.withUnsafeBufferPointer { output.append(bytes: UnsafeBufferPointer(rebasing: $0[0...min(width, run)])) }
-    while width > run {
-      width -= run
-      lineBreakAndSpaces.withUnsafeBufferPointer { output.append(bytes: UnsafeBufferPointer(rebasing: $0[1...min(width, run)])) }
-    }
+    output.append(UInt8(ascii: "\n"))
+    output.append(spaces: 2 * depth)
   }
 
   /// Writes `"key": ` in the open object; the value comes next. Keys written in the code are
@@ -214,9 +208,6 @@ struct JSONWriter: ~Copyable {
     array(body)
   }
 }
-
-/// A line break and the spaces of an indent.
-private let lineBreakAndSpaces: [UInt8] = [0x0A] + [UInt8](repeating: 0x20, count: 128)
 
 /// The bytes that may need an escape: quote, backslash, controls, DEL, and C2, D8, E2 and EF,
 /// which lead the few non-ASCII scalars written as `\u` escapes (below).

@@ -26,15 +26,8 @@ struct TextBuffer: ~Copyable {
     bytes.append(UInt8(ascii: character))
   }
 
-  /// Spaces, copied from a run of them.
   mutating func spaces(_ count: Int) {
-    let run: StaticString = "                                "
-    var rest = count
-    while rest > 0 {
-      let part = min(rest, run.utf8CodeUnitCount)
-      run.withUTF8Buffer { bytes.append(bytes: UnsafeBufferPointer(rebasing: $0[..<part])) }
-      rest -= part
-    }
+    bytes.append(spaces: count)
   }
 
   /// A number in decimal.
