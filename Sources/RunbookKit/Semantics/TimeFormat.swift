@@ -49,9 +49,17 @@ public func formatMinutes(_ value: Minutes) -> String {
 /// A time relative to the anchor: `T`, `T-4h`, `T+2h30m`; without an anchor, minutes from the
 /// start: `+2h30m`. `unit` as for `formatDuration`.
 public func formatTime(_ offset: Int, anchor: String?, unit: TimeUnit? = nil) -> String {
-  let name = anchor ?? ""
-  if offset == 0 { return anchor ?? "0m" }
-  return name + (offset < 0 ? "-" : "+") + formatDuration(abs(offset), unit: unit)
+  var bytes: [UInt8] = []
+  appendTime(offset, anchor: anchor, unit: unit, to: &bytes)
+  return String(decoding: bytes, as: UTF8.self)
+}
+
+/// `formatTime` written into bytes.
+func appendTime<Sink: ByteSink & ~Copyable>(_ offset: Int, anchor: String?, unit: TimeUnit? = nil, to output: inout Sink) {
+  if offset == 0 { return output.append(utf8: anchor ?? "0m") }
+  if let anchor { output.append(utf8: anchor) }
+  output.append(UInt8(ascii: offset < 0 ? "-" : "+"))
+  appendDuration(abs(offset), unit: unit, to: &output)
 }
 
 /// A time of the plan: relative to the anchor (`T-4h`) when the runbook is tied to it, otherwise
@@ -62,14 +70,8 @@ public func formatPlanTime(_ minutes: Int, anchored: Bool, anchor: String?) -> S
   return String(decoding: bytes, as: UTF8.self)
 }
 
-/// `formatPlanTime` written into bytes.
+/// `formatPlanTime` written into bytes: a time from the anchor, or from the start when the plan
+/// is not tied to it.
 func appendPlanTime<Sink: ByteSink & ~Copyable>(_ minutes: Int, anchored: Bool, anchor: String?, to output: inout Sink) {
-  if anchored {
-    output.append(utf8: anchor ?? "T")
-    if minutes == 0 { return }
-  } else if minutes == 0 {
-    return output.append(static: "0m")
-  }
-  output.append(UInt8(ascii: minutes < 0 ? "-" : "+"))
-  appendDuration(abs(minutes), to: &output)
+  appendTime(minutes, anchor: anchored ? anchor ?? "T" : nil, to: &output)
 }
