@@ -99,13 +99,6 @@ public struct SourceFile: Sendable {
     self.scalarCheckpoints = checkpoints
   }
 
-  /// Whether the byte at `position` counts as a column: every byte but the continuation bytes of
-  /// a valid UTF-8 sequence (a stray continuation byte is a column of its own, as the U+FFFD that
-  /// stands for it is).
-  private func startsColumn(_ position: Int) -> Bool {
-    bytes[position] & 0xC0 != 0x80 || strayContinuation(bytes, position)
-  }
-
   /// The number of columns in `bytes[start..<end]` (every JSON element and diagnostic asks for
   /// two columns).
   private func columns(from start: Int, to end: Int) -> Int {
@@ -115,13 +108,7 @@ public struct SourceFile: Sendable {
   /// The number of scalars in `bytes[0..<offset]`.
   private func scalarCount(before offset: Int) -> Int {
     let checkpoint = offset / SourceFile.checkpointBytes
-    var count = scalarCheckpoints[checkpoint]
-    var position = checkpoint * SourceFile.checkpointBytes
-    while position < offset {
-      if startsColumn(position) { count += 1 }
-      position += 1
-    }
-    return count
+    return scalarCheckpoints[checkpoint] + columns(from: checkpoint * SourceFile.checkpointBytes, to: offset)
   }
 
   /// Creates a source file from a string (used by tests and tools).
@@ -180,7 +167,8 @@ public struct SourceFile: Sendable {
 }
 
 /// The number of columns in `buffer[start..<end]` (`buffer` over `bytes`): every byte but the
-/// continuation bytes (10xxxxxx) of valid sequences, counted eight bytes at a time; only words
+/// continuation bytes (10xxxxxx) of valid UTF-8 sequences (a stray continuation byte is a column
+/// of its own, as the U+FFFD that stands for it is), counted eight bytes at a time; only words
 /// holding a continuation byte are looked at byte by byte.
 private func columnCount(_ buffer: UnsafeBufferPointer<UInt8>, _ bytes: [UInt8], from start: Int, to end: Int) -> Int {
   guard let base = buffer.baseAddress else { return 0 }

@@ -92,21 +92,16 @@ public struct Token: Sendable {
   /// value is those bytes as they are (no escapes to decode, no control or bidi character to
   /// look for). Set by the lexer, which has read every byte anyway.
   public var isPlainText = false
-  /// The byte offsets, in 32 bits: files are limited to 64 MiB (RB0701), and a large file has
-  /// millions of tokens, so a token of 12 bytes rather than 32 is a visible saving.
-  private var start: UInt32
-  private var end: UInt32
+  /// The bytes it covers (a range keeps its offsets in 32 bits: a large file has millions of
+  /// tokens, so a token of 12 bytes rather than 32 is a visible saving).
+  public var range: SourceRange
 
   public init(kind: TokenKind, range: SourceRange, atLineStart: Bool, keyword: Keyword? = nil) {
     self.kind = kind
     self.atLineStart = atLineStart
     self.keyword = keyword
-    self.start = UInt32(clamping: range.start)
-    self.end = UInt32(clamping: range.end)
+    self.range = range
   }
-
-  /// The bytes it covers.
-  public var range: SourceRange { SourceRange(Int(start), Int(end)) }
 }
 
 /// The statement and attribute words of the language. Words are contextual: a keyword can still
