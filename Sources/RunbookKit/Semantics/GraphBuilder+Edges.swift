@@ -78,8 +78,9 @@ extension GraphBuilder {
   }
 
   private mutating func linkAfter(_ declaration: Declaration, item: Item) {
-    for attribute in declaration.attributes where attribute.keyword == .after {
-      guard case .references(let targets) = attribute.value else { continue }
+    // By position: a copy of each attribute, to find the few that are `after`, was most of this.
+    for position in declaration.attributes.indices where declaration.attributes[position].keyword == .after {
+      guard case .references(let targets) = declaration.attributes[position].value else { continue }
       for target in targets {
         guard let dependency = resolveItem(target, expecting: "the work this must come after") else { continue }
         if dependencyAllowed(of: item, on: dependency, range: target.range, keyword: "after") {
@@ -144,15 +145,50 @@ extension GraphBuilder {
   /// The chain from an item up to its outermost container: each container with the position in
   /// it of the branch that holds the item.
   func ancestry(of item: Item) -> [(stage: Int, position: Int)] {
-    var chain: [(Int, Int)] = []
+    var chain: [(stage: Int, position: Int)] = []
     var current = item
-    while true {
-      if case .stage(let index) = current, graph.stages[index].parent == nil { break }
-      let parent = container(of: current)
-      chain.append((parent, positions[current] ?? 0))
-      current = .stage(parent)
+    while let link = link(above: current) {
+      chain.append(link)
+      current = .stage(link.stage)
     }
     return chain
+  }
+
+  /// The container an item is in, with its position there; nil for an outermost stage (the
+  /// runbook itself, or a rollback).
+  func link(above item: Item) -> (stage: Int, position: Int)? {
+    if case .stage(let index) = item, graph.stages[index].parent == nil { return nil }
+    return (container(of: item), positions[item] ?? 0)
+  }
+
+  /// Whether `item` is inside stage `stage`, at any depth.
+  func isInside(_ item: Item, stage: Int) -> Bool {
+    var current = item
+    while let link = link(above: current) {
+      if link.stage == stage { return true }
+      current = .stage(link.stage)
+    }
+    return false
+  }
+
+  /// The innermost container holding both items, and the position in it of the branch that
+  /// holds each; nil when no container holds both. Found by walking up from the deeper of the
+  /// two, so that no chain is built.
+  func commonContainer(of first: Item, and second: Item) -> (stage: Int, first: Int, second: Int)? {
+    guard var a = link(above: first), var b = link(above: second) else { return nil }
+    while a.stage != b.stage {
+      let depthA = graph.stages[a.stage].depth
+      let depthB = graph.stages[b.stage].depth
+      if depthA >= depthB {
+        guard let up = link(above: .stage(a.stage)) else { return nil }
+        a = up
+      }
+      if depthB >= depthA {
+        guard let up = link(above: .stage(b.stage)) else { return nil }
+        b = up
+      }
+    }
+    return (a.stage, a.position, b.position)
   }
 
   /// Whether `item` may depend on `dependency`; reports and returns false when the dependency
@@ -187,35 +223,24 @@ extension GraphBuilder {
       report(.dependencyCycle, "\(itemName) cannot come after itself", at: range, help: "remove this reference")
       return false
     }
-    let itemChain = ancestry(of: item)
-    let dependencyChain = ancestry(of: dependency)
     // Containment: a stage and something inside it.
-    if case .stage(let stage) = dependency, itemChain.contains(where: { $0.stage == stage }) {
+    if case .stage(let stage) = dependency, isInside(item, stage: stage) {
       report(
         .dependencyCycle, "\(itemName) is inside \(dependencyName), so it cannot come after it",
         at: range, help: "a stage ends after everything in it; name a step of the stage instead")
       return false
     }
-    if case .stage(let stage) = item, dependencyChain.contains(where: { $0.stage == stage }) {
+    if case .stage(let stage) = item, isInside(dependency, stage: stage) {
       report(
         .dependencyCycle, "\(dependencyName) is inside \(itemName), which cannot start after it",
         at: range, help: "a stage starts before everything in it; remove this reference")
       return false
     }
-    // The innermost container holding both, and which branch of it holds each (the chains are
-    // as long as the nesting, which the parser bounds, so a search along them is cheap).
-    var common: (stage: Int, position: Int)?
-    var dependencyPosition = 0
-    for link in itemChain {
-      if let match = dependencyChain.first(where: { $0.stage == link.stage }) {
-        common = link
-        dependencyPosition = match.position
-        break
-      }
-    }
-    guard let common else { return true }
+    // The innermost container holding both, and which branch of it holds each.
+    guard let common = commonContainer(of: item, and: dependency) else { return true }
+    let dependencyPosition = common.second
     let shared = graph.stages[common.stage]
-    guard !shared.parallel && dependencyPosition > common.position else { return true }
+    guard !shared.parallel && dependencyPosition > common.first else { return true }
     let sameStage = container(of: item) == common.stage && container(of: dependency) == common.stage
       && shared.kind == .stage
     if sameStage {

@@ -186,24 +186,36 @@ public enum DeclarationKind: String, CaseIterable, Sendable {
   case unknown
 }
 
-/// A runbook element: `keyword [id] "title" attributes… { body }`.
-public struct Declaration: Hashable, Sendable {
+/// A runbook element: `keyword [id] "title" attributes… { body }`. Built once by the parser
+/// (from a `DeclarationDraft`) and never changed. A class rather than a value: the checker hands
+/// each declaration from pass to pass, and a copy of a reference is one count where a copy of
+/// the value was four (id, title, attributes, children), a tenth of `check` on a large file.
+public final class Declaration: Sendable {
+  /// Its parts, as the parser read them (kept whole: taking the draft over as it is costs no
+  /// copy of its id, title and lists).
+  private let parts: DeclarationDraft
+
   /// What it declares.
-  public var kind: DeclarationKind
+  public var kind: DeclarationKind { parts.kind }
   /// Where its keyword was written.
-  public var keywordRange: SourceRange
+  public var keywordRange: SourceRange { parts.keywordRange }
   /// The id, when one was written.
-  public var id: Identifier?
+  public var id: Identifier? { parts.id }
   /// The title; nil only when it was missing (already reported).
-  public var title: TextLiteral?
+  public var title: TextLiteral? { parts.title }
   /// Attributes in source order, inline ones first.
-  public var attributes: [Attribute]
+  public var attributes: [Attribute] { parts.attributes }
   /// Nested declarations in source order.
-  public var children: [Declaration]
+  public var children: [Declaration] { parts.children }
   /// The `{`…`}` of the body, when it has one.
-  public var body: SourceRange?
+  public var body: SourceRange? { parts.body }
   /// From the keyword to the end of the body or line.
-  public var range: SourceRange
+  public var range: SourceRange { parts.range }
+
+  /// The declaration the parser has finished reading.
+  init(_ draft: consuming DeclarationDraft) {
+    parts = draft
+  }
 
   /// The first attribute with this keyword.
   public func attribute(_ keyword: Keyword) -> Attribute? {
@@ -224,6 +236,26 @@ public struct Declaration: Hashable, Sendable {
   /// Every attribute with this keyword, in order.
   public func attributes(_ keyword: Keyword) -> [Attribute] {
     attributes.filter { $0.keyword == keyword }
+  }
+}
+
+/// A declaration while the parser reads it: the same parts as `Declaration`, filled in as they
+/// are read.
+struct DeclarationDraft: Sendable {
+  var kind: DeclarationKind
+  var keywordRange: SourceRange
+  var id: Identifier? = nil
+  var title: TextLiteral? = nil
+  var attributes: [Attribute] = []
+  var children: [Declaration] = []
+  var body: SourceRange? = nil
+  var range: SourceRange
+
+  /// A declaration of `kind` whose keyword (or first token) is at `range`, nothing read yet.
+  init(kind: DeclarationKind, at range: SourceRange) {
+    self.kind = kind
+    self.keywordRange = range
+    self.range = range
   }
 }
 

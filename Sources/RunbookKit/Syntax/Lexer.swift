@@ -14,7 +14,9 @@ public struct LexedFile: Sendable {
 
 /// Splits source bytes into tokens.
 public struct Lexer {
-  private let bytes: [UInt8]
+  /// The file's bytes, read in place for the length of `lex` (a buffer rather than the array:
+  /// every byte of the file is read through it, and an array checks each index).
+  private let bytes: UnsafeBufferPointer<UInt8>
   private var position: Int
   private var atLineStart = true
   private var tokens: [Token] = []
@@ -25,13 +27,15 @@ public struct Lexer {
 
   /// Lexes a whole file.
   public static func lex(_ source: SourceFile) -> LexedFile {
-    var lexer = Lexer(bytes: source.bytes, position: SourceFile.byteOrderMarkLength(source.bytes))
-    lexer.run()
-    if let summary = droppedSummary(lexer.droppedDiagnostics, after: lexer.diagnostics) { lexer.diagnostics.append(summary) }
-    return LexedFile(tokens: lexer.tokens, comments: lexer.comments, diagnostics: lexer.diagnostics)
+    source.bytes.withUnsafeBufferPointer { bytes in
+      var lexer = Lexer(bytes: bytes, position: SourceFile.byteOrderMarkLength(source.bytes))
+      lexer.run()
+      if let summary = droppedSummary(lexer.droppedDiagnostics, after: lexer.diagnostics) { lexer.diagnostics.append(summary) }
+      return LexedFile(tokens: lexer.tokens, comments: lexer.comments, diagnostics: lexer.diagnostics)
+    }
   }
 
-  private init(bytes: [UInt8], position: Int) {
+  private init(bytes: UnsafeBufferPointer<UInt8>, position: Int) {
     self.bytes = bytes
     self.position = position
     // About one token per five bytes in real runbooks: sized once rather than grown.
@@ -67,7 +71,9 @@ public struct Lexer {
       let start = position
       switch byte {
       case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"):
+        // Indentation is most of the blank space in a runbook: a run is skipped at once.
         position += 1
+        while position < bytes.count && (bytes[position] == UInt8(ascii: " ") || bytes[position] == UInt8(ascii: "\t")) { position += 1 }
       case UInt8(ascii: "\n"):
         position += 1
         atLineStart = true
@@ -171,11 +177,8 @@ public struct Lexer {
 
   private mutating func lexWord() {
     let start = position
-    position = bytes.withUnsafeBufferPointer { buffer in
-      var end = start + 1
-      while end < buffer.count && isWordByte(buffer[end]) { end += 1 }
-      return end
-    }
+    position += 1
+    while position < bytes.count && isWordByte(bytes[position]) { position += 1 }
     // `T-48h`: an anchor name glued to a signed duration is one time token.
     let sign = peek()
     if (sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-")) && isDigit(peek(1)) {
@@ -300,14 +303,11 @@ public struct Lexer {
     let start = position
     position += 1
     // The common string — ASCII text, no escapes — is read in one tight loop and marked plain.
-    let plainEnd = bytes.withUnsafeBufferPointer { buffer in
-      var end = position
-      while end < buffer.count {
-        let byte = buffer[end]
-        guard byte >= 0x20 && byte < 0x7F && byte != UInt8(ascii: "\\") && byte != UInt8(ascii: "\"") else { break }
-        end += 1
-      }
-      return end
+    var plainEnd = position
+    while plainEnd < bytes.count {
+      let byte = bytes[plainEnd]
+      guard byte >= 0x20 && byte < 0x7F && byte != UInt8(ascii: "\\") && byte != UInt8(ascii: "\"") else { break }
+      plainEnd += 1
     }
     if plainEnd < bytes.count && bytes[plainEnd] == UInt8(ascii: "\"") {
       position = plainEnd + 1
@@ -558,6 +558,12 @@ public struct Lexer {
 /// The length (1-4) of the valid UTF-8 sequence starting at `index`, or 0 if it is invalid
 /// (overlong forms, surrogates and values beyond U+10FFFF are invalid).
 public func validUTF8Length(_ bytes: [UInt8], _ index: Int) -> Int {
+  bytes.withUnsafeBufferPointer { validUTF8Length($0, index) }
+}
+
+/// The length (1-4) of the valid UTF-8 sequence starting at `index` of a buffer, or 0 if it is
+/// invalid.
+func validUTF8Length(_ bytes: UnsafeBufferPointer<UInt8>, _ index: Int) -> Int {
   let first = bytes[index]
   if first < 0x80 { return 1 }
   let length: Int

@@ -25,7 +25,7 @@ extension Parser {
     }
     if token.isPlainText {
       let range = token.range
-      return TextLiteral(value: String(decoding: source.bytes[(range.start + 1)..<(range.end - 1)], as: UTF8.self), range: range, isBlock: false)
+      return TextLiteral(value: source.text(SourceRange(range.start + 1, range.end - 1)), range: range, isBlock: false)
     }
     let bytes = source.bytes
     var start = token.range.start + 1

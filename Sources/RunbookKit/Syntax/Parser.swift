@@ -164,9 +164,7 @@ public struct Parser {
     let keywordToken = current
     advance()
     let shape = DeclarationShape.of(kind)
-    var declaration = Declaration(
-      kind: kind, keywordRange: keywordToken.range, id: nil, title: nil, attributes: [],
-      children: [], body: nil, range: keywordToken.range)
+    var declaration = DeclarationDraft(kind: kind, at: keywordToken.range)
 
     if at(.word) && !current.atLineStart
       && (peek().kind == .string || peek().kind == .textBlock || kind != .step
@@ -216,7 +214,7 @@ public struct Parser {
     }
     declaration.range = keywordToken.range.union(SourceRange.at(previousEnd))
     checkDuplicateAttributes(declaration, shape: shape)
-    return declaration
+    return Declaration(declaration)
   }
 
   /// `"Check the "main" server"`: a title with quotes inside it reads as a string, a word glued
@@ -258,7 +256,7 @@ public struct Parser {
   }
 
   /// block = "{" { attribute | declaration } "}" ;
-  mutating func parseBody(into declaration: inout Declaration, shape: DeclarationShape) {
+  mutating func parseBody(into declaration: inout DeclarationDraft, shape: DeclarationShape) {
     guard let open = eat(.leftBrace) else { return }
     depth += 1
     defer { depth -= 1 }
@@ -292,7 +290,7 @@ public struct Parser {
   }
 
   /// One line of a block: a child declaration or an attribute.
-  mutating func parseStatement(into declaration: inout Declaration, shape: DeclarationShape) {
+  mutating func parseStatement(into declaration: inout DeclarationDraft, shape: DeclarationShape) {
     guard at(.word) else {
       reportExpected(
         statementPhrase(declaration.kind), help: nil)
@@ -324,15 +322,13 @@ public struct Parser {
       declaration.attributes.append(misspelt(meant, at: start))
       return
     }
-    var unknown = Declaration(
-      kind: .unknown, keywordRange: current.range, id: nil, title: nil, attributes: [],
-      children: [], body: nil, range: current.range)
+    var unknown = DeclarationDraft(kind: .unknown, at: current.range)
     // The block of a misspelt statement is still parsed, as the kind the user most likely
     // meant, so the errors inside it are reported too.
     let meant = (keyword ?? suggestion.flatMap(Keyword.init(rawValue:)))
     let guess = meant.flatMap(DeclarationShape.declarationKind) ?? declaration.kind
     unknown.children = skipStatement(bodyKind: guess)
-    if !unknown.children.isEmpty { declaration.children.append(unknown) }
+    if !unknown.children.isEmpty { declaration.children.append(Declaration(unknown)) }
   }
 
   /// A misspelt keyword (`no_goo -> rollback back`), just reported, read as the keyword it most
@@ -411,9 +407,7 @@ public struct Parser {
     if !onSameLine && !at(.leftBrace) { advance() }
     while onSameLine { advance() }
     guard at(.leftBrace) && !current.atLineStart else { return [] }
-    var holder = Declaration(
-      kind: .unknown, keywordRange: current.range, id: nil, title: nil, attributes: [],
-      children: [], body: nil, range: current.range)
+    var holder = DeclarationDraft(kind: .unknown, at: current.range)
     parseBody(into: &holder, shape: DeclarationShape.of(bodyKind))
     return holder.children
   }
@@ -442,7 +436,7 @@ public struct Parser {
     }
   }
 
-  mutating func checkDuplicateAttributes(_ declaration: Declaration, shape: DeclarationShape) {
+  mutating func checkDuplicateAttributes(_ declaration: DeclarationDraft, shape: DeclarationShape) {
     // One bit per keyword: the common case, no attribute given twice, costs no table at all.
     var given: UInt64 = 0
     var duplicated = false
