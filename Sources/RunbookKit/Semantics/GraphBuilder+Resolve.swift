@@ -274,7 +274,9 @@ extension GraphBuilder {
     if suggestionIndexes[kind] == nil {
       switch kind {
       case .role: suggestionIndexes[kind] = SuggestionIndex(roleIndex.keys)
-      case .item: suggestionIndexes[kind] = SuggestionIndex(names.lazy.filter { $0.value.item != nil }.map(\.key))
+      case .item:
+        let table = names
+        suggestionIndexes[kind] = SuggestionIndex(table.keys.indices.lazy.filter { table.values[$0].item != nil }.map { table.keys[$0] })
       case .rollback:
         suggestionIndexes[kind] = SuggestionIndex(graph.stages.lazy.filter { $0.kind == .rollback }.compactMap(\.id))
       }

@@ -26,13 +26,13 @@ struct GraphBuilder {
   var positions = ItemPositions()
 
   /// Ids of work: stages, steps, gates, rollbacks, sign-offs, templates, contacts.
-  var names: [String: (item: Item?, range: SourceRange)] = [:]
+  var names = NameTable<(item: Item?, range: SourceRange)>()
   /// Steps whose id another element took first (a duplicate, reported), by id: so that
   /// `verifies x` checks the step `x`, not a stage of the same name, and a four-eyes mistake is
   /// not hidden behind the duplicate. Only duplicates are kept: a table of every step would cost
   /// a large runbook memory and time for a rare mistake.
   var shadowedSteps: [String: Int] = [:]
-  var roleIndex: [String: Int] = [:]
+  var roleIndex = NameTable<Int>()
   /// Ids declared inside statements that could not be parsed: references to them are not
   /// reported, since the real mistake has been.
   var brokenNames: Set<String> = []
@@ -68,7 +68,7 @@ struct GraphBuilder {
     builder.makeEdges()
     // Every reference is resolved: the name table, the largest table of a big runbook, is not
     // needed by the checks over the whole graph, which build large tables of their own.
-    builder.names = [:]
+    builder.names = NameTable()
     builder.checkGraph()
     builder.reportUnusedRoles()
     if let summary = droppedSummary(builder.droppedDiagnostics, after: builder.diagnostics) { builder.diagnostics.append(summary) }
@@ -151,7 +151,7 @@ struct GraphBuilder {
       count += list.count
       for index in list.indices where !list[index].children.isEmpty { lists.append(list[index].children) }
     }
-    names.reserveCapacity(count)
+    names = NameTable(capacity: count)
     graph.nodes.reserveCapacity(count * 2)
     graph.steps.reserveCapacity(count)
     stepPlaces.reserveCapacity(count)
@@ -212,9 +212,10 @@ struct GraphBuilder {
       }
       if count >= maximumSteps { return }
     }
-    for attribute in declaration.attributes {
-      switch attribute.value {
-      case .references(let targets) where attribute.keyword == .after: referenceEdges += targets.count
+    let attributes = declaration.attributes
+    for position in attributes.indices {
+      switch attributes[position].value {
+      case .references(let targets) where attributes[position].keyword == .after: referenceEdges += targets.count
       case .reference, .noGo: referenceEdges += 1
       default: break
       }
@@ -272,9 +273,8 @@ struct GraphBuilder {
 
   mutating func declareName(_ id: Identifier?, item: Item?) {
     guard let id else { return }
-    // One hash for the common case, a new id; a duplicate puts the first declaration back.
-    if let first = names.updateValue((item, id.range), forKey: id.name) {
-      names[id.name] = first
+    // One look-up: a new id is added, a duplicate leaves the first declaration in its place.
+    if let first = names.insertNew(id.name, (item, id.range)) {
       if case .step(let index) = item, shadowedSteps[id.name] == nil { shadowedSteps[id.name] = index }
       report(
         .duplicateID, "the id `\(clipped(id.name))` is already used", at: id.range,
@@ -292,7 +292,7 @@ struct GraphBuilder {
         help: "declare each role once")
       return
     }
-    roleIndex[id.name] = graph.roles.count
+    _ = roleIndex.insertNew(id.name, graph.roles.count)
     graph.roles.append(Role(
       id: id.name, name: declaration.title?.value ?? id.name, contact: contactDetails(declaration),
       range: id.range))
@@ -377,13 +377,13 @@ struct GraphBuilder {
 /// characters, made unique with a `_2`, `_3` … suffix.
 struct IDAllocator {
   /// The ids written in the runbook (shared with the builder's table, not copied).
-  let declared: [String: (item: Item?, range: SourceRange)]
+  let declared: NameTable<(item: Item?, range: SourceRange)>
   /// The ids derived so far.
   var derived: Set<String> = []
   /// The next suffix to try for each slug, so that many equal titles cost linear time.
   var nextSuffix: [String: Int] = [:]
 
-  init(declared: [String: (item: Item?, range: SourceRange)]) {
+  init(declared: NameTable<(item: Item?, range: SourceRange)>) {
     self.declared = declared
   }
 
@@ -432,6 +432,10 @@ struct ItemPositions {
     }
     set {
       func store(_ array: inout [Int], _ index: Int) {
+        if index == array.count {
+          array.append(newValue ?? 0)
+          return
+        }
         while array.count <= index { array.append(0) }
         array[index] = newValue ?? 0
       }
@@ -448,6 +452,7 @@ struct ItemPositions {
 // MARK: - Small readers of declarations
 
 func notes(_ declaration: Declaration) -> [String] {
+  guard declaration.has(.note) else { return [] }
   var notes: [String] = []
   for attribute in declaration.attributes where attribute.keyword == .note {
     if case .text(let text) = attribute.value { notes.append(text.value) }
@@ -456,6 +461,7 @@ func notes(_ declaration: Declaration) -> [String] {
 }
 
 func records(_ declaration: Declaration) -> [Record] {
+  guard declaration.has(.record) else { return [] }
   var records: [Record] = []
   for attribute in declaration.attributes where attribute.keyword == .record {
     if case .record(let field) = attribute.value {

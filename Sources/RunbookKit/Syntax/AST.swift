@@ -212,30 +212,38 @@ public final class Declaration: Sendable {
   /// From the keyword to the end of the body or line.
   public var range: SourceRange { parts.range }
 
+  /// The keywords of its attributes, one bit each (by `Keyword.ordinal`): most declarations
+  /// have few attributes or none, and most questions about them are answered by this alone.
+  private let keywords: UInt64
+
   /// The declaration the parser has finished reading.
   init(_ draft: consuming DeclarationDraft) {
+    var keywords: UInt64 = 0
+    for index in draft.attributes.indices { keywords |= 1 << UInt64(draft.attributes[index].keyword.ordinal) }
+    self.keywords = keywords
     parts = draft
   }
 
   /// The first attribute with this keyword.
   public func attribute(_ keyword: Keyword) -> Attribute? {
-    attributes.first { $0.keyword == keyword }
+    attributeIndex(keyword).map { parts.attributes[$0] }
   }
 
   /// Where in `attributes` the first attribute with this keyword is, if anywhere: for reading
   /// a value in place, without copying the attribute.
   public func attributeIndex(_ keyword: Keyword) -> Int? {
-    attributes.firstIndex { $0.keyword == keyword }
+    guard has(keyword) else { return nil }
+    return parts.attributes.firstIndex { $0.keyword == keyword }
   }
 
   /// Whether an attribute with this keyword is given.
   public func has(_ keyword: Keyword) -> Bool {
-    attributes.contains { $0.keyword == keyword }
+    keywords & (1 << UInt64(keyword.ordinal)) != 0
   }
 
   /// Every attribute with this keyword, in order.
   public func attributes(_ keyword: Keyword) -> [Attribute] {
-    attributes.filter { $0.keyword == keyword }
+    has(keyword) ? parts.attributes.filter { $0.keyword == keyword } : []
   }
 }
 

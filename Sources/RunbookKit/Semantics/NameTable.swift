@@ -1,0 +1,128 @@
+// The table of declared names the graph builder resolves references through. A large runbook
+// declares a name for every step and looks one up for every reference; through `Dictionary`
+// (seeded SipHash, then a full string comparison for each occupied bucket on the way) each of
+// these was several hundred instructions.
+
+/// Names mapped to values, kept in the order they were added. Open addressing over a power of two
+/// of slots, each holding a tag of the name's hash beside the entry's index, so that a probe
+/// compares strings only when the tags agree.
+///
+/// The hash mixes the name's bytes, eight at a time, with keys drawn at random for each process
+/// (as `Dictionary` does), so that no file can be written whose names all collide: the cost of
+/// every insertion and look-up stays constant whatever names a file holds. The order of the
+/// slots never shows: everything that reads the table goes by the order of `keys`.
+struct NameTable<Value> {
+  /// The names, in the order they were added.
+  private(set) var keys: [String] = []
+  /// The value of each name, at the same index.
+  private(set) var values: [Value] = []
+  /// Empty (0), or the high 32 bits of a name's hash above its index in `keys` plus one.
+  private var slots: [UInt64]
+  private var mask: Int
+
+  /// A table sized for `capacity` names, so that it need not grow while they are added.
+  init(capacity: Int = 0) {
+    var size = 8
+    while size < 2 * capacity { size *= 2 }
+    slots = [UInt64](repeating: 0, count: size)
+    mask = size - 1
+    keys.reserveCapacity(capacity)
+    values.reserveCapacity(capacity)
+  }
+
+  var count: Int { keys.count }
+
+  /// The value of `name`, if it has been added.
+  subscript(name: String) -> Value? {
+    let hash = NameTable.hash(name)
+    let tag = hash >> 32
+    var slot = Int(truncatingIfNeeded: hash) & mask
+    while slots[slot] != 0 {
+      let entry = slots[slot]
+      if entry >> 32 == tag {
+        let index = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
+        if keys[index] == name { return values[index] }
+      }
+      slot = (slot + 1) & mask
+    }
+    return nil
+  }
+
+  /// Adds `name` with `value` when it is new, and returns nil; when it is already there, leaves
+  /// the table as it is and returns the value it has.
+  mutating func insertNew(_ name: String, _ value: Value) -> Value? {
+    if 2 * (keys.count + 1) > slots.count { grow() }
+    let hash = NameTable.hash(name)
+    let tag = hash >> 32
+    var slot = Int(truncatingIfNeeded: hash) & mask
+    while slots[slot] != 0 {
+      let entry = slots[slot]
+      if entry >> 32 == tag {
+        let index = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
+        if keys[index] == name { return values[index] }
+      }
+      slot = (slot + 1) & mask
+    }
+    keys.append(name)
+    values.append(value)
+    slots[slot] = tag << 32 | UInt64(keys.count)
+    return nil
+  }
+
+  /// Twice the slots, every name placed again.
+  private mutating func grow() {
+    let size = slots.count * 2
+    slots = [UInt64](repeating: 0, count: size)
+    mask = size - 1
+    for index in keys.indices {
+      let hash = NameTable.hash(keys[index])
+      var slot = Int(truncatingIfNeeded: hash) & mask
+      while slots[slot] != 0 { slot = (slot + 1) & mask }
+      slots[slot] = (hash >> 32) << 32 | UInt64(index + 1)
+    }
+  }
+
+  /// A hash of the name's UTF-8 bytes: each eight bytes folded in by a full-width multiply with
+  /// the process's keys (the high and low halves of the product combined), then the length.
+  static func hash(_ name: String) -> UInt64 {
+    if let hash = name.utf8.withContiguousStorageIfAvailable(hash) { return hash }
+    return Array(name.utf8).withUnsafeBufferPointer { hash($0) }
+  }
+
+  private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    let (first, second, third) = NameTableSeeds.shared
+    var state = first
+    var offset = 0
+    let count = bytes.count
+    while offset + 8 <= count {
+      let word = UnsafeRawPointer(bytes.baseAddress! + offset).loadUnaligned(as: UInt64.self)
+      state = mix(word ^ second, state ^ third)
+      offset += 8
+    }
+    if offset < count {
+      var word: UInt64 = 0
+      var shift: UInt64 = 0
+      while offset < count {
+        word |= UInt64(bytes[offset]) << shift
+        shift += 8
+        offset += 1
+      }
+      state = mix(word ^ second, state ^ third)
+    }
+    return mix(state ^ UInt64(count), first ^ third)
+  }
+
+  private static func mix(_ a: UInt64, _ b: UInt64) -> UInt64 {
+    let product = a.multipliedFullWidth(by: b)
+    return product.high ^ product.low
+  }
+}
+
+/// The random keys of `NameTable`'s hash, drawn once for the process. Odd, so that no multiply by
+/// them loses bits.
+private enum NameTableSeeds {
+  static let shared: (UInt64, UInt64, UInt64) = {
+    var generator = SystemRandomNumberGenerator()
+    return (generator.next() | 1, generator.next() | 1, generator.next() | 1)
+  }()
+}
