@@ -34,18 +34,7 @@ struct NameTable<Value> {
 
   /// The value of `name`, if it has been added.
   subscript(name: String) -> Value? {
-    let hash = NameTable.hash(name)
-    let tag = hash >> 32
-    var slot = Int(truncatingIfNeeded: hash) & mask
-    while slots[slot] != 0 {
-      let entry = slots[slot]
-      if entry >> 32 == tag {
-        let index = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
-        if keys[index] == name { return values[index] }
-      }
-      slot = (slot + 1) & mask
-    }
-    return nil
+    find(name, hash: NameTable.hash(name)).index.map { values[$0] }
   }
 
   /// Adds `name` with `value` when it is new, and returns nil; when it is already there, leaves
@@ -53,20 +42,28 @@ struct NameTable<Value> {
   mutating func insertNew(_ name: String, _ value: Value) -> Value? {
     if 2 * (keys.count + 1) > slots.count { grow() }
     let hash = NameTable.hash(name)
+    let found = find(name, hash: hash)
+    if let index = found.index { return values[index] }
+    keys.append(name)
+    values.append(value)
+    slots[found.slot] = (hash >> 32) << 32 | UInt64(keys.count)
+    return nil
+  }
+
+  /// Where `name` is: its index in `keys` when it is there, and the slot that holds it or, when
+  /// it is not there, the empty slot it would take.
+  private func find(_ name: String, hash: UInt64) -> (slot: Int, index: Int?) {
     let tag = hash >> 32
     var slot = Int(truncatingIfNeeded: hash) & mask
     while slots[slot] != 0 {
       let entry = slots[slot]
       if entry >> 32 == tag {
         let index = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
-        if keys[index] == name { return values[index] }
+        if keys[index] == name { return (slot, index) }
       }
       slot = (slot + 1) & mask
     }
-    keys.append(name)
-    values.append(value)
-    slots[slot] = tag << 32 | UInt64(keys.count)
-    return nil
+    return (slot, nil)
   }
 
   /// Twice the slots, every name placed again.
