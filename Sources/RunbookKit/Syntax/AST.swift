@@ -218,10 +218,10 @@ public final class Declaration: Sendable {
 
   /// The declaration the parser has finished reading.
   init(_ draft: consuming DeclarationDraft) {
-    var keywords: UInt64 = 0
-    for index in draft.attributes.indices { keywords |= 1 << UInt64(draft.attributes[index].keyword.ordinal) }
-    self.keywords = keywords
     parts = draft
+    var keywords: UInt64 = 0
+    for index in parts.attributes.indices { keywords |= 1 << UInt64(parts.attributes[index].keyword.ordinal) }
+    self.keywords = keywords
   }
 
   /// The first attribute with this keyword.

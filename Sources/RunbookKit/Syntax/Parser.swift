@@ -213,7 +213,7 @@ public struct Parser {
       parseBody(into: &declaration, shape: shape)
     }
     declaration.range = keywordToken.range.union(SourceRange.at(previousEnd))
-    checkDuplicateAttributes(declaration, shape: shape)
+    checkDuplicateAttributes(declaration.attributes, of: kind, shape: shape)
     return Declaration(declaration)
   }
 
@@ -436,11 +436,11 @@ public struct Parser {
     }
   }
 
-  mutating func checkDuplicateAttributes(_ declaration: DeclarationDraft, shape: DeclarationShape) {
+  mutating func checkDuplicateAttributes(_ attributes: [Attribute], of kind: DeclarationKind, shape: DeclarationShape) {
     // One bit per keyword: the common case, no attribute given twice, costs no table at all.
     var given: UInt64 = 0
     var duplicated = false
-    for attribute in declaration.attributes {
+    for attribute in attributes {
       let bit: UInt64 = 1 << UInt64(attribute.keyword.ordinal)
       if given & bit != 0 { duplicated = true }
       given |= bit
@@ -448,11 +448,11 @@ public struct Parser {
     guard duplicated else { return }
     // At most one entry per keyword, so the list stays short however many attributes there are.
     var seen: [Attribute] = []
-    for attribute in declaration.attributes where !shape.repeatable.contains(attribute.keyword) {
+    for attribute in attributes where !shape.repeatable.contains(attribute.keyword) {
       if let first = seen.first(where: { $0.keyword == attribute.keyword }) {
         report(
           .duplicateAttribute,
-          "`\(attribute.keyword.rawValue)` is given twice for this \(declaration.kind.rawValue)",
+          "`\(attribute.keyword.rawValue)` is given twice for this \(kind.rawValue)",
           at: attribute.keywordRange,
           notes: [DiagnosticNote("first given here", at: first.keywordRange)],
           help: attribute.keyword == .owner
