@@ -47,6 +47,18 @@ struct Adjacency {
     predecessorNodes = inNodes
   }
 
+  /// Where in `successorNodes` (and `successorEdges`) the successors of `node` are: for passes
+  /// over every node, which read them by position rather than through a slice (a slice holds
+  /// the array, a count up and down for every node).
+  func successorPositions(_ node: Int) -> Range<Int> {
+    successorStart[node]..<successorStart[node + 1]
+  }
+
+  /// Where in `predecessorNodes` (and `predecessorEdges`) the predecessors of `node` are.
+  func predecessorPositions(_ node: Int) -> Range<Int> {
+    predecessorStart[node]..<predecessorStart[node + 1]
+  }
+
   /// The nodes `node` leads to, one for each edge leaving it.
   func successors(_ node: Int) -> ArraySlice<Int> {
     successorNodes[successorStart[node]..<successorStart[node + 1]]
@@ -80,8 +92,8 @@ func topologicalOrder(nodeCount: Int, edges: [Edge], adjacency: Adjacency) -> [I
   order.reserveCapacity(nodeCount)
   while let node = ready.pop() {
     order.append(node)
-    for edge in adjacency.outgoing(node) {
-      let next = edges[edge].to
+    for position in adjacency.successorPositions(node) {
+      let next = adjacency.successorNodes[position]
       remaining[next] -= 1
       if remaining[next] == 0 { ready.push(next) }
     }

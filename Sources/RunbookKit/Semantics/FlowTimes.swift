@@ -69,7 +69,7 @@ struct FlowTimes: Sendable {
     // Order the normal flow.
     var remaining = [Int](repeating: 0, count: count)
     for node in 0..<count where !inRollback[node] {
-      for previous in adjacency.predecessors(node) where !inRollback[previous] { remaining[node] += 1 }
+      for position in adjacency.predecessorPositions(node) where !inRollback[adjacency.predecessorNodes[position]] { remaining[node] += 1 }
       if FlowTimes.stageStart(ending: node, graph) != nil { remaining[node] += 1 }
     }
     var ready = Heap()
@@ -78,7 +78,8 @@ struct FlowTimes: Sendable {
     order.reserveCapacity(count)
     while let node = ready.pop() {
       order.append(node)
-      for next in adjacency.successors(node) where !inRollback[next] {
+      for position in adjacency.successorPositions(node) where !inRollback[adjacency.successorNodes[position]] {
+        let next = adjacency.successorNodes[position]
         remaining[next] -= 1
         if remaining[next] == 0 { ready.push(next) }
       }
@@ -98,11 +99,13 @@ struct FlowTimes: Sendable {
 
     // Where the unanchored block puts each node relative to its own start: the longest path from
     // the runbook's start, worst case, ignoring windows.
+    let worstLength = FlowTimes.lengths(graph, worst: true)
     var offset = [Int](repeating: 0, count: count)
     for node in order {
       var value = 0
-      for previous in adjacency.predecessors(node) where scheduled[previous] {
-        value = max(value, offset[previous] + FlowTimes.length(graph, previous, worst: true))
+      for position in adjacency.predecessorPositions(node) {
+        let previous = adjacency.predecessorNodes[position]
+        if scheduled[previous] { value = max(value, offset[previous] + worstLength[previous]) }
       }
       if let start = FlowTimes.stageStart(ending: node, graph) { value = max(value, offset[start]) }
       if let (start, length) = FlowTimes.stageLength(graph, node, worst: true) { value = max(value, offset[start] + length) }
@@ -114,7 +117,7 @@ struct FlowTimes: Sendable {
     for node in order {
       if let open = ownOpening[node] { start = min(start ?? open - offset[node], open - offset[node]) }
       if let close = closing[node] {
-        let latest = close - offset[node] - FlowTimes.length(graph, node, worst: true)
+        let latest = close - offset[node] - worstLength[node]
         start = min(start ?? latest, latest)
       }
     }
@@ -126,13 +129,15 @@ struct FlowTimes: Sendable {
     startBest = []
     finishBest = []
     driver = []
-    (startWorst, finishWorst, driver) = forward(graph, adjacency: adjacency, from: from, worst: true)
-    if bestCase { (startBest, finishBest, _) = forward(graph, adjacency: adjacency, from: from, worst: false) }
+    (startWorst, finishWorst, driver) = forward(graph, adjacency: adjacency, from: from, worst: true, lengths: worstLength)
+    if bestCase {
+      (startBest, finishBest, _) = forward(graph, adjacency: adjacency, from: from, worst: false, lengths: FlowTimes.lengths(graph, worst: false))
+    }
   }
 
   /// Earliest start and finish from `blockStart`, waiting for window openings, and what fixed
   /// each start.
-  private func forward(_ graph: RunbookGraph, adjacency: Adjacency, from blockStart: Int, worst: Bool) -> ([Int], [Int], [Int]) {
+  private func forward(_ graph: RunbookGraph, adjacency: Adjacency, from blockStart: Int, worst: Bool, lengths: [Int]) -> ([Int], [Int], [Int]) {
     let count = graph.nodes.count
     var start = [Int](repeating: blockStart, count: count)
     var finish = [Int](repeating: blockStart, count: count)
@@ -142,7 +147,9 @@ struct FlowTimes: Sendable {
       var cause = FlowTimes.byStart
       // A predecessor that finishes exactly at the plan's start still fixes the start: with no
       // durations, the chain of work is what orders it.
-      for previous in adjacency.predecessors(node) where scheduled[previous] {
+      for position in adjacency.predecessorPositions(node) {
+        let previous = adjacency.predecessorNodes[position]
+        guard scheduled[previous] else { continue }
         if finish[previous] > value || (cause == FlowTimes.byStart && finish[previous] == value) {
           value = finish[previous]
           cause = previous
@@ -161,7 +168,7 @@ struct FlowTimes: Sendable {
         cause = FlowTimes.byOpening
       }
       start[node] = value
-      finish[node] = value + FlowTimes.length(graph, node, worst: worst)
+      finish[node] = value + lengths[node]
       driver[node] = cause
     }
     return (start, finish, driver)
@@ -175,8 +182,21 @@ struct FlowTimes: Sendable {
 
   /// How long a node takes; zero when not given or still to be decided.
   static func length(_ graph: RunbookGraph, _ node: Int, worst: Bool) -> Int {
-    guard let value = graph.duration(of: node), !value.toBeDecided else { return 0 }
-    return worst ? value.maximum : value.minimum
+    length(of: graph.duration(of: node), worst: worst)
+  }
+
+  /// How long each node takes, by node (`length` for all of them at once, read by the passes
+  /// over every edge).
+  static func lengths(_ graph: RunbookGraph, worst: Bool) -> [Int] {
+    var lengths = [Int](repeating: 0, count: graph.nodes.count)
+    for index in graph.steps.indices { lengths[graph.steps[index].node] = length(of: graph.steps[index].duration, worst: worst) }
+    for index in graph.gates.indices { lengths[graph.gates[index].node] = length(of: graph.gates[index].duration, worst: worst) }
+    return lengths
+  }
+
+  private static func length(of duration: Minutes?, worst: Bool) -> Int {
+    guard let duration, !duration.toBeDecided else { return 0 }
+    return worst ? duration.maximum : duration.minimum
   }
 
   /// For the end of a stage with its own `duration`: the stage's start node and that duration,
@@ -227,9 +247,14 @@ struct FlowTimes: Sendable {
         closingFrom[node] = stageClosingFrom[stage]
       }
     }
-    for step in graph.steps { set(step.node, stage: step.stage, window: step.window, deadline: step.deadline) }
-    for gate in graph.gates { set(gate.node, stage: gate.stage, window: gate.window, deadline: gate.deadline) }
-    for signoff in graph.signoffs { set(signoff.node, stage: signoff.stage, window: nil, deadline: nil) }
+    // By index: a copy of each step, to read four of its fields, was most of this.
+    for index in graph.steps.indices {
+      set(graph.steps[index].node, stage: graph.steps[index].stage, window: graph.steps[index].window, deadline: graph.steps[index].deadline)
+    }
+    for index in graph.gates.indices {
+      set(graph.gates[index].node, stage: graph.gates[index].stage, window: graph.gates[index].window, deadline: graph.gates[index].deadline)
+    }
+    for index in graph.signoffs.indices { set(graph.signoffs[index].node, stage: graph.signoffs[index].stage, window: nil, deadline: nil) }
     for (index, stage) in graph.stages.enumerated() {
       opening[stage.startNode] = stageOpening[index]
       ownOpening[stage.startNode] = stage.window?.start

@@ -111,8 +111,8 @@ extension GraphBuilder {
     var stack = starts
     for node in starts { reached[node] = true }
     while let node = stack.popLast() {
-      for edge in adjacency.outgoing(node) where graph.edges[edge].origin != .noGo {
-        let next = graph.edges[edge].to
+      for position in adjacency.successorPositions(node) where graph.edges[adjacency.successorEdges[position]].origin != .noGo {
+        let next = adjacency.successorNodes[position]
         if !reached[next] {
           reached[next] = true
           stack.append(next)
@@ -307,11 +307,12 @@ extension GraphBuilder {
     var via = [Int](repeating: -1, count: graph.nodes.count)
     for node in order where nodeRegion[node] >= 0 {
       var best = 0
-      for edge in adjacency.incoming(node) where nodeRegion[graph.edges[edge].from] == nodeRegion[node] {
-        let value = longest[graph.edges[edge].from]
+      for position in adjacency.predecessorPositions(node) where nodeRegion[adjacency.predecessorNodes[position]] == nodeRegion[node] {
+        let previous = adjacency.predecessorNodes[position]
+        let value = longest[previous]
         if value > best || via[node] < 0 {
           best = max(best, value)
-          if value >= best { via[node] = graph.edges[edge].from }
+          if value >= best { via[node] = previous }
         }
       }
       longest[node] = best + (graph.duration(of: node)?.maximum ?? 0)
@@ -319,8 +320,9 @@ extension GraphBuilder {
     // Steps without a duration, per rollback: unknown is not zero, so a bound over them cannot be
     // shown to hold.
     var unknown: [Int: [Int]] = [:]
-    for (index, step) in graph.steps.enumerated() where step.durationUnknown {
-      if nodeRegion[step.node] >= 0 { unknown[nodeRegion[step.node], default: []].append(index) }
+    for index in graph.steps.indices where graph.steps[index].durationUnknown {
+      let node = graph.steps[index].node
+      if nodeRegion[node] >= 0 { unknown[nodeRegion[node], default: []].append(index) }
     }
     for (gateIndex, rollback, bound) in checks {
       let total = longest[graph.stages[rollback].endNode]
