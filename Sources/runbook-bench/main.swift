@@ -2,7 +2,7 @@
 // the release `runbook` binary on them — check, plan, Markdown, HTML and JSON: wall time,
 // steps/s, MB/s, peak memory and (with valgrind) instructions per source byte — beside two
 // baselines on the same data: `wc -l` on the source and Python's `json.load` on runbook's own
-// JSON. Then it checks the project's targets and exits 1 if one is missed. Run: swift build -c release && .build/release/runbook-bench [--sizes 1000,10000]
+// JSON. Then it checks the project's targets and exits 1 if one is missed. Run: swift build -c release --static-swift-stdlib && .build/release/runbook-bench [--sizes 1000,10000]
 // (`--emit STEPS FILE` writes one generated runbook, for profiling a single command;
 // `--probes` runs only the scaling probes of input shapes that were once quadratic.)
 import Foundation
@@ -250,9 +250,27 @@ while let argument = arguments.first {
 let binaryFolder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
 let runbook = binaryFolder.appendingPathComponent("runbook").path
 guard FileManager.default.isExecutableFile(atPath: runbook) else {
-  FileHandle.standardError.write(Data("runbook-bench: build the release binary first: swift build -c release\n".utf8))
+  FileHandle.standardError.write(Data("runbook-bench: build the release binary first: swift build -c release --static-swift-stdlib\n".utf8))
   exit(2)
 }
+/// How the measured binary links the Swift runtime, from `ldd`: the README installs it with the
+/// runtime linked in (`--static-swift-stdlib`), which spares every run the loading and binding
+/// of the runtime's shared libraries (about 13 million instructions, a few milliseconds).
+func linkage(of binary: String) -> String {
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: "/usr/bin/ldd")
+  process.arguments = [binary]
+  let pipe = Pipe()
+  process.standardOutput = pipe
+  process.standardError = FileHandle.nullDevice
+  guard (try? process.run()) != nil else { return "linkage unknown (no ldd)" }
+  let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+  process.waitUntilExit()
+  return output.contains("libswiftCore")
+    ? "Swift runtime from shared libraries (build with --static-swift-stdlib to measure the binary the README installs)"
+    : "Swift runtime linked in (--static-swift-stdlib, as the README installs it)"
+}
+
 let work = FileManager.default.temporaryDirectory.appendingPathComponent("runbook-bench-\(getpid())")
 try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(at: work) }
@@ -266,6 +284,7 @@ let commands: [(name: String, arguments: [String])] = [
 /// steps, windows in every stage and long titles.
 let shapes: [(name: String, make: (Int) -> String)] = [("standard", generate), ("dense", generateDense)]
 
+print("runbook-bench: binary \(runbook): \(linkage(of: runbook))")
 print("runbook-bench: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory / 1_073_741_824) GiB; times are the best of 3 runs (1 for 1M steps); instructions by callgrind up to 100k steps; peak memory " + (gnuTime == nil ? "from wait4 (install GNU time for the program's own)" : "by GNU time"))
 print("")
 print("shape     " + "steps".padding(toLength: 9, withPad: " ", startingAt: 0) + "source MB  " + "command".padding(toLength: 22, withPad: " ", startingAt: 0) + "seconds    steps/s      MB/s   peak MB  peak/source  instr/byte")

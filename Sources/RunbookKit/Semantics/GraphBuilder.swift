@@ -180,9 +180,12 @@ struct GraphBuilder {
     let index = graph.stages.count
     let start = addNode(.stageStart(index))
     let end = addNode(.stageEnd(index))
+    // Sized for its contents once, rather than grown item by item.
+    var items: [Item] = []
+    items.reserveCapacity(declaration.children.count)
     graph.stages.append(Stage(
       id: declaration.id?.name, key: kind == .runbook ? "runbook" : declaration.id?.name ?? "", title: declaration.title?.value ?? "", kind: kind, parent: parent,
-      items: [], parallel: declaration.has(.parallel), defaultOwners: nil,
+      items: items, parallel: declaration.has(.parallel), defaultOwners: nil,
       duration: nil, window: nil, deadline: nil, optional: declaration.has(.optional),
       notes: notes(declaration), startNode: start, endNode: end, depth: depth,
       range: declaration.range))

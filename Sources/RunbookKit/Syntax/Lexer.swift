@@ -304,6 +304,11 @@ public struct Lexer {
     position += 1
     // The common string — ASCII text, no escapes — is read in one tight loop and marked plain.
     var plainEnd = position
+    while plainEnd + 8 <= bytes.count {
+      let word = UnsafeRawPointer(bytes.baseAddress! + plainEnd).loadUnaligned(as: UInt64.self)
+      if !Lexer.allPlainText(word) { break }
+      plainEnd += 8
+    }
     while plainEnd < bytes.count {
       let byte = bytes[plainEnd]
       guard byte >= 0x20 && byte < 0x7F && byte != UInt8(ascii: "\\") && byte != UInt8(ascii: "\"") else { break }
@@ -335,6 +340,18 @@ public struct Lexer {
       .unterminatedString, "unterminated string", SourceRange(start, position),
       help: "add the closing `\"` on the same line; for text over several lines use a `\"\"\"` block")
     emit(.string, from: start)
+  }
+
+  /// Whether all eight bytes of `word` are plain text: printable ASCII, neither `"` nor `\`.
+  /// (A byte is zero after an exclusive or with its value; the test for a zero byte, or one
+  /// below 0x20, is exact once no byte has its high bit set.)
+  private static func allPlainText(_ word: UInt64) -> Bool {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let highs: UInt64 = 0x8080_8080_8080_8080
+    func hasZeroByte(_ value: UInt64) -> Bool { (value &- ones) & ~value & highs != 0 }
+    if word & highs != 0 { return false }
+    if (word &- ones &* 0x20) & ~word & highs != 0 { return false }
+    return !hasZeroByte(word ^ (ones &* 0x7F)) && !hasZeroByte(word ^ (ones &* 0x22)) && !hasZeroByte(word ^ (ones &* 0x5C))
   }
 
   /// `'like this'`: reported, then read as a string so that one mistake gives one error.
