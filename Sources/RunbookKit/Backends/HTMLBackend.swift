@@ -46,6 +46,9 @@ private struct HTMLPage: ~Copyable {
   let rollbackStart: [Int: Int]
   /// The run being reported, if any: then the boxes are filled in.
   let run: RunContext?
+  /// Whether there is a run, kept apart from it: testing the optional itself copies the whole
+  /// run context, which every row asks about.
+  let reportsRun: Bool
   /// The page as UTF-8 bytes, written once in order; saved in it, the texts that rows repeat.
   var out: TextBuffer
   /// Each role's name, escaped once.
@@ -61,6 +64,7 @@ private struct HTMLPage: ~Copyable {
 
   init(graph: RunbookGraph, schedule: Schedule, sourceName: String, sourceHash: String, run: RunContext?) {
     self.run = run
+    reportsRun = run != nil
     self.graph = graph
     self.schedule = schedule
     self.sourceName = sourceName
@@ -253,7 +257,7 @@ private struct HTMLPage: ~Copyable {
         line("<table class=\"steps\">")
         let plannedColumn = timed ? "<col class=\"c-planned\">" : ""
         let plannedHeader = timed ? "<th scope=\"col\">Planned</th>" : ""
-        if self.run != nil {
+        if reportsRun {
           line("<colgroup><col class=\"c-number\"><col class=\"c-step\"><col class=\"c-owner\">" + plannedColumn + "<col class=\"c-time\"><col class=\"c-signed\"></colgroup>")
           line("<thead><tr><th scope=\"col\">#</th><th scope=\"col\">Step</th><th scope=\"col\">Owner</th>" + plannedHeader + "<th scope=\"col\">Done</th><th scope=\"col\">Initialled</th></tr></thead>")
         } else {
@@ -339,7 +343,7 @@ private struct HTMLPage: ~Copyable {
     }
     if !step.records.isEmpty {
       out.append("<div class=\"records\">")
-      if let run {
+      if reportsRun, let run {
         // A run's values, found by the names the fields go by.
         let filled = run.state.values(ofStep: index)
         let names = fieldNames(of: step)
@@ -418,7 +422,7 @@ private struct HTMLPage: ~Copyable {
     if details { out.append("</div>") }
     cell = ""
     for note in gate.notes { cell += "<div class=\"note\">" + html(note) + "</div>" }
-    if let run {
+    if reportsRun, let run {
       let decision = run.state.decisions[index]
       let names = run.state.votes[index].map { html($0.entry.actor) }.joined(separator: ", ")
       cell += "<div class=\"decision\"><span class=\"label\">Decision</span> " + box(decision == .go) + " Go " + box(decision == .noGo) + " No-go"
@@ -455,7 +459,7 @@ private struct HTMLPage: ~Copyable {
       planned(node)
       out.append("</td>")
     }
-    if let run {
+    if reportsRun, let run {
       let done = run.actual(node).map { html(run.shown($0)) } ?? ""
       out.line("<td class=\"write filled\">\(done)</td><td class=\"initials\">\(signatures(run, node))</td></tr>")
       return

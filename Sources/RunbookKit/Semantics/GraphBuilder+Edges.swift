@@ -194,13 +194,28 @@ extension GraphBuilder {
   /// Whether `item` may depend on `dependency`; reports and returns false when the dependency
   /// points the wrong way.
   mutating func dependencyAllowed(of item: Item, on dependency: Item, range: SourceRange, keyword: String) -> Bool {
+    switch verdict(on: item, after: dependency, keyword: keyword) {
+    case .allowed:
+      return true
+    case .noEdge:
+      return false
+    case .refused(let problem):
+      report(problem.code, problem.message, at: range, notes: problem.notes, help: problem.help)
+      return false
+    }
+  }
+
+  /// Whether `item` may depend on `dependency`, decided without changing the builder: a method
+  /// that changes it copies the whole builder for each call of a method that does not, and most
+  /// references are allowed.
+  private func verdict(on item: Item, after dependency: Item, keyword: String) -> DependencyVerdict {
     // The common reference: to earlier work of the same stage (or any work of a parallel one),
     // neither item a stage. Nothing to report, and no chains to build.
     if !isStage(item), !isStage(dependency), item != dependency, container(of: item) == container(of: dependency),
       let itemPosition = positions[item], let dependencyPosition = positions[dependency]
     {
       let stage = container(of: item)
-      if graph.stages[stage].parallel || dependencyPosition < itemPosition { return true }
+      if graph.stages[stage].parallel || dependencyPosition < itemPosition { return .allowed }
     }
     let itemRegion = region(of: item)
     let dependencyRegion = region(of: dependency)
@@ -208,56 +223,45 @@ extension GraphBuilder {
     var itemName: String { describeItem(item) }
     var dependencyName: String { describeItem(dependency) }
     if itemRegion != dependencyRegion {
-      if let dependencyRegion {
-        report(
-          .rollbackRejoinsFlow,
-          "\(itemName) depends on \(dependencyName), which is part of rollback `\(graph.stages[dependencyRegion].id ?? "")`",
-          at: range,
-          help: "work in a rollback runs only after a no-go decision; the normal flow cannot wait for it")
-      }
       // A rollback may name work of the normal flow it relies on (the backup it restores); the
       // gate that enters it already comes later, so no edge is needed.
-      return false
+      guard let dependencyRegion else { return .noEdge }
+      return .refused(DependencyProblem(
+        .rollbackRejoinsFlow,
+        "\(itemName) depends on \(dependencyName), which is part of rollback `\(graph.stages[dependencyRegion].id ?? "")`",
+        help: "work in a rollback runs only after a no-go decision; the normal flow cannot wait for it"))
     }
     if item == dependency {
-      report(.dependencyCycle, "\(itemName) cannot come after itself", at: range, help: "remove this reference")
-      return false
+      return .refused(DependencyProblem(.dependencyCycle, "\(itemName) cannot come after itself", help: "remove this reference"))
     }
     // Containment: a stage and something inside it.
     if case .stage(let stage) = dependency, isInside(item, stage: stage) {
-      report(
+      return .refused(DependencyProblem(
         .dependencyCycle, "\(itemName) is inside \(dependencyName), so it cannot come after it",
-        at: range, help: "a stage ends after everything in it; name a step of the stage instead")
-      return false
+        help: "a stage ends after everything in it; name a step of the stage instead"))
     }
     if case .stage(let stage) = item, isInside(dependency, stage: stage) {
-      report(
+      return .refused(DependencyProblem(
         .dependencyCycle, "\(dependencyName) is inside \(itemName), which cannot start after it",
-        at: range, help: "a stage starts before everything in it; remove this reference")
-      return false
+        help: "a stage starts before everything in it; remove this reference"))
     }
     // The innermost container holding both, and which branch of it holds each.
-    guard let common = commonContainer(of: item, and: dependency) else { return true }
-    let dependencyPosition = common.second
+    guard let common = commonContainer(of: item, and: dependency) else { return .allowed }
     let shared = graph.stages[common.stage]
-    guard !shared.parallel && dependencyPosition > common.first else { return true }
+    guard !shared.parallel && common.second > common.first else { return .allowed }
     let sameStage = container(of: item) == common.stage && container(of: dependency) == common.stage
       && shared.kind == .stage
     if sameStage {
-      report(
+      return .refused(DependencyProblem(
         .forwardAfter,
         "\(itemName) comes after \(dependencyName) (`\(keyword)`), but is written before it in a sequential stage",
-        at: range,
-        help: "move \(itemName) below \(dependencyName), or mark stage `\(shared.id ?? clipped(shared.title))` `parallel` if its steps have no fixed order")
-    } else {
-      report(
-        .dependsOnLaterStage,
-        "\(itemName) comes after \(dependencyName) (`\(keyword)`), which is in a later stage",
-        at: range,
-        notes: [DiagnosticNote("\(dependencyName) is declared here", at: rangeOf(dependency))],
-        help: "stages run in the order written: move the work, or reorder the stages")
+        help: "move \(itemName) below \(dependencyName), or mark stage `\(shared.id ?? clipped(shared.title))` `parallel` if its steps have no fixed order"))
     }
-    return false
+    return .refused(DependencyProblem(
+      .dependsOnLaterStage,
+      "\(itemName) comes after \(dependencyName) (`\(keyword)`), which is in a later stage",
+      notes: [DiagnosticNote("\(dependencyName) is declared here", at: rangeOf(dependency))],
+      help: "stages run in the order written: move the work, or reorder the stages"))
   }
 
   func describeItem(_ item: Item) -> String {
@@ -276,5 +280,30 @@ extension GraphBuilder {
     case .gate(let index): graph.gates[index].range
     case .signoff(let index): graph.signoffs[index].range
     }
+  }
+}
+
+/// What becomes of a reference between work (`after`, `verifies`).
+enum DependencyVerdict {
+  /// An edge is made.
+  case allowed
+  /// No edge, and nothing to report: a rollback naming work of the normal flow it relies on.
+  case noEdge
+  /// It points the wrong way: reported, and no edge.
+  case refused(DependencyProblem)
+}
+
+/// A reference between work that points the wrong way, as it is reported (at the reference).
+struct DependencyProblem {
+  var code: DiagnosticCode
+  var message: String
+  var notes: [DiagnosticNote] = []
+  var help: String
+
+  init(_ code: DiagnosticCode, _ message: String, notes: [DiagnosticNote] = [], help: String) {
+    self.code = code
+    self.message = message
+    self.notes = notes
+    self.help = help
   }
 }
