@@ -216,4 +216,13 @@ final class DatedAnchorTests: XCTestCase {
       XCTAssertNil(TimeUnit(symbol: Array(other.utf8)), other)
     }
   }
+
+  /// The writers append each unit's bytes directly: they must be its symbol.
+  func testUnitsAreWrittenAsTheirSymbols() {
+    for unit in TimeUnit.allCases {
+      var bytes: [UInt8] = []
+      bytes.append(symbol: unit)
+      XCTAssertEqual(String(decoding: bytes, as: UTF8.self), unit.symbol)
+    }
+  }
 }

@@ -53,7 +53,13 @@ extension ByteSink where Self: ~Copyable {
 
 extension Array: ByteSink where Element == UInt8 {
   mutating func append(bytes: UnsafeBufferPointer<UInt8>) {
-    append(contentsOf: bytes)
+    // A few bytes (a unit, a digit or two) one by one: a bulk append costs more to set up than
+    // it saves on runs this short, and times and durations are all such runs.
+    if bytes.count <= 4 {
+      for byte in bytes { append(byte) }
+    } else {
+      append(contentsOf: bytes)
+    }
   }
 }
 

@@ -59,13 +59,16 @@ public struct Plan: Sendable {
     }
     self.group = group
 
-    let position = Dictionary(uniqueKeysWithValues: work.enumerated().map { ($1, $0) })
+    // Where each node is in `work`, by node (a table indexed like the nodes: the sort below
+    // looks two up for every comparison).
+    var position = [Int](repeating: 0, count: graph.nodes.count)
+    for (index, node) in work.enumerated() { position[node] = index }
     var lanes: [(Int, [Int])] = graph.roles.indices.map { ($0, []) }
     for node in work {
       for role in graph.owners(of: node)?.roles ?? [] { lanes[role].1.append(node) }
     }
     for index in lanes.indices {
-      lanes[index].1.sort { (schedule.startWorst[$0], position[$0] ?? 0) < (schedule.startWorst[$1], position[$1] ?? 0) }
+      lanes[index].1.sort { (schedule.startWorst[$0], position[$0]) < (schedule.startWorst[$1], position[$1]) }
     }
     self.lanes = lanes
     self.handoffs = PlanShape.handoffs(graph, work: work, scheduled: schedule.scheduled)

@@ -32,9 +32,18 @@ func appendDuration<Sink: ByteSink & ~Copyable>(_ minutes: Int, unit: TimeUnit? 
 }
 
 extension ByteSink where Self: ~Copyable {
-  /// A unit's symbol: `mo`, `w`, `d`, `h`, `m`.
+  /// A unit's symbol: `mo`, `w`, `d`, `h`, `m` (its bytes, rather than `symbol` as a string:
+  /// every duration and time written ends with one).
   mutating func append(symbol unit: TimeUnit) {
-    append(utf8: unit.symbol)
+    switch unit {
+    case .month:
+      append(UInt8(ascii: "m"))
+      append(UInt8(ascii: "o"))
+    case .week: append(UInt8(ascii: "w"))
+    case .day: append(UInt8(ascii: "d"))
+    case .hour: append(UInt8(ascii: "h"))
+    case .minute: append(UInt8(ascii: "m"))
+    }
   }
 }
 
