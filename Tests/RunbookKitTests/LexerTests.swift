@@ -172,4 +172,24 @@ final class LexerTests: XCTestCase {
       }
     }
   }
+
+  /// A column found from an earlier one on its line (as the JSON document finds each element's
+  /// end from its start), and one found inside blocks of plain text by subtraction, agree with
+  /// the column found from the line's start.
+  func testColumnsFromAnEarlierOffsetAgree() {
+    var random = SystemRandomNumberGenerator()
+    let pieces: [[UInt8]] = [Array("a".utf8), Array("é".utf8), Array("😀".utf8), [0x80], Array("\n".utf8), Array("\r\n".utf8), Array(repeating: UInt8(ascii: "x"), count: 5000)]
+    for round in 0..<30 {
+      var bytes: [UInt8] = round % 3 == 0 ? [0xEF, 0xBB, 0xBF] : []
+      for _ in 0..<Int.random(in: 0...60, using: &random) { bytes += pieces.randomElement(using: &random)! }
+      let source = SourceFile(path: "t", bytes: bytes)
+      for _ in 0..<200 {
+        let first = Int.random(in: 0...bytes.count, using: &random)
+        let second = min(bytes.count + 1, first + Int.random(in: 0...6000, using: &random))
+        let known = source.lineColumn(of: first)
+        let found = source.lineColumn(of: second, after: first, at: known)
+        XCTAssertEqual(found, source.lineColumn(of: second), "from \(first) to \(second)")
+      }
+    }
+  }
 }

@@ -332,7 +332,7 @@ private struct GraphEncoder {
 
   func location(_ range: SourceRange, _ w: inout JSONWriter) {
     let start = source.lineColumn(of: range.start)
-    let end = source.lineColumn(of: range.end)
+    let end = source.lineColumn(of: range.end, after: range.start, at: start)
     w.object("location") { w in
       w.field("line", start.line)
       w.field("column", start.column)

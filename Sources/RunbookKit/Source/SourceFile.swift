@@ -102,7 +102,20 @@ public struct SourceFile: Sendable {
   /// The number of columns in `bytes[start..<end]` (every JSON element and diagnostic asks for
   /// two columns).
   private func columns(from start: Int, to end: Int) -> Int {
-    bytes.withUnsafeBufferPointer { columnCount($0, bytes, from: start, to: end) }
+    // Inside the blocks between two checkpoints that hold as many scalars as bytes, every byte
+    // is a column: counted by subtraction (a runbook in plain ASCII is all such blocks).
+    if end > start {
+      let first = start / SourceFile.checkpointBytes
+      let last = (end - 1) / SourceFile.checkpointBytes
+      if last - first <= 1, plainBlock(first), plainBlock(last) { return end - start }
+    }
+    return bytes.withUnsafeBufferPointer { columnCount($0, bytes, from: start, to: end) }
+  }
+
+  /// Whether checkpoint block `block` is complete and every byte of it a column.
+  private func plainBlock(_ block: Int) -> Bool {
+    block + 1 < scalarCheckpoints.count
+      && scalarCheckpoints[block + 1] - scalarCheckpoints[block] == SourceFile.checkpointBytes
   }
 
   /// The number of scalars in `bytes[0..<offset]`.
@@ -148,6 +161,20 @@ public struct SourceFile: Sendable {
       column += scalarCount(before: clamped) - scalarCount(before: lineStart)
     }
     return LineColumn(line: index + 1, column: column)
+  }
+
+  /// The line and column of `offset`, given those of an earlier offset `known` (as
+  /// `lineColumn(of:)` gives them): when both are on one line and not far apart, the columns
+  /// between them are counted instead of searching the line table and counting from the line's
+  /// start. Every element of the JSON document asks for its start, then its end.
+  public func lineColumn(of offset: Int, after known: Int, at knownPosition: LineColumn) -> LineColumn {
+    let clamped = min(max(offset, 0), bytes.count)
+    let line = knownPosition.line - 1
+    let nextLineStart = line + 1 < lineStarts.count ? lineStarts[line + 1] : bytes.count + 1
+    guard line >= 0, line < lineStarts.count, known >= lineStarts[line], known <= clamped,
+      clamped < nextLineStart, clamped - known <= SourceFile.checkpointBytes
+    else { return lineColumn(of: offset) }
+    return LineColumn(line: knownPosition.line, column: knownPosition.column + columns(from: known, to: clamped))
   }
 
   /// The byte range of a 0-based line, without its line terminator (`\n` or `\r\n`).
