@@ -16,8 +16,9 @@ struct GraphBuilder {
   var droppedDiagnostics = 0
 
   /// The declaration each stage came from, and where the declaration of each step, gate and
-  /// sign-off sits among them, for the later passes. Places rather than copies: a copy of every
-  /// step's declaration was a sixth of the memory of a large file.
+  /// sign-off sits among them, for the later passes. (Places date from when declarations were
+  /// values and a copy of each was a sixth of the memory of a large file; a table of references
+  /// instead measured 0.5% more instructions for the same memory.)
   var stageDeclarations: [Declaration] = []
   var stepPlaces: [DeclarationPlace] = []
   var gatePlaces: [DeclarationPlace] = []
