@@ -219,9 +219,7 @@ public final class Declaration: Sendable {
   /// The declaration the parser has finished reading.
   init(_ draft: consuming DeclarationDraft) {
     parts = draft
-    var keywords: UInt64 = 0
-    for index in parts.attributes.indices { keywords |= 1 << UInt64(parts.attributes[index].keyword.ordinal) }
-    self.keywords = keywords
+    keywords = keywordBits(of: parts.attributes).keywords
   }
 
   /// The first attribute with this keyword.
@@ -245,6 +243,20 @@ public final class Declaration: Sendable {
   public func attributes(_ keyword: Keyword) -> [Attribute] {
     has(keyword) ? parts.attributes.filter { $0.keyword == keyword } : []
   }
+}
+
+/// The keywords of `attributes`, one bit each (by `Keyword.ordinal`), and whether one of them is
+/// given more than once: what a declaration answers `has` from, and what the parser's check for
+/// duplicate attributes starts from.
+func keywordBits(of attributes: [Attribute]) -> (keywords: UInt64, repeated: Bool) {
+  var keywords: UInt64 = 0
+  var repeated = false
+  for index in attributes.indices {
+    let bit: UInt64 = 1 << UInt64(attributes[index].keyword.ordinal)
+    if keywords & bit != 0 { repeated = true }
+    keywords |= bit
+  }
+  return (keywords, repeated)
 }
 
 /// A declaration while the parser reads it: the same parts as `Declaration`, filled in as they

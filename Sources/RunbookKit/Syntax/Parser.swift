@@ -438,14 +438,7 @@ public struct Parser {
 
   mutating func checkDuplicateAttributes(_ attributes: [Attribute], of kind: DeclarationKind, shape: DeclarationShape) {
     // One bit per keyword: the common case, no attribute given twice, costs no table at all.
-    var given: UInt64 = 0
-    var duplicated = false
-    for attribute in attributes {
-      let bit: UInt64 = 1 << UInt64(attribute.keyword.ordinal)
-      if given & bit != 0 { duplicated = true }
-      given |= bit
-    }
-    guard duplicated else { return }
+    guard keywordBits(of: attributes).repeated else { return }
     // At most one entry per keyword, so the list stays short however many attributes there are.
     var seen: [Attribute] = []
     for attribute in attributes where !shape.repeatable.contains(attribute.keyword) {
