@@ -251,7 +251,9 @@ private func realPath(_ path: String) -> String? {
 ///   made meanwhile is kept, and the write is refused.
 func writeFile(_ bytes: [UInt8], to path: String, expected: [UInt8]? = nil) -> Result<Void, FileProblem> {
   if path == "-" {
-    FileHandle.standardOutput.write(Data(bytes))
+    if let code = writeAll(STDOUT_FILENO, bytes) {
+      return .failure(FileProblem(path: "standard output", message: "cannot write: \(reason(code))"))
+    }
     return .success(())
   }
   var info = stat()

@@ -3,12 +3,18 @@
 import Foundation
 
 enum Output {
+  /// Writes to standard output. Output that cannot be written (a full disk, a closed pipe with
+  /// SIGPIPE ignored) ends the run with a message and status 2, instead of passing for success.
   static func standard(_ text: String) {
-    FileHandle.standardOutput.write(Data(text.utf8))
+    if let code = writeAll(STDOUT_FILENO, Array(text.utf8)) {
+      error("standard output: error: cannot write: \(reason(code))\n")
+      exit(ExitStatus.usageOrIO.rawValue)
+    }
   }
 
+  /// Writes to standard error; if even that fails, there is nowhere left to say so.
   static func error(_ text: String) {
-    FileHandle.standardError.write(Data(text.utf8))
+    _ = writeAll(STDERR_FILENO, Array(text.utf8))
   }
 
   /// `--color`: auto (the default), always or never.

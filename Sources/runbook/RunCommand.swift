@@ -217,11 +217,8 @@ struct RunCommand {
       let plan = Plan(graph: dated, diagnostics: loaded.diagnostics)
       output = HTMLBackend.renderBytes(plan, sourceName: (runbookPath as NSString).lastPathComponent, sourceBytes: loaded.source.bytes, run: context)
     }
-    guard let path = options.outputPath, path != "-" else {
-      FileHandle.standardOutput.write(Data(output))
-      return .success
-    }
-    if let journal = fileIdentity(journalPath), let target = fileIdentity(path), journal == target {
+    let path = options.outputPath ?? "-"
+    if path != "-", let journal = fileIdentity(journalPath), let target = fileIdentity(path), journal == target {
       Output.error("\(visible(path)): error: this is the journal itself; refusing to write the report over it\n")
       return .usageOrIO
     }

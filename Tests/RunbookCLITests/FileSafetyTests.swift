@@ -171,6 +171,25 @@ final class FileSafetyTests: XCTestCase {
     XCTAssertTrue(printed.contains("<stdin>:1:1: error[RB0701]"), printed)
   }
 
+  func testOutputThatCannotBeWrittenIsAnErrorNotASuccessOrACrash() throws {
+    // /dev/full refuses every write with ENOSPC: the disk-full case, on any Linux machine.
+    guard FileManager.default.isWritableFile(atPath: "/dev/full") else { throw XCTSkip("no /dev/full") }
+    for arguments in [["build", example, "--to", "markdown"], ["build", example, "--to", "json"], ["plan", example], ["check", example]] {
+      let process = Process()
+      process.executableURL = toolURL
+      process.arguments = arguments
+      process.standardOutput = FileHandle(forWritingAtPath: "/dev/full")
+      let error = Pipe()
+      process.standardError = error
+      try process.run()
+      let said = String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+      process.waitUntilExit()
+      XCTAssertEqual(process.terminationReason, .exit, "\(arguments): \(said)")
+      XCTAssertEqual(process.terminationStatus, 2, "\(arguments): \(said)")
+      XCTAssertTrue(said.contains("standard output: error: cannot write: no space left on device"), "\(arguments): \(said)")
+    }
+  }
+
   func testFolderScansConsiderRegularFilesOnly() throws {
     let folder = try temporaryFolder()
     _ = try copyOfExample(in: folder)

@@ -34,12 +34,33 @@ extension ByteSink where Self: ~Copyable {
     }
   }
 
+  /// `byte` `count` times (none for a count below one): blanks to write on.
+  mutating func append(repeating byte: UInt8, count: Int) {
+    for _ in 0..<max(count, 0) { append(byte) }
+  }
+
   /// A number's decimal digits.
   mutating func append(decimal number: Int) {
     if number < 0 { append(UInt8(ascii: "-")) }
-    // At most 19 digits, written from the end.
+    var rest = number.magnitude
+    if rest < 100_000_000 {
+      // Up to eight digits, gathered in one word from the last, each shifting those after it
+      // up a byte; then appended from the lowest byte, the first digit: no buffer to set up.
+      var digits: UInt64 = 0
+      var count = 0
+      repeat {
+        digits = digits << 8 | UInt64(UInt8(ascii: "0") + UInt8(rest % 10))
+        rest /= 10
+        count += 1
+      } while rest > 0
+      for _ in 0..<count {
+        append(UInt8(truncatingIfNeeded: digits))
+        digits >>= 8
+      }
+      return
+    }
+    // At most 20 digits, written from the end.
     withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-      var rest = number.magnitude
       var start = digits.count
       repeat {
         start -= 1
@@ -96,7 +117,10 @@ struct ByteBuffer: ~Copyable, ByteSink {
 
   /// The bytes written, copied into an array.
   func array() -> [UInt8] {
-    Array(UnsafeBufferPointer(start: base, count: count))
+    [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+      buffer.baseAddress?.initialize(from: base, count: count)
+      initialized = count
+    }
   }
 
   /// Doubles the allocation, or more, so that `extra` more bytes fit.

@@ -312,57 +312,63 @@ private struct HTMLPage: ~Copyable {
   }
 
   mutating func step(_ index: Int) {
-    let step = graph.steps[index]
-    rowStart(number: step.number, rowClass: "step")
-    out.append("<span class=\"title\">")
-    escaped(step.title)
-    out.append("</span>")
-    if step.optional { out.append(" <span class=\"note\">(if applicable)</span>") }
+    // Read where it is, through a pointer: a copy of the whole step counts five references up
+    // and down again, and a borrowed value is copied all the same, since writing the output
+    // might change it for all the compiler knows.
+    graph.steps.withUnsafeBufferPointer { steps in step(steps.baseAddress! + index, at: index) }
+  }
+
+  mutating func step(_ step: UnsafePointer<Step>, at index: Int) {
+    rowStart(number: step.pointee.number, rowClass: "step")
+    out.append(static: "<span class=\"title\">")
+    escaped(step.pointee.title)
+    out.append(static: "</span>")
+    if step.pointee.optional { out.append(static: " <span class=\"note\">(if applicable)</span>") }
     var details = false
-    if let duration = step.duration {
+    if let duration = step.pointee.duration {
       detail(&details)
       durationPhrase(duration)
     }
-    timing(window: step.window, deadline: step.deadline, unit: step.deadlineUnit, by: "Done by ", &details)
-    if let verified = step.verifies {
+    timing(window: step.pointee.window, deadline: step.pointee.deadline, unit: step.pointee.deadlineUnit, by: "Done by ", &details)
+    if let verified = step.pointee.verifies {
       detail(&details)
-      out.append("Checks ")
+      out.append(static: "Checks ")
       reference(graph.steps[verified].node)
-      out.append(" (by someone other than who did it)")
+      out.append(static: " (by someone other than who did it)")
     }
-    for previous in afterEdges[step.node] {
+    for previous in afterEdges[step.pointee.node] {
       detail(&details)
-      out.append("Only after ")
+      out.append(static: "Only after ")
       reference(previous)
     }
-    if details { out.append("</div>") }
-    for note in step.notes {
-      out.append("<div class=\"note\">")
+    if details { out.append(static: "</div>") }
+    for note in step.pointee.notes {
+      out.append(static: "<div class=\"note\">")
       escaped(note)
-      out.append("</div>")
+      out.append(static: "</div>")
     }
-    if !step.records.isEmpty {
-      out.append("<div class=\"records\">")
+    if !step.pointee.records.isEmpty {
+      out.append(static: "<div class=\"records\">")
       if reportsRun, let run {
         // A run's values, found by the names the fields go by.
         let filled = run.state.values(ofStep: index)
-        let names = fieldNames(of: step)
-        for (position, field) in step.records.enumerated() {
+        let names = fieldNames(of: step.pointee)
+        for (position, field) in step.pointee.records.enumerated() {
           let value = names.first { $0.record == position && !$0.isIfYes }.flatMap { name in filled.first { $0.name == name.key }?.value }
           let ifYes = names.first { $0.record == position && $0.isIfYes }.flatMap { name in filled.first { $0.name == name.key }?.value }
-          out.append(record(field, value: value, ifYes: ifYes))
+          record(field, value: value, ifYes: ifYes)
         }
       } else {
-        for field in step.records { out.append(record(field)) }
+        for field in step.pointee.records { record(field) }
       }
-      out.append("</div>")
+      out.append(static: "</div>")
     }
-    rowEnd(owners: step.owners, node: step.node)
+    rowEnd(owners: step.pointee.owners, node: step.pointee.node)
   }
 
   /// "Takes 3h–5h".
   mutating func durationPhrase(_ duration: Minutes) {
-    out.append("Takes ")
+    out.append(static: "Takes ")
     appendReadableDuration(duration, to: &out.bytes)
   }
 
@@ -441,46 +447,46 @@ private struct HTMLPage: ~Copyable {
 
   /// A row up to its second cell, which the caller writes.
   mutating func rowStart(number: Int, rowClass: String) {
-    out.append("<tr class=\"")
+    out.append(static: "<tr class=\"")
     out.append(rowClass)
-    out.append("\"><td class=\"number\">")
+    out.append(static: "\"><td class=\"number\">")
     out.append(number)
-    out.append("</td><td>")
+    out.append(static: "</td><td>")
   }
 
   /// The rest of a row: owners, the planned time, and the boxes for times and initials (in a
   /// run, what was recorded in them).
   mutating func rowEnd(owners: Owners?, node: Int) {
-    out.append("</td><td>")
-    if let owners { out.append(owners: owners, names: roleNames) } else { out.append("<span class=\"missing\">no owner</span>") }
-    out.append("</td>")
+    out.append(static: "</td><td>")
+    if let owners { out.append(owners: owners, names: roleNames) } else { out.append(static: "<span class=\"missing\">no owner</span>") }
+    out.append(static: "</td>")
     if timed {
-      out.append("<td class=\"planned\">")
+      out.append(static: "<td class=\"planned\">")
       planned(node)
-      out.append("</td>")
+      out.append(static: "</td>")
     }
     if reportsRun, let run {
       let done = run.actual(node).map { html(run.shown($0)) } ?? ""
       out.line("<td class=\"write filled\">\(done)</td><td class=\"initials\">\(signatures(run, node))</td></tr>")
       return
     }
-    out.append("<td class=\"write\"></td><td class=\"write\"></td><td class=\"initials\">")
+    out.append(static: "<td class=\"write\"></td><td class=\"write\"></td><td class=\"initials\">")
     initialBoxes(owners)
     out.line("</td></tr>")
   }
 
   /// One box per role that must initial, or one box for "any one of".
   mutating func initialBoxes(_ owners: Owners?) {
-    guard let owners else { return out.append("<span class=\"initial\"><span class=\"label\">Initials</span></span>") }
+    guard let owners else { return out.append(static: "<span class=\"initial\"><span class=\"label\">Initials</span></span>") }
     if owners.mode == .any && owners.roles.count > 1 {
-      out.append("<span class=\"initial\"><span class=\"label\">Any one of ")
+      out.append(static: "<span class=\"initial\"><span class=\"label\">Any one of ")
       out.append(owners: owners, names: roleNames)
-      return out.append("</span></span>")
+      return out.append(static: "</span></span>")
     }
     for role in owners.roles {
-      out.append("<span class=\"initial\"><span class=\"label\">")
+      out.append(static: "<span class=\"initial\"><span class=\"label\">")
       out.append(roleNames[role])
-      out.append("</span></span>")
+      out.append(static: "</span></span>")
     }
   }
 
@@ -501,27 +507,51 @@ private struct HTMLPage: ~Copyable {
   }
 
   /// A record's labelled blank, with the value recorded in a run written into it.
-  func record(_ record: Record, value: String? = nil, ifYes answer: String? = nil) -> String {
-    let label = { (fallback: String) in html(record.label ?? fallback) }
+  mutating func record(_ record: Record, value: String? = nil, ifYes answer: String? = nil) {
     switch record.kind {
     case .yesNo:
-      var text = "<span class=\"field\"><span class=\"label\">" + label("Yes or no") + "</span> " + box(value == "yes") + " Yes " + box(value == "no") + " No</span>"
+      out.append(static: "<span class=\"field\"><span class=\"label\">")
+      escaped(record.label ?? "Yes or no")
+      out.append(static: "</span> ")
+      out.append(box(value == "yes"))
+      out.append(static: " Yes ")
+      out.append(box(value == "no"))
+      out.append(static: " No</span>")
       if let ifYes = record.ifYes {
-        text += "<span class=\"field wide\"><span class=\"label\">If yes: " + html(ifYes) + "</span><span class=\"blank w-text" + (answer == nil ? "" : " filled") + "\">" + html(answer ?? "") + "</span></span>"
+        out.append(static: "<span class=\"field wide\"><span class=\"label\">If yes: ")
+        escaped(ifYes)
+        blank(width: "w-text", value: answer)
       }
-      return text
-    case .date: return field(label("Date"), width: "w-date", value: value)
-    case .time: return field(label("Time"), width: "w-time", value: value)
-    case .datetime: return field(label("Date and time"), width: "w-datetime", value: value)
-    case .number: return field(label("Number"), width: "w-value", value: value)
-    case .initials: return field(label("Initials"), width: "w-initials", value: value)
+    case .date: field(record.label ?? "Date", width: "w-date", value: value)
+    case .time: field(record.label ?? "Time", width: "w-time", value: value)
+    case .datetime: field(record.label ?? "Date and time", width: "w-datetime", value: value)
+    case .number: field(record.label ?? "Number", width: "w-value", value: value)
+    case .initials: field(record.label ?? "Initials", width: "w-initials", value: value)
     case .text:
-      return "<span class=\"field wide\"><span class=\"label\">" + label("Notes") + "</span><span class=\"blank w-text" + (value == nil ? "" : " filled") + "\">" + html(value ?? "") + "</span></span>"
+      out.append(static: "<span class=\"field wide\"><span class=\"label\">")
+      escaped(record.label ?? "Notes")
+      blank(width: "w-text", value: value)
     }
   }
 
-  func field(_ label: String, width: String, value: String? = nil) -> String {
-    "<span class=\"field\"><span class=\"label\">" + label + "</span><span class=\"blank " + width + (value == nil ? "" : " filled") + "\">" + html(value ?? "") + "</span></span>"
+  /// A labelled blank: the label escaped, then the blank.
+  mutating func field(_ label: String, width: String, value: String?) {
+    out.append(static: "<span class=\"field\"><span class=\"label\">")
+    escaped(label)
+    blank(width: width, value: value)
+  }
+
+  /// The end of a field's label and its blank, `width` wide, with a run's value in it.
+  mutating func blank(width: String, value: String?) {
+    out.append(static: "</span><span class=\"blank ")
+    out.append(width)
+    if let value {
+      out.append(static: " filled\">")
+      escaped(value)
+    } else {
+      out.append(static: "\">")
+    }
+    out.append(static: "</span></span>")
   }
 
   /// A check box, ticked or empty.
@@ -532,15 +562,27 @@ private struct HTMLPage: ~Copyable {
   /// "<b>4.</b> Backup completed", made once for each node.
   mutating func reference(_ node: Int) {
     if referencePieces[node] >= 0 { return out.append(piece: referencePieces[node]) }
-    let text: String
     switch graph.nodes[node] {
-    case .step(let index): text = "<b>\(graph.steps[index].number).</b> " + html(graph.steps[index].title)
-    case .gate(let index): text = "<b>\(graph.gates[index].number).</b> " + html(graph.gates[index].title)
-    case .signoff(let index): text = "the sign-off " + html(graph.signoffs[index].title)
-    case .stageStart(let index), .stageEnd(let index): text = html(graph.stages[index].title)
+    case .step(let index): savedNumbered(graph.steps[index].number, graph.steps[index].title)
+    case .gate(let index): savedNumbered(graph.gates[index].number, graph.gates[index].title)
+    case .signoff(let index): savedEscaped("the sign-off ", graph.signoffs[index].title)
+    case .stageStart(let index), .stageEnd(let index): savedEscaped("", graph.stages[index].title)
     }
-    referencePieces[node] = out.save(text)
+    referencePieces[node] = out.savePiece()
     out.append(piece: referencePieces[node])
+  }
+
+  /// "<b>4.</b> Title" added to the piece being saved.
+  private mutating func savedNumbered(_ number: Int, _ title: String) {
+    out.addToPiece("<b>")
+    out.addToPiece(number)
+    savedEscaped(".</b> ", title)
+  }
+
+  /// Text, then a title escaped, added to the piece being saved.
+  private mutating func savedEscaped(_ text: String, _ title: String) {
+    out.addToPiece(text)
+    out.addToPiece { appendHTML(title, to: &$0) }
   }
 
   /// "DBA", "DBA and Vendor", "DBA, QA or Vendor".

@@ -7,8 +7,8 @@ enum ItemGroup {
   case stage(Int)
   /// Sign-offs written one after another (indices into `signoffs`).
   case signoffs([Int])
-  /// Steps and gates written one after another.
-  case work([Item])
+  /// Steps and gates written one after another: a slice of the stage's items.
+  case work(ArraySlice<Item>)
 }
 
 extension RunbookGraph {
@@ -30,15 +30,14 @@ extension RunbookGraph {
         }
         groups.append(.signoffs(run))
       case .step, .gate:
-        var run: [Item] = []
+        let start = position
         collecting: while position < items.count {
           switch items[position] {
-          case .step, .gate: run.append(items[position])
+          case .step, .gate: position += 1
           case .stage, .signoff: break collecting
           }
-          position += 1
         }
-        groups.append(.work(run))
+        groups.append(.work(items[start..<position]))
       }
     }
     return groups

@@ -74,7 +74,10 @@ public struct MarkdownBackend: ~Copyable {
   private mutating func heading(_ level: Int, _ text: String) {
     block()
     anchors.register(text)
-    line(String(repeating: "#", count: min(level, 6)) + " " + escapeInline(text))
+    out.bytes.append(repeating: UInt8(ascii: "#"), count: min(level, 6))
+    out.append(static: " ")
+    out.append(escapeInline(text))
+    endLine()
     block()
   }
 
@@ -141,7 +144,8 @@ public struct MarkdownBackend: ~Copyable {
     scratch.register("Contents")
     var entries: [String] = []
     func entry(_ title: String, _ depth: Int) {
-      entries.append(String(repeating: "  ", count: depth) + "- [\(escapeInline(title))](#\(scratch.register(title)))")
+      let indent = depth == 0 ? "" : String(repeating: "  ", count: depth)
+      entries.append(indent + "- [" + escapeInline(title) + "](#" + scratch.register(title) + ")")
     }
     if graph.instructions != nil { entry("Instructions", 0) }
     if graph.roles.contains(where: { !$0.contact.isEmpty }) { entry("Roles and Key Contacts", 0) }
@@ -222,39 +226,53 @@ public struct MarkdownBackend: ~Copyable {
   }
 
   private mutating func renderStep(_ index: Int) {
-    let step = graph.steps[index]
-    out.append("- [ ] **")
-    out.append(step.number)
-    out.append(".** ")
-    out.append(escapeInline(step.title))
-    if step.optional { out.append(" (if applicable)") }
-    if let owners = step.owners {
-      out.append(" — ")
+    // The step's fields are read where they are, through a pointer: a copy of the whole step
+    // counts five references up and down again, on every row, and a borrowed value is copied
+    // all the same, since writing the output might change it for all the compiler knows.
+    graph.steps.withUnsafeBufferPointer { steps in renderStep(steps.baseAddress! + index, in: steps) }
+  }
+
+  private mutating func renderStep(_ step: UnsafePointer<Step>, in steps: UnsafeBufferPointer<Step>) {
+    out.append(static: "- [ ] **")
+    out.append(step.pointee.number)
+    out.append(static: ".** ")
+    out.append(escapeInline(step.pointee.title))
+    if step.pointee.optional { out.append(static: " (if applicable)") }
+    if let owners = step.pointee.owners {
+      out.append(static: " — ")
       out.append(owners: owners, names: roleNames)
     }
     endLine()
-    let sub = "  - "
-    for record in step.records { line(sub + recordLine(record)) }
-    if let duration = step.duration { durationLine(duration) }
-    if let window = step.window { windowLine(window) }
-    if let deadline = step.deadline { line(sub + "Done by " + readableTime(deadline, anchor: graph.anchorName, unit: step.deadlineUnit, clock: clock)) }
-    if let verified = step.verifies {
-      out.append(sub + "Checks ")
-      reference(graph.steps[verified].node)
-      out.append(" (by someone other than who did it)")
+    let records = step.pointee.records
+    for record in records { recordLine(record) }
+    if let duration = step.pointee.duration { durationLine(duration) }
+    if let window = step.pointee.window { windowLine(window) }
+    if let deadline = step.pointee.deadline {
+      line("  - Done by " + readableTime(deadline, anchor: graph.anchorName, unit: step.pointee.deadlineUnit, clock: clock))
+    }
+    if let verified = step.pointee.verifies {
+      out.append(static: "  - Checks ")
+      reference(steps[verified].node)
+      out.append(static: " (by someone other than who did it)")
       endLine()
     }
-    waitsFor(node: step.node)
-    for note in step.notes { noteLine(note) }
-    for record in step.records where record.kind == .yesNo {
-      if let ifYes = record.ifYes { line(sub + escapeInline(ifYes) + ": " + blank(40)) }
+    waitsFor(node: step.pointee.node)
+    for note in step.pointee.notes { noteLine(note) }
+    for record in records where record.kind == .yesNo {
+      if let ifYes = record.ifYes {
+        out.append(static: "  - ")
+        out.append(escapeInline(ifYes))
+        out.append(static: ": ")
+        blank(40)
+        endLine()
+      }
     }
-    if let owners = step.owners { initials(owners) }
+    if let owners = step.pointee.owners { initials(owners) }
   }
 
   /// "  - Takes 3h–5h".
   private mutating func durationLine(_ duration: Minutes) {
-    out.append("  - Takes ")
+    out.append(static: "  - Takes ")
     appendReadableDuration(duration, to: &out.bytes)
     endLine()
   }
@@ -289,7 +307,11 @@ public struct MarkdownBackend: ~Copyable {
     if let window = gate.window { line(sub + "Window: " + readableWindow(window, anchor: graph.anchorName, clock: clock)) }
     if let deadline = gate.deadline { line(sub + "Decide by " + readableTime(deadline, anchor: graph.anchorName, unit: gate.deadlineUnit, clock: clock)) }
     line(sub + "Decision: Go [ ] No-go [ ]")
-    if let go = gate.go { line(sub + "On go: continue with " + itemReference(go)) }
+    if let go = gate.go {
+      out.append(sub + "On go: continue with ")
+      reference(graph.entryNode(go))
+      endLine()
+    }
     switch gate.noGo {
     case .rollback(let rollback, let within):
       var text = sub + "On no-go: run the rollback *" + escapeInline(graph.stages[rollback].title) + "*"
@@ -318,7 +340,7 @@ public struct MarkdownBackend: ~Copyable {
     for edge in incoming[node] where edge.origin == .after || edge.origin == .go {
       out.append(first ? "  - Only after " : "; ")
       first = false
-      if edge.origin == .go { out.append("a go at ") }
+      if edge.origin == .go { out.append(static: "a go at ") }
       reference(edge.from)
     }
     if !first { endLine() }
@@ -326,43 +348,74 @@ public struct MarkdownBackend: ~Copyable {
 
   /// A node's reference, made once for each node.
   private mutating func reference(_ node: Int) {
-    if referencePieces[node] < 0 { referencePieces[node] = out.save(nodeReference(node)) }
+    if referencePieces[node] < 0 { referencePieces[node] = saveNodeReference(node) }
     out.append(piece: referencePieces[node])
   }
 
-  private func nodeReference(_ node: Int) -> String {
+  /// Saves a node's reference as a piece: "**12.** Title", "the sign-off *Title*", "*Stage*".
+  private mutating func saveNodeReference(_ node: Int) -> Int {
     switch graph.nodes[node] {
-    case .step(let index): "**\(graph.steps[index].number).** " + escapeInline(graph.steps[index].title)
-    case .gate(let index): "**\(graph.gates[index].number).** " + escapeInline(graph.gates[index].title)
-    case .signoff(let index): "the sign-off *" + escapeInline(graph.signoffs[index].title) + "*"
-    case .stageStart(let index), .stageEnd(let index): "*" + escapeInline(graph.stages[index].title) + "*"
+    case .step(let index): saveNumbered(graph.steps[index].number, graph.steps[index].title)
+    case .gate(let index): saveNumbered(graph.gates[index].number, graph.gates[index].title)
+    case .signoff(let index): out.save("the sign-off *" + escapeInline(graph.signoffs[index].title) + "*")
+    case .stageStart(let index), .stageEnd(let index): out.save("*" + escapeInline(graph.stages[index].title) + "*")
     }
   }
 
-  private func itemReference(_ item: Item) -> String {
-    nodeReference(graph.entryNode(item))
+  private mutating func saveNumbered(_ number: Int, _ title: String) -> Int {
+    out.addToPiece("**")
+    out.addToPiece(number)
+    out.addToPiece(".** ")
+    out.addToPiece(escapeInline(title))
+    return out.savePiece()
   }
 
-  private func recordLine(_ record: Record) -> String {
+  /// "  - Date: ____________", "  - Any issues? Yes [ ] No [ ]": a field to fill in, as a line.
+  private mutating func recordLine(_ record: Record) {
+    out.append(static: "  - ")
     switch record.kind {
     case .yesNo:
-      return (record.label.map { escapeInline($0) + ": " } ?? "") + "Yes [ ] No [ ]"
-    case .date: return escapeInline(record.label ?? "Date") + ": " + blank(12)
-    case .time: return escapeInline(record.label ?? "Time") + ": " + blank(10)
-    case .datetime: return escapeInline(record.label ?? "Date and time") + ": " + blank(20)
-    case .number: return escapeInline(record.label ?? "Number") + ": " + blank(10)
-    case .initials: return escapeInline(record.label ?? "Initials") + ": " + blank(8)
-    case .text: return escapeInline(record.label ?? "Notes") + ": " + blank(30)
+      if let label = record.label {
+        out.append(escapeInline(label))
+        out.append(static: ": ")
+      }
+      out.append(static: "Yes [ ] No [ ]")
+    case .date: field(record.label ?? "Date", blank: 12)
+    case .time: field(record.label ?? "Time", blank: 10)
+    case .datetime: field(record.label ?? "Date and time", blank: 20)
+    case .number: field(record.label ?? "Number", blank: 10)
+    case .initials: field(record.label ?? "Initials", blank: 8)
+    case .text: field(record.label ?? "Notes", blank: 30)
     }
+    endLine()
+  }
+
+  /// "Label: ____" with a blank `width` underscores long.
+  private mutating func field(_ label: String, blank width: Int) {
+    out.append(escapeInline(label))
+    out.append(static: ": ")
+    blank(width)
+  }
+
+  /// A blank to write on: `width` underscores.
+  private mutating func blank(_ width: Int) {
+    out.bytes.append(repeating: UInt8(ascii: "_"), count: width)
   }
 
   private mutating func initials(_ owners: Owners) {
     if owners.mode == .any && owners.roles.count > 1 {
-      line("  - Initials (any one of " + ownersPhrase(owners) + "): " + blank(8))
-      return
+      out.append(static: "  - Initials (any one of ")
+      out.append(owners: owners, names: roleNames)
+      out.append(static: "): ")
+      blank(8)
+      return endLine()
     }
     for role in owners.roles {
-      if initialsPieces[role] < 0 { initialsPieces[role] = out.save("  - " + roleNames[role] + " initials: " + blank(8)) }
+      if initialsPieces[role] < 0 {
+        out.addToPiece("  - " + roleNames[role] + " initials: ")
+        out.addToPiece { $0.append(repeating: UInt8(ascii: "_"), count: 8) }
+        initialsPieces[role] = out.savePiece()
+      }
       pieceLine(initialsPieces[role])
     }
   }
@@ -370,9 +423,10 @@ public struct MarkdownBackend: ~Copyable {
   /// A note as a sub-item; each line of a multi-line note is kept with a hard line break.
   private mutating func noteLine(_ note: String) {
     // Most notes are one line with nothing to trim.
-    let bytes = note.utf8
-    if let first = bytes.first, let last = bytes.last, !isSpaceOrTab(first), !isSpaceOrTab(last), !bytes.contains(0x0A), !bytes.contains(0x0D) {
-      return line("  - Note: " + escapeLineStart(escapeInline(note)))
+    if isOneTrimmedLine(note) {
+      out.append(static: "  - Note: ")
+      out.append(escapeLineStart(escapeInline(note)))
+      return endLine()
     }
     let lines = note.split(separator: "\n").map { String($0).trimmingSpaces }.filter { !$0.isEmpty }
     for (offset, text) in lines.enumerated() {
@@ -464,9 +518,18 @@ public struct MarkdownBackend: ~Copyable {
   }
 }
 
-private func blank(_ width: Int) -> String { String(repeating: "_", count: width) }
-
-private func isSpaceOrTab(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+/// True when `text` is one line with no space or tab at either end: what most notes are.
+private func isOneTrimmedLine(_ text: String) -> Bool {
+  var text = text
+  return text.withUTF8 { bytes in
+    guard let first = bytes.first, let last = bytes.last else { return false }
+    if first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") || last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") {
+      return false
+    }
+    for byte in bytes where byte == 0x0A || byte == 0x0D { return false }
+    return true
+  }
+}
 
 extension String {
   var trimmingSpaces: String {

@@ -21,6 +21,11 @@ struct TextBuffer: ~Copyable {
     bytes.append(utf8: text)
   }
 
+  /// Text written in the code: its bytes are where the literal is, with no string to read.
+  mutating func append(static text: StaticString) {
+    bytes.append(static: text)
+  }
+
   /// One ASCII character: cheaper than appending a one-character string.
   mutating func append(ascii character: Unicode.Scalar) {
     bytes.append(UInt8(ascii: character))
@@ -65,7 +70,8 @@ struct TextBuffer: ~Copyable {
 
   /// Finishes the piece being saved and returns its number.
   mutating func savePiece() -> Int {
-    let width = scalarCount(pieceBytes[(pieceEnds.last ?? 0)...])
+    let start = pieceEnds.last ?? 0
+    let width = pieceBytes.withUnsafeBufferPointer { scalarCount(UnsafeBufferPointer(rebasing: $0[start...])) }
     pieceEnds.append(pieceBytes.count)
     pieceWidths.append(width)
     return pieceEnds.count - 1
