@@ -9,8 +9,11 @@ public struct MarkdownBackend: ~Copyable {
   let graph: RunbookGraph
   let sourceName: String
   let sourceHash: String
-  /// The edges entering each node, so that "only after" lines cost no search.
-  let incoming: [[Edge]]
+  /// The `after` and go edges entering each node, so that "only after" lines cost no search:
+  /// `graph.edges[incomingEdges[incomingStart[n]..<incomingStart[n + 1]]]` enter node `n`, in
+  /// the order of the edges.
+  let incomingStart: [Int]
+  let incomingEdges: [Int]
   /// The document as UTF-8 bytes, written once in order; saved in it, the texts that steps
   /// repeat (references, windows, initials lines), made the first time.
   private var out: TextBuffer
@@ -45,9 +48,17 @@ public struct MarkdownBackend: ~Copyable {
     self.sourceHash = sourceHash
     self.clock = graph.anchorTime.map(Clock.init)
     self.gatesByRollback = graph.gatesByRollback()
-    var incoming = [[Edge]](repeating: [], count: graph.nodes.count)
-    for edge in graph.edges where edge.origin == .after || edge.origin == .go { incoming[edge.to].append(edge) }
-    self.incoming = incoming
+    var start = [Int](repeating: 0, count: graph.nodes.count + 1)
+    for edge in graph.edges where edge.origin == .after || edge.origin == .go { start[edge.to + 1] += 1 }
+    for node in 0..<graph.nodes.count { start[node + 1] += start[node] }
+    var next = start
+    var entering = [Int](repeating: 0, count: start[graph.nodes.count])
+    for (index, edge) in graph.edges.enumerated() where edge.origin == .after || edge.origin == .go {
+      entering[next[edge.to]] = index
+      next[edge.to] += 1
+    }
+    incomingStart = start
+    incomingEdges = entering
     roleNames = graph.roles.map { escapeInline($0.name) }
     referencePieces = [Int](repeating: -1, count: graph.nodes.count)
     initialsPieces = [Int](repeating: -1, count: graph.roles.count)
@@ -76,7 +87,7 @@ public struct MarkdownBackend: ~Copyable {
     anchors.register(text)
     out.bytes.append(repeating: UInt8(ascii: "#"), count: min(level, 6))
     out.append(static: " ")
-    out.append(escapeInline(text))
+    appendInline(text, to: &out)
     endLine()
     block()
   }
@@ -236,7 +247,7 @@ public struct MarkdownBackend: ~Copyable {
     out.append(static: "- [ ] **")
     out.append(step.pointee.number)
     out.append(static: ".** ")
-    out.append(escapeInline(step.pointee.title))
+    appendInline(step.pointee.title, to: &out)
     if step.pointee.optional { out.append(static: " (if applicable)") }
     if let owners = step.pointee.owners {
       out.append(static: " — ")
@@ -261,7 +272,7 @@ public struct MarkdownBackend: ~Copyable {
     for record in records where record.kind == .yesNo {
       if let ifYes = record.ifYes {
         out.append(static: "  - ")
-        out.append(escapeInline(ifYes))
+        appendInline(ifYes, to: &out)
         out.append(static: ": ")
         blank(40)
         endLine()
@@ -337,11 +348,12 @@ public struct MarkdownBackend: ~Copyable {
   /// "  - Only after …": the work a node waits for that is not simply the line above it.
   private mutating func waitsFor(node: Int) {
     var first = true
-    for edge in incoming[node] where edge.origin == .after || edge.origin == .go {
+    for position in incomingStart[node]..<incomingStart[node + 1] {
+      let edge = incomingEdges[position]
       out.append(first ? "  - Only after " : "; ")
       first = false
-      if edge.origin == .go { out.append(static: "a go at ") }
-      reference(edge.from)
+      if graph.edges[edge].origin == .go { out.append(static: "a go at ") }
+      reference(graph.edges[edge].from)
     }
     if !first { endLine() }
   }
@@ -376,7 +388,7 @@ public struct MarkdownBackend: ~Copyable {
     switch record.kind {
     case .yesNo:
       if let label = record.label {
-        out.append(escapeInline(label))
+        appendInline(label, to: &out)
         out.append(static: ": ")
       }
       out.append(static: "Yes [ ] No [ ]")
@@ -392,7 +404,7 @@ public struct MarkdownBackend: ~Copyable {
 
   /// "Label: ____" with a blank `width` underscores long.
   private mutating func field(_ label: String, blank width: Int) {
-    out.append(escapeInline(label))
+    appendInline(label, to: &out)
     out.append(static: ": ")
     blank(width)
   }

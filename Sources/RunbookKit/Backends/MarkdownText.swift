@@ -35,25 +35,8 @@ private let markdownScanTable: [UInt8] = {
 /// `http://` and `https://` addresses become autolinks (`<https://…>`) and `www.` addresses links,
 /// so that they keep working without an escape inside them.
 func escapeInline(_ text: String) -> String {
-  // Most text needs nothing: one pass over the bytes looks for what could need escaping. Of the
-  // non-ASCII scalars only those led by C2 (C1 controls), D8 (U+061C) and E2 (separators and bidi
-  // controls) are ever changed; an address shows as `://` or `www.`.
   var scanned = text
-  let plain = scanned.withUTF8 { bytes -> Bool in
-    markdownScanTable.withUnsafeBufferPointer { table in
-      for index in 0..<bytes.count {
-        switch table[Int(bytes[index])] {
-        case 0: continue
-        case 1: return false
-        // `://` and `www.`, looked for at their last byte.
-        case 2: if index >= 2 && bytes[index - 1] == UInt8(ascii: "/") && bytes[index - 2] == UInt8(ascii: ":") { return false }
-        default: if index >= 3 && bytes[index - 1] == UInt8(ascii: "w") && bytes[index - 2] == UInt8(ascii: "w") && bytes[index - 3] == UInt8(ascii: "w") { return false }
-        }
-      }
-      return true
-    }
-  }
-  if plain { return text }
+  if scanned.withUTF8(isPlainInline) { return text }
   let scalars = Array(text.unicodeScalars)
   var output = String.UnicodeScalarView()
   var index = 0
@@ -67,6 +50,37 @@ func escapeInline(_ text: String) -> String {
     index += 1
   }
   return String(output)
+}
+
+/// `escapeInline(text)` appended to `out`: text that needs nothing, as most does, is copied
+/// from its own bytes, with no string made.
+func appendInline(_ text: String, to out: inout TextBuffer) {
+  var text = text
+  let copied = text.withUTF8 { bytes in
+    guard isPlainInline(bytes) else { return false }
+    out.bytes.append(bytes: bytes)
+    return true
+  }
+  if !copied { out.append(escapeInline(text)) }
+}
+
+/// Whether `escapeInline` leaves these bytes as they are. Most text needs nothing: one pass
+/// looks for what could need escaping. Of the non-ASCII scalars only those led by C2 (C1
+/// controls), D8 (U+061C) and E2 (separators and bidi controls) are ever changed; an address
+/// shows as `://` or `www.`.
+private func isPlainInline(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+  markdownScanTable.withUnsafeBufferPointer { table in
+    for index in 0..<bytes.count {
+      switch table[Int(bytes[index])] {
+      case 0: continue
+      case 1: return false
+      // `://` and `www.`, looked for at their last byte.
+      case 2: if index >= 2 && bytes[index - 1] == UInt8(ascii: "/") && bytes[index - 2] == UInt8(ascii: ":") { return false }
+      default: if index >= 3 && bytes[index - 1] == UInt8(ascii: "w") && bytes[index - 2] == UInt8(ascii: "w") && bytes[index - 3] == UInt8(ascii: "w") { return false }
+      }
+    }
+    return true
+  }
 }
 
 private func appendEscaped(_ scalar: Unicode.Scalar, to output: inout String.UnicodeScalarView) {
