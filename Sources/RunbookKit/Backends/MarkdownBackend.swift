@@ -565,6 +565,39 @@ struct HeadingAnchors {
   /// Registers a heading and returns its anchor.
   @discardableResult
   mutating func register(_ title: String) -> String {
+    let slug = HeadingAnchors.asciiSlug(title) ?? HeadingAnchors.slug(title)
+    let count = HeadingAnchors.countUp(&used[slug, default: 0])
+    return count == 0 ? slug : "\(slug)-\(count)"
+  }
+
+  /// The value before it is counted up: the number of headings that had this slug before.
+  private static func countUp(_ value: inout Int) -> Int {
+    defer { value += 1 }
+    return value
+  }
+
+  /// The slug of a title that is all ASCII, as `slug` makes it, from the bytes (most titles):
+  /// nil for any other.
+  private static func asciiSlug(_ title: String) -> String? {
+    var title = title
+    return title.withUTF8 { bytes -> String? in
+      var slug: [UInt8] = []
+      slug.reserveCapacity(bytes.count)
+      for byte in bytes {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "-"): slug.append(byte)
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): slug.append(byte + 0x20)
+        case UInt8(ascii: " "): slug.append(UInt8(ascii: "-"))
+        case 0x80...: return nil
+        default: continue
+        }
+      }
+      return String(decoding: slug, as: UTF8.self)
+    }
+  }
+
+  /// A title's slug: lowercase, letters, digits, `_` and `-` kept, spaces to hyphens.
+  private static func slug(_ title: String) -> String {
     var slug = ""
     for scalar in title.lowercased().unicodeScalars {
       // ASCII answered directly: the Unicode property tables are a hundred times slower.
@@ -577,8 +610,6 @@ struct HeadingAnchors {
         slug.append("-")
       }
     }
-    let count = used[slug, default: 0]
-    used[slug] = count + 1
-    return count == 0 ? slug : "\(slug)-\(count)"
+    return slug
   }
 }
