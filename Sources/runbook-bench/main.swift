@@ -394,9 +394,10 @@ func gatesShape(_ n: Int) -> String {
   var text = "runbook \"Gates\" {\n  role ops \"Ops\"\n  stage s \"S\" owner ops {\n"
   for index in 0..<n {
     text += "    step w\(index) \"Work \(index)\" duration 5m\n"
-    text += "    gate g\(index) \"Gate \(index)\" {\n      decided_by ops\n      criterion \"ok\"\n      no_go -> rollback r\(index) within 1h\n    }\n"
+    let next = index + 1 < n ? "w\(index + 1)" : "done"
+    text += "    gate g\(index) \"Gate \(index)\" {\n      decided_by ops\n      criterion \"ok\"\n      go -> \(next)\n      no_go -> rollback r\(index) within 1h\n    }\n"
   }
-  text += "  }\n"
+  text += "    step done \"Done\"\n  }\n"
   for index in 0..<n { text += "  rollback r\(index) \"Undo \(index)\" owner ops {\n    step u\(index) \"Undo \(index)\" duration 10m\n  }\n" }
   return text + "}\n"
 }
