@@ -6,8 +6,8 @@ enum Output {
   /// Writes to standard output. Output that cannot be written (a full disk, a closed pipe with
   /// SIGPIPE ignored) ends the run with a message and status 2, instead of passing for success.
   static func standard(_ text: String) {
-    if let code = writeAll(STDOUT_FILENO, Array(text.utf8)) {
-      error("standard output: error: cannot write: \(reason(code))\n")
+    if case .failure(let problem) = writeFile(Array(text.utf8), to: "-") {
+      error("\(problem.path): error: \(problem.message)\n")
       exit(ExitStatus.usageOrIO.rawValue)
     }
   }
