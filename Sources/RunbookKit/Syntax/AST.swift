@@ -260,8 +260,9 @@ func keywordBits(of attributes: [Attribute]) -> (keywords: UInt64, repeated: Boo
 }
 
 /// A declaration while the parser reads it: the same parts as `Declaration`, filled in as they
-/// are read.
-struct DeclarationDraft: Sendable {
+/// are read. Not copyable, so that the declaration made from it takes it over: as a copyable
+/// value it was copied whole at that point (id, title and both lists counted up, then down).
+struct DeclarationDraft: ~Copyable, Sendable {
   var kind: DeclarationKind
   var keywordRange: SourceRange
   var id: Identifier? = nil

@@ -1,9 +1,10 @@
 // Which attributes and child declarations each kind of declaration accepts. The parser consults
 // this table, so the grammar's shape lives in one place (and Grammar/runbook.ebnf mirrors it).
 
-/// The shape of one kind of declaration.
-struct DeclarationShape {
-  /// The attributes it accepts.
+/// The shape of one kind of declaration. A class, made once per kind: the parser asks for the
+/// shape of every declaration and attribute it reads, and a copy of a reference is one count.
+final class DeclarationShape: Sendable {
+  /// The attributes it accepts, in the order help lists them.
   let attributes: [Keyword]
   /// The declarations it may contain.
   let children: [DeclarationKind]
@@ -11,6 +12,30 @@ struct DeclarationShape {
   let requiresID: Bool
   /// Attributes that may be given more than once.
   let repeatable: Set<Keyword>
+  /// `attributes`, `children` and `repeatable` as bits (by `Keyword.ordinal` and
+  /// `DeclarationKind.index`), for the questions asked of every statement.
+  private let attributeBits: UInt64
+  private let childBits: UInt64
+  private let repeatableBits: UInt64
+
+  init(attributes: [Keyword], children: [DeclarationKind], requiresID: Bool, repeatable: Set<Keyword>) {
+    self.attributes = attributes
+    self.children = children
+    self.requiresID = requiresID
+    self.repeatable = repeatable
+    attributeBits = attributes.reduce(0) { $0 | 1 << UInt64($1.ordinal) }
+    childBits = children.reduce(0) { $0 | 1 << UInt64($1.index) }
+    repeatableBits = repeatable.reduce(0) { $0 | 1 << UInt64($1.ordinal) }
+  }
+
+  /// Whether `keyword` is one of its attributes.
+  func accepts(_ keyword: Keyword) -> Bool { attributeBits & 1 << UInt64(keyword.ordinal) != 0 }
+
+  /// Whether a declaration of `kind` may be inside it.
+  func allows(_ kind: DeclarationKind) -> Bool { childBits & 1 << UInt64(kind.index) != 0 }
+
+  /// Whether the attribute `keyword` may be given more than once.
+  func isRepeatable(_ keyword: Keyword) -> Bool { repeatableBits & 1 << UInt64(keyword.ordinal) != 0 }
 
   /// The shape of a declaration kind.
   static func of(_ kind: DeclarationKind) -> DeclarationShape {
@@ -90,7 +115,7 @@ struct DeclarationShape {
 
   /// The declaration kinds whose attributes include `keyword`, for "belongs to" help.
   static func owners(of keyword: Keyword) -> [DeclarationKind] {
-    DeclarationKind.allCases.filter { $0 != .unknown && of($0).attributes.contains(keyword) }
+    DeclarationKind.allCases.filter { $0 != .unknown && of($0).accepts(keyword) }
   }
 }
 

@@ -6,7 +6,7 @@ extension Parser {
   /// attribute = keyword value ; the value's shape depends on the keyword.
   mutating func parseAttribute(of kind: DeclarationKind, inline: Bool) -> Attribute? {
     let shape = DeclarationShape.of(kind)
-    guard at(.word), let keyword = currentKeyword, shape.attributes.contains(keyword) else {
+    guard at(.word), let keyword = currentKeyword, shape.accepts(keyword) else {
       let start = current.range
       let meant = reportBadInlineAttribute(of: kind, shape: shape)
       return meant.map { recoverMisspelt($0, inline: true) ?? skippedMisspelt($0, at: start) }
@@ -40,7 +40,7 @@ extension Parser {
     let word = at(.word) ? text(current) : nil
     let keyword = word.flatMap(Keyword.init(rawValue:))
     if let keyword, let child = DeclarationShape.declarationKind(keyword),
-      shape.children.contains(child)
+      shape.allows(child)
     {
       report(
         .expectedToken, "`\(keyword.rawValue)` must start on a new line", at: current.range,
@@ -49,7 +49,7 @@ extension Parser {
       let suggestion = reportUnknownStatement(word, keyword: keyword, in: kind, shape: DeclarationShape(
         attributes: shape.attributes, children: [], requiresID: false, repeatable: []))
       // The caller reads the line as the suggested attribute, or skips it.
-      if let meant = suggestion.flatMap(Keyword.init(rawValue:)), shape.attributes.contains(meant) { return meant }
+      if let meant = suggestion.flatMap(Keyword.init(rawValue:)), shape.accepts(meant) { return meant }
       skipToBlockOrLineEnd()
       return nil
     } else {

@@ -299,12 +299,12 @@ public struct Parser {
     }
     let keyword = current.keyword
     if let keyword, let kind = DeclarationShape.declarationKind(keyword),
-      shape.children.contains(kind)
+      shape.allows(kind)
     {
       declaration.children.append(parseDeclaration(kind))
       return
     }
-    if let keyword, shape.attributes.contains(keyword) {
+    if let keyword, shape.accepts(keyword) {
       if let attribute = parseAttribute(of: declaration.kind, inline: false) {
         declaration.attributes.append(attribute)
       }
@@ -312,7 +312,7 @@ public struct Parser {
       return
     }
     let suggestion = reportUnknownStatement(text(current), keyword: keyword, in: declaration.kind, shape: shape)
-    if let meant = suggestion.flatMap(Keyword.init(rawValue:)), shape.attributes.contains(meant) {
+    if let meant = suggestion.flatMap(Keyword.init(rawValue:)), shape.accepts(meant) {
       if let attribute = recoverMisspelt(meant) {
         declaration.attributes.append(attribute)
         return
@@ -441,7 +441,7 @@ public struct Parser {
     guard keywordBits(of: attributes).repeated else { return }
     // At most one entry per keyword, so the list stays short however many attributes there are.
     var seen: [Attribute] = []
-    for attribute in attributes where !shape.repeatable.contains(attribute.keyword) {
+    for attribute in attributes where !shape.isRepeatable(attribute.keyword) {
       if let first = seen.first(where: { $0.keyword == attribute.keyword }) {
         report(
           .duplicateAttribute,
