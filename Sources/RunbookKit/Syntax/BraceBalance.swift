@@ -47,10 +47,15 @@ struct BraceBalance {
   /// How far the line of a token that starts its line is indented (a tab counts as four): the
   /// whitespace right before it, since nothing else can precede it on its line.
   private func indentation(of tokenIndex: Int) -> Int {
-    var position = tokens[tokenIndex].range.start
+    source.bytes.withUnsafeBufferPointer { indentation(before: tokens[tokenIndex].range.start, in: $0) }
+  }
+
+  /// The width of the spaces and tabs right before `position` in `bytes`.
+  private func indentation(before position: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    var position = position
     var width = 0
     while position > 0 {
-      let byte = source.bytes[position - 1]
+      let byte = bytes[position - 1]
       if byte == UInt8(ascii: " ") { width += 1 } else if byte == UInt8(ascii: "\t") { width += 4 } else { break }
       position -= 1
     }
@@ -172,6 +177,12 @@ struct BraceBalance {
     guard tokens.contains(where: { $0.atLineStart && $0.kind != .endOfFile && $0.range.start > 0
       && (source.bytes[$0.range.start - 1] == UInt8(ascii: " ") || source.bytes[$0.range.start - 1] == UInt8(ascii: "\t")) })
     else { return }
+    // Every line's indentation is measured: the file's bytes are read in place for the walk.
+    let bytes = source.bytes
+    bytes.withUnsafeBufferPointer { warnAboutFlatBlocks(in: $0) }
+  }
+
+  private mutating func warnAboutFlatBlocks(in bytes: UnsafeBufferPointer<UInt8>) {
     var stack: [(block: OpenBlock, warned: Bool)] = []
     var lineFirst = 0
     var lineDepth = 0
@@ -179,7 +190,7 @@ struct BraceBalance {
     for (index, token) in tokens.enumerated() where token.kind != .endOfFile {
       if token.atLineStart {
         lineFirst = index
-        lineDepth = indentation(of: index)
+        lineDepth = indentation(before: token.range.start, in: bytes)
         if token.kind != .rightBrace, let top = stack.last, !top.warned, lineDepth <= top.block.depth,
           warned < RunbookInfo.maximumKeptDiagnostics
         {

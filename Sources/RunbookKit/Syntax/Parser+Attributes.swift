@@ -149,7 +149,10 @@ extension Parser {
   /// owners = identifier { ("and" | "or") identifier } ;
   mutating func parseOwners(_ keyword: Keyword) -> OwnerExpr? {
     guard let first = parseIdentifier("a role after `\(keyword.rawValue)`") else { return nil }
-    var roles = [first]
+    // One role more than there are connectives on the line (allocated once).
+    var roles: [Identifier] = []
+    roles.reserveCapacity(1 + countOnLine { $0.keyword == .and || $0.keyword == .or })
+    roles.append(first)
     var mode: OwnerMode?
     var mixed = false
     while onSameLine {
@@ -185,7 +188,10 @@ extension Parser {
   /// references = identifier { "," identifier } ; a line may break after a comma.
   mutating func parseReferenceList(_ keyword: Keyword) -> [Identifier]? {
     guard let first = parseIdentifier("an id after `\(keyword.rawValue)`") else { return nil }
-    var list = [first]
+    // One id more than there are commas on the line (allocated once).
+    var list: [Identifier] = []
+    list.reserveCapacity(1 + countOnLine { $0.kind == .comma })
+    list.append(first)
     while !current.atLineStart, eat(.comma) != nil {
       guard at(.word) else {
         reportExpected("an id after `,`")

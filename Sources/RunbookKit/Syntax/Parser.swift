@@ -51,6 +51,20 @@ public struct Parser {
 
   func at(_ kind: TokenKind) -> Bool { current.kind == kind }
 
+  /// How many tokens from the current one to the end of its line are `matching`: the most a
+  /// list about to be read from the line can hold, so that it is allocated once.
+  func countOnLine(where matching: (Token) -> Bool) -> Int {
+    var count = 0
+    var position = index
+    while position < tokens.count, !tokens[position].atLineStart, tokens[position].kind != .leftBrace,
+      tokens[position].kind != .rightBrace, tokens[position].kind != .endOfFile
+    {
+      if matching(tokens[position]) { count += 1 }
+      position += 1
+    }
+    return count
+  }
+
   /// True when the current token continues the statement being parsed: it is on the same line
   /// and is not a brace or the end of the file.
   var onSameLine: Bool {
@@ -199,6 +213,9 @@ public struct Parser {
       }
     }
 
+    // Sized once for the attributes on its line: grown one at a time, each growth was an
+    // allocation, a copy and a release.
+    if onSameLine { declaration.attributes.reserveCapacity(countOnLine { $0.keyword.map(shape.accepts) ?? false }) }
     while onSameLine {
       if let attribute = parseAttribute(of: kind, inline: true) {
         declaration.attributes.append(attribute)
