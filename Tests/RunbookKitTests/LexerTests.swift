@@ -128,6 +128,25 @@ final class LexerTests: XCTestCase {
     }
   }
 
+  /// A word goes on through letters, digits and `_`, and stops at every other byte: each of
+  /// the 256 bytes after `ab`, tested against the rule written out.
+  func testWordsAreLettersDigitsAndUnderscores() {
+    for value in 0...255 {
+      let byte = UInt8(value)
+      let isWordByte = (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A)
+        || (byte >= 0x30 && byte <= 0x39) || byte == 0x5F
+      let tokens = Lexer.lex(SourceFile(path: "t", bytes: Array("ab".utf8) + [byte] + Array("c d".utf8))).tokens
+      XCTAssertEqual(tokens[0].kind, .word, "byte \(value)")
+      XCTAssertEqual(tokens[0].range.end, isWordByte ? 4 : 2, "byte \(value)")
+    }
+  }
+
+  /// Record kinds are read by their names, the names `RecordKind`'s raw values give.
+  func testEveryRecordKindIsReadByItsName() {
+    for kind in RecordKind.allCases { XCTAssertEqual(RecordKind(named: kind.rawValue), kind) }
+    for word in ["Date", "yes-no", "yesno", "", "date_", "initial"] { XCTAssertNil(RecordKind(named: word), word) }
+  }
+
   /// Line starts and columns, counted eight bytes at a time, agree with a plain count on random
   /// text of ASCII, multi-byte characters, stray bytes and long lines.
   func testLineAndColumnAgreeWithAPlainCount() {

@@ -81,6 +81,21 @@ public struct OwnerExpr: Hashable, Sendable {
 public enum RecordKind: String, CaseIterable, Sendable {
   case date, time, datetime, text, number, initials
   case yesNo = "yes_no"
+
+  /// The kind a word of the source names. (A switch on the words: `init(rawValue:)` searches a
+  /// table of the names, several hundred instructions for every record of a large file.)
+  init?(named word: String) {
+    switch word {
+    case "date": self = .date
+    case "time": self = .time
+    case "datetime": self = .datetime
+    case "text": self = .text
+    case "number": self = .number
+    case "initials": self = .initials
+    case "yes_no": self = .yesNo
+    default: return nil
+    }
+  }
 }
 
 /// `record date "Date"`, `record yes_no "Any issues?" if_yes "Describe"`.

@@ -17,6 +17,7 @@ public struct Lexer {
   /// The file's bytes, read in place for the length of `lex` (a buffer rather than the array:
   /// every byte of the file is read through it, and an array checks each index).
   private let bytes: UnsafeBufferPointer<UInt8>
+  private let keywords = KeywordTable.shared
   private var position: Int
   private var atLineStart = true
   private var tokens: [Token] = []
@@ -170,9 +171,12 @@ public struct Lexer {
 
   private func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
 
+  /// Letters, digits and `_`: one bit for each byte below 128, in two words (bytes 0–63, whose
+  /// digits are bits 48–57, and bytes 64–127, whose letters are bits 1–26 and 33–58 and `_` bit
+  /// 31). Every byte of every word goes through this test.
   private func isWordByte(_ byte: UInt8) -> Bool {
-    (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || isDigit(byte)
-      || byte == UInt8(ascii: "_")
+    let bits: UInt64 = byte < 64 ? 0x03FF_0000_0000_0000 : 0x07FF_FFFE_87FF_FFFE
+    return byte < 128 && (bits >> UInt64(byte & 63)) & 1 != 0
   }
 
   private mutating func lexWord() {
@@ -223,7 +227,7 @@ public struct Lexer {
         return
       }
     }
-    emit(.word, from: start, keyword: Keyword.lookup(bytes, start, position))
+    emit(.word, from: start, keyword: keywords.lookup(bytes, start, position))
     if position - start > RunbookInfo.maximumNameBytes {
       report(
         .nameTooLong, "this name is \(position - start) characters long; the limit is \(RunbookInfo.maximumNameBytes)",

@@ -385,7 +385,7 @@ extension Parser {
     }
     let kindToken = current
     let word = text(kindToken)
-    guard let kind = RecordKind(rawValue: word) else {
+    guard let kind = RecordKind(named: word) else {
       let names = RecordKind.allCases.map(\.rawValue)
       let suggestion = closestName(to: word, among: names)
       report(

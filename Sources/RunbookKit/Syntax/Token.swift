@@ -127,28 +127,13 @@ extension Keyword {
   /// a test checks that this agrees with `allCases`.
   var ordinal: Int { Int(unsafeBitCast(self, to: UInt8.self)) }
 
-  /// Every keyword as its bytes packed into two little-endian words, in a table of 128 slots by
-  /// a hash of those words (a taken slot sends the next keyword of that hash to the slot after):
-  /// a word of the source is classified by one multiply and, nearly always, one comparison.
-  private static let table: [(low: UInt64, high: UInt64, keyword: Keyword?)] = {
-    var table = [(low: UInt64, high: UInt64, keyword: Keyword?)](repeating: (0, 0, nil), count: 128)
-    for keyword in Keyword.allCases {
-      let bytes = Array(keyword.rawValue.utf8)
-      let packed = pack(bytes, 0, bytes.count)
-      var slot = slot(packed.low, packed.high)
-      while table[slot].keyword != nil { slot = (slot + 1) & 127 }
-      table[slot] = (packed.low, packed.high, keyword)
-    }
-    return table
-  }()
-
-  /// Where the search for packed bytes starts in `table`.
-  private static func slot(_ low: UInt64, _ high: UInt64) -> Int {
+  /// Where the search for packed bytes starts in the keyword table.
+  fileprivate static func slot(_ low: UInt64, _ high: UInt64) -> Int {
     Int(truncatingIfNeeded: ((low ^ high &* 0x2545_F491_4F6C_DD1D) &* 0x9E37_79B9_7F4A_7C15) >> 57)
   }
 
   /// Up to 16 bytes packed into two words, the first byte lowest.
-  private static func pack(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> (low: UInt64, high: UInt64) {
+  fileprivate static func pack(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> (low: UInt64, high: UInt64) {
     let length = end - start
     if start + 16 <= bytes.count, let base = bytes.baseAddress {
       // Two loads, and the bytes past the word masked off.
@@ -174,7 +159,7 @@ extension Keyword {
     return (low, high)
   }
 
-  private static func pack(_ bytes: [UInt8], _ start: Int, _ end: Int) -> (low: UInt64, high: UInt64) {
+  fileprivate static func pack(_ bytes: [UInt8], _ start: Int, _ end: Int) -> (low: UInt64, high: UInt64) {
     bytes.withUnsafeBufferPointer { pack($0, start, end) }
   }
 
@@ -185,13 +170,41 @@ extension Keyword {
 
   /// The keyword spelled by `bytes[start..<end]`, if any.
   static func lookup(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Keyword? {
+    KeywordTable.shared.lookup(bytes, start, end)
+  }
+}
+
+/// Every keyword as its bytes packed into two little-endian words, in a table of 128 slots by a
+/// hash of those words (a taken slot sends the next keyword of that hash to the slot after): a
+/// word of the source is classified by one multiply and, nearly always, one comparison. The
+/// lexer keeps the table at hand; reached through the global for every word, the check that
+/// the global is made was a tenth of the look-up.
+struct KeywordTable: Sendable {
+  static let shared = KeywordTable()
+
+  private let slots: [(low: UInt64, high: UInt64, keyword: Keyword?)]
+
+  private init() {
+    var slots = [(low: UInt64, high: UInt64, keyword: Keyword?)](repeating: (0, 0, nil), count: 128)
+    for keyword in Keyword.allCases {
+      let bytes = Array(keyword.rawValue.utf8)
+      let packed = Keyword.pack(bytes, 0, bytes.count)
+      var slot = Keyword.slot(packed.low, packed.high)
+      while slots[slot].keyword != nil { slot = (slot + 1) & 127 }
+      slots[slot] = (packed.low, packed.high, keyword)
+    }
+    self.slots = slots
+  }
+
+  /// The keyword spelled by `bytes[start..<end]`, if any.
+  func lookup(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Keyword? {
     let length = end - start
     // The longest keyword, `instructions`, has 12 bytes; two words hold 16.
     guard length >= 1 && length <= 16 else { return nil }
-    let packed = pack(bytes, start, end)
-    var slot = slot(packed.low, packed.high)
-    while let keyword = table[slot].keyword {
-      if table[slot].low == packed.low && table[slot].high == packed.high { return keyword }
+    let packed = Keyword.pack(bytes, start, end)
+    var slot = Keyword.slot(packed.low, packed.high)
+    while let keyword = slots[slot].keyword {
+      if slots[slot].low == packed.low && slots[slot].high == packed.high { return keyword }
       slot = (slot + 1) & 127
     }
     return nil
