@@ -15,36 +15,37 @@ struct Adjacency {
   private(set) var predecessorNodes: [Int]
 
   init(nodeCount: Int, edges: [Edge]) {
-    var outCount = [Int](repeating: 0, count: nodeCount + 1)
-    var inCount = [Int](repeating: 0, count: nodeCount + 1)
-    for edge in edges {
-      outCount[edge.from + 1] += 1
-      inCount[edge.to + 1] += 1
+    (successorStart, successorEdges, successorNodes) = Adjacency.grouped(edges, nodeCount: nodeCount, byTarget: false)
+    (predecessorStart, predecessorEdges, predecessorNodes) = Adjacency.grouped(edges, nodeCount: nodeCount, byTarget: true)
+  }
+
+  /// The edges grouped by the node they leave (or, `byTarget`, enter), in edge order within a
+  /// group: where each node's group starts, the edges' indices, and the node at each edge's
+  /// other end. A counting sort through buffers: every edge of the graph passes through here.
+  private static func grouped(_ edges: [Edge], nodeCount: Int, byTarget: Bool) -> (start: [Int], edges: [Int], nodes: [Int]) {
+    var start = [Int](repeating: 0, count: nodeCount + 1)
+    var indices = [Int](repeating: 0, count: edges.count)
+    var others = [Int](repeating: 0, count: edges.count)
+    edges.withUnsafeBufferPointer { edges in
+      start.withUnsafeMutableBufferPointer { start in
+        // Each node's count, then the running sum: `start[n]` is where the group of n ends.
+        for edge in edges { start[byTarget ? edge.to : edge.from] += 1 }
+        for node in 0..<nodeCount { start[node + 1] += start[node] }
+        // Placed from the last edge back, each group fills from its end: its edges keep their
+        // order, and `start[n]` ends where the group of n begins.
+        indices.withUnsafeMutableBufferPointer { indices in
+          others.withUnsafeMutableBufferPointer { others in
+            for index in edges.indices.reversed() {
+              let (key, other) = byTarget ? (edges[index].to, edges[index].from) : (edges[index].from, edges[index].to)
+              start[key] -= 1
+              indices[start[key]] = index
+              others[start[key]] = other
+            }
+          }
+        }
+      }
     }
-    for index in 0..<nodeCount {
-      outCount[index + 1] += outCount[index]
-      inCount[index + 1] += inCount[index]
-    }
-    var outFill = outCount
-    var inFill = inCount
-    var outEdges = [Int](repeating: 0, count: edges.count)
-    var outNodes = [Int](repeating: 0, count: edges.count)
-    var inEdges = [Int](repeating: 0, count: edges.count)
-    var inNodes = [Int](repeating: 0, count: edges.count)
-    for (index, edge) in edges.enumerated() {
-      outEdges[outFill[edge.from]] = index
-      outNodes[outFill[edge.from]] = edge.to
-      outFill[edge.from] += 1
-      inEdges[inFill[edge.to]] = index
-      inNodes[inFill[edge.to]] = edge.from
-      inFill[edge.to] += 1
-    }
-    successorStart = outCount
-    successorEdges = outEdges
-    successorNodes = outNodes
-    predecessorStart = inCount
-    predecessorEdges = inEdges
-    predecessorNodes = inNodes
+    return (start, indices, others)
   }
 
   /// Where in `successorNodes` (and `successorEdges`) the successors of `node` are: for passes
@@ -83,9 +84,9 @@ struct Adjacency {
 /// A topological order by Kahn's algorithm. Ties go to the lower node index, which is the order
 /// in which the source declares things, so the order is deterministic. Nodes on or behind a
 /// cycle are left out.
-func topologicalOrder(nodeCount: Int, edges: [Edge], adjacency: Adjacency) -> [Int] {
-  var remaining = [Int](repeating: 0, count: nodeCount)
-  for edge in edges { remaining[edge.to] += 1 }
+func topologicalOrder(nodeCount: Int, adjacency: Adjacency) -> [Int] {
+  // How many edges enter each node: the size of its group of predecessors.
+  var remaining = (0..<nodeCount).map { adjacency.predecessorPositions($0).count }
   var ready = Heap()
   for node in 0..<nodeCount where remaining[node] == 0 { ready.push(node) }
   var order: [Int] = []

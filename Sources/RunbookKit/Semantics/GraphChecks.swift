@@ -5,7 +5,7 @@
 extension GraphBuilder {
   mutating func checkGraph() {
     let adjacency = Adjacency(nodeCount: graph.nodes.count, edges: graph.edges)
-    let order = topologicalOrder(nodeCount: graph.nodes.count, edges: graph.edges, adjacency: adjacency)
+    let order = topologicalOrder(nodeCount: graph.nodes.count, adjacency: adjacency)
     if order.count < graph.nodes.count {
       reportCycles(order: order, adjacency: adjacency)
     }

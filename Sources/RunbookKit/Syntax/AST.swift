@@ -180,6 +180,12 @@ public enum AttributeValue: Hashable, Sendable {
   indirect case criterion(Criterion)
   /// The attribute was written but its value could not be parsed; already reported.
   case invalid
+
+  /// Whether it is `.invalid` (asked without `==`, which compares two whole values).
+  var isInvalid: Bool {
+    if case .invalid = self { return true }
+    return false
+  }
 }
 
 /// One attribute of a declaration, inline after the title or on its own line in the body.

@@ -365,7 +365,10 @@ extension Parser {
   /// missing or unknown units, very large numbers), which `decodeDuration` reads in full and
   /// reports. Most durations in a file take this path.
   private func plainDuration(_ range: SourceRange) -> Int? {
-    let bytes = source.bytes
+    source.bytes.withUnsafeBufferPointer { plainDuration(range, in: $0) }
+  }
+
+  private func plainDuration(_ range: SourceRange, in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
     var position = range.start
     let negative = position < range.end && bytes[position] == UInt8(ascii: "-")
     if negative { position += 1 }

@@ -15,7 +15,7 @@ extension Parser {
     advance()
     let value = parseAttributeValue(keyword)
     // A broken value has been reported; the rest of its line would only repeat the problem.
-    if value == .invalid { skipToBlockOrLineEnd() }
+    if value.isInvalid { skipToBlockOrLineEnd() }
     return Attribute(
       keyword: keyword, keywordRange: keywordToken.range, value: value,
       range: keywordToken.range.union(SourceRange.at(previousEnd)))

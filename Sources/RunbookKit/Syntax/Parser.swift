@@ -9,7 +9,9 @@ public struct Parser {
   public static let maximumDepth = 32
 
   let source: SourceFile
-  var tokens: [Token]
+  /// The tokens, read in place for the length of `parse` (a buffer rather than the array: the
+  /// parser looks at the current token dozens of times a line, and an array checks each index).
+  let tokens: UnsafeBufferPointer<Token>
   var index = 0
   var diagnostics: [Diagnostic] = []
   /// Diagnostics past the cap, counted.
@@ -28,15 +30,17 @@ public struct Parser {
     }
     let lexed = Lexer.lex(source)
     let balanced = BraceBalance.check(source, tokens: lexed.tokens)
-    var parser = Parser(source: source, tokens: balanced.tokens)
-    parser.diagnostics = lexed.diagnostics + balanced.diagnostics
-    let root = parser.parseFile()
-    if let summary = droppedSummary(parser.droppedDiagnostics, after: parser.diagnostics) { parser.diagnostics.append(summary) }
-    return SyntaxTree(
-      source: source, root: root, comments: lexed.comments, diagnostics: parser.diagnostics)
+    return balanced.tokens.withUnsafeBufferPointer { tokens in
+      var parser = Parser(source: source, tokens: tokens)
+      parser.diagnostics = lexed.diagnostics + balanced.diagnostics
+      let root = parser.parseFile()
+      if let summary = droppedSummary(parser.droppedDiagnostics, after: parser.diagnostics) { parser.diagnostics.append(summary) }
+      return SyntaxTree(
+        source: source, root: root, comments: lexed.comments, diagnostics: parser.diagnostics)
+    }
   }
 
-  init(source: SourceFile, tokens: [Token]) {
+  private init(source: SourceFile, tokens: UnsafeBufferPointer<Token>) {
     self.source = source
     self.tokens = tokens
   }
@@ -360,7 +364,7 @@ public struct Parser {
     advance()
     let value = parseAttributeValue(meant)
     // A statement must end with its value; an inline attribute may be followed by others.
-    guard value != .invalid, diagnostics.count == reported, inline || !onSameLine else {
+    guard !value.isInvalid, diagnostics.count == reported, inline || !onSameLine else {
       index = start
       diagnostics.removeLast(diagnostics.count - reported)
       return nil
