@@ -74,11 +74,27 @@ extension String {
 /// then the bytes read so far (one more than the limit) are returned, and the compiler reports
 /// the file as too large (RB0701), the same way for every kind of source.
 func readAll(_ descriptor: Int32, limit: Int, path: String) -> Result<[UInt8], FileProblem> {
-  var bytes: [UInt8] = []
+  // A regular file is read straight into an array of its size and one byte more (which shows
+  // whether it is larger than the limit); anything else, or a file that has grown, goes on in
+  // chunks once that first array is full.
+  var first = 1 << 16
   var info = stat()
   if fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_size > 0 {
-    bytes.reserveCapacity(min(Int(info.st_size), limit) + 1)
+    first = min(Int(info.st_size), limit) + 1
   }
+  var failure: Int32 = 0
+  var bytes = [UInt8](unsafeUninitializedCapacity: first) { buffer, count in
+    count = 0
+    while count < buffer.count {
+      let read = Glibc.read(descriptor, buffer.baseAddress! + count, buffer.count - count)
+      if read < 0 && errno == EINTR { continue }
+      if read < 0 { failure = errno }
+      if read <= 0 { return }
+      count += read
+    }
+  }
+  if failure != 0 { return .failure(FileProblem(path: path, message: "cannot read: \(reason(failure))")) }
+  guard bytes.count == first else { return .success(bytes) }
   var chunk = [UInt8](repeating: 0, count: 1 << 16)
   while bytes.count <= limit {
     let wanted = min(chunk.count, limit + 1 - bytes.count)

@@ -291,18 +291,16 @@ extension GraphBuilder {
       if case .rollback(let rollback, let within?) = gate.noGo { checks.append((index, rollback, within)) }
     }
     guard !checks.isEmpty else { return }
+    // The rollback each node is inside, or -1: that of its stage, whose outermost container is
+    // the rollback (found once per stage, not once per node).
+    var stageRegion = [Int](repeating: -1, count: graph.stages.count)
+    for stage in graph.stages.indices {
+      var top = stage
+      while let parent = graph.stages[top].parent { top = parent }
+      if graph.stages[top].kind == .rollback { stageRegion[stage] = top }
+    }
     var nodeRegion = [Int](repeating: -1, count: graph.nodes.count)
-    for rollback in graph.rollbacks {
-      nodeRegion[graph.stages[rollback].startNode] = rollback
-      nodeRegion[graph.stages[rollback].endNode] = rollback
-    }
-    for (node, kind) in graph.nodes.enumerated() {
-      if let item = item(of: node) { nodeRegion[node] = region(of: item) ?? -1 }
-      if case .stageStart(let stage) = kind, graph.stages[stage].kind == .stage, let region = region(of: .stage(stage)) {
-        nodeRegion[node] = region
-        nodeRegion[graph.stages[stage].endNode] = region
-      }
-    }
+    for node in graph.nodes.indices { nodeRegion[node] = stageRegion[graph.stage(of: node)] }
     var longest = [Int](repeating: 0, count: graph.nodes.count)
     var via = [Int](repeating: -1, count: graph.nodes.count)
     for node in order where nodeRegion[node] >= 0 {

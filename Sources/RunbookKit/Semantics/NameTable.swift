@@ -19,6 +19,9 @@ struct NameTable<Value> {
   /// Empty (0), or the high 32 bits of a name's hash above its index in `keys` plus one.
   private var slots: [UInt64]
   private var mask: Int
+  /// The process's keys, kept in the table: reached through the global for every name, the
+  /// check that the global is made was a tenth of the hash.
+  private let seeds = NameTableSeeds.shared
 
   /// A table sized for `capacity` names, so that it need not grow while they are added.
   init(capacity: Int = 0) {
@@ -34,14 +37,14 @@ struct NameTable<Value> {
 
   /// The value of `name`, if it has been added.
   subscript(name: String) -> Value? {
-    find(name, hash: NameTable.hash(name)).index.map { values[$0] }
+    find(name, hash: hash(name)).index.map { values[$0] }
   }
 
   /// Adds `name` with `value` when it is new, and returns nil; when it is already there, leaves
   /// the table as it is and returns the value it has.
   mutating func insertNew(_ name: String, _ value: Value) -> Value? {
     if 2 * (keys.count + 1) > slots.count { grow() }
-    let hash = NameTable.hash(name)
+    let hash = hash(name)
     let found = find(name, hash: hash)
     if let index = found.index { return values[index] }
     keys.append(name)
@@ -72,7 +75,7 @@ struct NameTable<Value> {
     slots = [UInt64](repeating: 0, count: size)
     mask = size - 1
     for index in keys.indices {
-      let hash = NameTable.hash(keys[index])
+      let hash = hash(keys[index])
       var slot = Int(truncatingIfNeeded: hash) & mask
       while slots[slot] != 0 { slot = (slot + 1) & mask }
       slots[slot] = (hash >> 32) << 32 | UInt64(index + 1)
@@ -81,19 +84,19 @@ struct NameTable<Value> {
 
   /// A hash of the name's UTF-8 bytes: each eight bytes folded in by a full-width multiply with
   /// the process's keys (the high and low halves of the product combined), then the length.
-  static func hash(_ name: String) -> UInt64 {
+  func hash(_ name: String) -> UInt64 {
     if let hash = name.utf8.withContiguousStorageIfAvailable(hash) { return hash }
     return Array(name.utf8).withUnsafeBufferPointer { hash($0) }
   }
 
-  private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-    let (first, second, third) = NameTableSeeds.shared
+  private func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    let (first, second, third) = seeds
     var state = first
     var offset = 0
     let count = bytes.count
     while offset + 8 <= count {
       let word = UnsafeRawPointer(bytes.baseAddress! + offset).loadUnaligned(as: UInt64.self)
-      state = mix(word ^ second, state ^ third)
+      state = Self.mix(word ^ second, state ^ third)
       offset += 8
     }
     if offset < count {
@@ -104,9 +107,9 @@ struct NameTable<Value> {
         shift += 8
         offset += 1
       }
-      state = mix(word ^ second, state ^ third)
+      state = Self.mix(word ^ second, state ^ third)
     }
-    return mix(state ^ UInt64(count), first ^ third)
+    return Self.mix(state ^ UInt64(count), first ^ third)
   }
 
   private static func mix(_ a: UInt64, _ b: UInt64) -> UInt64 {
