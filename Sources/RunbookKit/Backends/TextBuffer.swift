@@ -55,7 +55,7 @@ struct TextBuffer: ~Copyable {
 
   /// Adds text to the piece being saved.
   mutating func addToPiece(_ text: String) {
-    pieceBytes.append(contentsOf: text.utf8)
+    pieceBytes.append(utf8: text)
   }
 
   /// Adds a number in decimal to the piece being saved.

@@ -92,8 +92,10 @@ enum PlanShape {
     var handoffs: [Plan.Handoff] = []
     for node in work {
       guard let owners = graph.owners(of: node) else { continue }
-      frontier.removeAll(keepingCapacity: true)
-      found.removeAll(keepingCapacity: true)
+      // (Emptied only when something is left: most walks leave nothing, and emptying costs a
+      // call even then.)
+      if !frontier.isEmpty { frontier.removeAll(keepingCapacity: true) }
+      if !found.isEmpty { found.removeAll(keepingCapacity: true) }
       var seen = 0
       func visit(_ candidate: Int) {
         guard seenBy[candidate] != node else { return }
@@ -101,15 +103,15 @@ enum PlanShape {
         seen += 1
         frontier.append(candidate)
       }
-      for previous in adjacency.predecessors(node) { visit(previous) }
+      for position in adjacency.predecessorPositions(node) { visit(adjacency.predecessorNodes[position]) }
       while let previous = frontier.popLast(), found.count < 8, seen < 64 {
         if graph.isWork(previous) {
           found.append(previous)
           continue
         }
-        for further in adjacency.predecessors(previous) { visit(further) }
+        for position in adjacency.predecessorPositions(previous) { visit(adjacency.predecessorNodes[position]) }
       }
-      found.sort()
+      if found.count > 1 { found.sort() }
       for previous in found where scheduled[previous] {
         guard let before = graph.owners(of: previous), !sameRoles(before.roles, owners.roles) else { continue }
         handoffs.append(Plan.Handoff(from: previous, to: node))
