@@ -31,6 +31,9 @@ private struct GraphEncoder {
   let source: SourceFile
   /// The gates entering each rollback, found once.
   let gatesByRollback: [Int: [Int]]
+  /// The line of the last location written: the document goes through the source nearly in
+  /// order, so the next is on that line or a little after it.
+  let lastLine = LineCursor()
 
   func document(into w: inout JSONWriter, sourceName: String, diagnostics: [Diagnostic]) {
     let root = graph.stages[RunbookGraph.rootStage]
@@ -331,7 +334,8 @@ private struct GraphEncoder {
   }
 
   func location(_ range: SourceRange, _ w: inout JSONWriter) {
-    let start = source.lineColumn(of: range.start)
+    let start = source.lineColumn(of: range.start, nearLine: lastLine.line)
+    lastLine.line = start.line
     let end = source.lineColumn(of: range.end, after: range.start, at: start)
     w.object("location") { w in
       w.field("line", start.line)
@@ -340,4 +344,9 @@ private struct GraphEncoder {
       w.field("end_column", end.column)
     }
   }
+}
+
+/// A line of the source, remembered from one location to the next.
+private final class LineCursor {
+  var line = 1
 }

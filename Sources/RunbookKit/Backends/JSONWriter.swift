@@ -41,10 +41,14 @@ struct JSONWriter: ~Copyable {
     newLine()
   }
 
-  /// A line break and the indent of the current depth.
+  /// A line break and the indent of the current depth, in one copy from a newline followed by
+  /// spaces for as deep as documents nest (deeper indents add the rest).
   private mutating func newLine() {
-    output.append(UInt8(ascii: "\n"))
-    output.append(spaces: 2 * depth)
+    let run: StaticString = "\n                                                                "
+    let width = 1 + 2 * depth
+    let part = min(width, run.utf8CodeUnitCount)
+    run.withUTF8Buffer { output.append(bytes: UnsafeBufferPointer(rebasing: $0[..<part])) }
+    if width > part { output.append(spaces: width - part) }
   }
 
   /// Writes `"key": ` in the open object; the value comes next. Keys written in the code are

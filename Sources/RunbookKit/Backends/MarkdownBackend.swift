@@ -249,13 +249,16 @@ public struct MarkdownBackend: ~Copyable {
     out.append(static: ".** ")
     appendInline(step.pointee.title, to: &out)
     if step.pointee.optional { out.append(static: " (if applicable)") }
-    if let owners = step.pointee.owners {
+    // The owners taken once, and the lists read only when they hold something: each taking of
+    // one counts a reference up and down.
+    let owners = step.pointee.owners
+    if let owners {
       out.append(static: " — ")
       out.append(owners: owners, names: roleNames)
     }
     endLine()
-    let records = step.pointee.records
-    for record in records { recordLine(record) }
+    let hasRecords = !step.pointee.records.isEmpty
+    if hasRecords { for record in step.pointee.records { recordLine(record) } }
     if let duration = step.pointee.duration { durationLine(duration) }
     if let window = step.pointee.window { windowLine(window) }
     if let deadline = step.pointee.deadline {
@@ -268,17 +271,19 @@ public struct MarkdownBackend: ~Copyable {
       endLine()
     }
     waitsFor(node: step.pointee.node)
-    for note in step.pointee.notes { noteLine(note) }
-    for record in records where record.kind == .yesNo {
-      if let ifYes = record.ifYes {
-        out.append(static: "  - ")
-        appendInline(ifYes, to: &out)
-        out.append(static: ": ")
-        blank(40)
-        endLine()
+    if !step.pointee.notes.isEmpty { for note in step.pointee.notes { noteLine(note) } }
+    if hasRecords {
+      for record in step.pointee.records where record.kind == .yesNo {
+        if let ifYes = record.ifYes {
+          out.append(static: "  - ")
+          appendInline(ifYes, to: &out)
+          out.append(static: ": ")
+          blank(40)
+          endLine()
+        }
       }
     }
-    if let owners = step.pointee.owners { initials(owners) }
+    if let owners { initials(owners) }
   }
 
   /// "  - Takes 3h–5h".

@@ -55,13 +55,12 @@ func escapeInline(_ text: String) -> String {
 /// `escapeInline(text)` appended to `out`: text that needs nothing, as most does, is copied
 /// from its own bytes, with no string made.
 func appendInline(_ text: String, to out: inout TextBuffer) {
-  var text = text
-  let copied = text.withUTF8 { bytes in
+  let copied = text.utf8.withContiguousStorageIfAvailable { bytes in
     guard isPlainInline(bytes) else { return false }
     out.bytes.append(bytes: bytes)
     return true
   }
-  if !copied { out.append(escapeInline(text)) }
+  if copied != true { out.append(escapeInline(text)) }
 }
 
 /// Whether `escapeInline` leaves these bytes as they are. Most text needs nothing: one pass

@@ -145,10 +145,30 @@ public struct SourceFile: Sendable {
     return low
   }
 
+  /// The 0-based line of `offset`, looked for first in the few lines from `hint` on: a writer
+  /// that goes through the source in order asks for the line it asked for last, or one a little
+  /// after it, nearly every time. Elsewhere, the line table is searched.
+  public func lineIndex(of offset: Int, near hint: Int) -> Int {
+    if hint >= 0, hint < lineStarts.count, lineStarts[hint] <= offset {
+      var line = hint
+      while line < min(hint + 8, lineStarts.count) {
+        if line + 1 == lineStarts.count || offset < lineStarts[line + 1] { return line }
+        line += 1
+      }
+    }
+    return lineIndex(of: offset)
+  }
+
   /// The line and column of a byte offset.
   public func lineColumn(of offset: Int) -> LineColumn {
+    lineColumn(of: offset, nearLine: 0)
+  }
+
+  /// The line and column of a byte offset, its line looked for first near the 1-based line
+  /// `hint` (see `lineIndex(of:near:)`).
+  public func lineColumn(of offset: Int, nearLine hint: Int) -> LineColumn {
     let clamped = min(max(offset, 0), bytes.count)
-    let index = lineIndex(of: clamped)
+    let index = lineIndex(of: clamped, near: hint - 1)
     // Every byte that is not a UTF-8 continuation byte counts: one per scalar in valid text,
     // one per stray byte in invalid text.
     // On a short line a scan from its start is cheapest; on a very long one the checkpoints
