@@ -262,12 +262,13 @@ private struct GraphEncoder {
   /// `runbook:start`: written from its parts, as every edge names two nodes.
   func nodeName(_ key: StaticString, _ node: Int, _ w: inout JSONWriter) {
     w.key(key)
+    // The stage's fields read in place: a copy of the whole stage, for two of them, was most of
+    // the cost of every edge into or out of a stage.
     func container(_ index: Int, _ end: StaticString) {
-      let stage = graph.stages[index]
-      switch stage.kind {
+      switch graph.stages[index].kind {
       case .runbook: w.string("runbook", "", end)
-      case .rollback: w.string("rollback:", stage.key, end)
-      case .stage: w.string("stage:", stage.key, end)
+      case .rollback: w.string("rollback:", graph.stages[index].key, end)
+      case .stage: w.string("stage:", graph.stages[index].key, end)
       }
     }
     switch graph.nodes[node] {
