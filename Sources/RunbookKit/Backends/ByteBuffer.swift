@@ -10,10 +10,14 @@ protocol ByteSink: ~Copyable {
 }
 
 extension ByteSink where Self: ~Copyable {
-  /// A string's UTF-8 bytes.
+  /// A string's UTF-8 bytes, read from the string's own storage (no copy of the string to
+  /// make it contiguous, which native strings always are).
   mutating func append(utf8 text: String) {
-    var text = text
-    text.withUTF8 { append(bytes: $0) }
+    let appended: Void? = text.utf8.withContiguousStorageIfAvailable { append(bytes: $0) }
+    if appended == nil {
+      var text = text
+      text.withUTF8 { append(bytes: $0) }
+    }
   }
 
   /// Text written in the code.
