@@ -54,7 +54,8 @@ struct CheckCommand {
         let path = item.isStandardInput ? source.path : displayPath(source.path, in: workingDirectory)
         if options.format == .human {
           let shown = diagnostics.prefix(RunbookInfo.maximumDiagnosticsPerFile)
-          for diagnostic in shown { humanOutput += renderer.render(diagnostic, in: SourceFile(renamed: source, to: path)) }
+          let shownSource = source.path == path ? source : source.renamed(to: path)
+          for diagnostic in shown { humanOutput += renderer.render(diagnostic, in: shownSource) }
           if diagnostics.count > shown.count {
             humanOutput += "\(visible(path)): … and \(diagnostics.count - shown.count) more diagnostics not shown\n"
           }
@@ -159,13 +160,6 @@ func displayPath(_ path: String, in workingDirectory: String) -> String {
   if path.hasPrefix(base) { return String(path.dropFirst(base.count)) }
   if path.hasPrefix("./") { return String(path.dropFirst(2)) }
   return path
-}
-
-extension SourceFile {
-  /// The same file under another displayed path.
-  init(renamed source: SourceFile, to path: String) {
-    self = source.path == path ? source : SourceFile(path: path, bytes: source.bytes)
-  }
 }
 
 extension InputItem {

@@ -211,4 +211,26 @@ final class LexerTests: XCTestCase {
       }
     }
   }
+
+  /// A line looked for near another (as the JSON writer does, from the last location) is the
+  /// line the table gives, wherever the hint is; a renamed file keeps its lines and columns.
+  func testLinesFoundNearAHintAndInARenamedFileAgree() {
+    var random = SystemRandomNumberGenerator()
+    let pieces: [[UInt8]] = [Array("ab".utf8), Array("é".utf8), [0x80], Array("\n".utf8), Array("\n\n\n".utf8), Array("\r\n".utf8)]
+    for _ in 0..<30 {
+      var bytes: [UInt8] = []
+      for _ in 0..<Int.random(in: 0...80, using: &random) { bytes += pieces.randomElement(using: &random)! }
+      let source = SourceFile(path: "t", bytes: bytes)
+      let renamed = source.renamed(to: "shown/t")
+      XCTAssertEqual(renamed.path, "shown/t")
+      XCTAssertEqual(renamed.lineStarts, source.lineStarts)
+      for _ in 0..<200 {
+        let offset = Int.random(in: 0...bytes.count, using: &random)
+        let hint = Int.random(in: -2...(source.lineStarts.count + 2), using: &random)
+        XCTAssertEqual(source.lineIndex(of: offset, near: hint), source.lineIndex(of: offset), "\(offset) near \(hint)")
+        XCTAssertEqual(source.lineColumn(of: offset, nearLine: hint), source.lineColumn(of: offset))
+        XCTAssertEqual(renamed.lineColumn(of: offset), source.lineColumn(of: offset))
+      }
+    }
+  }
 }

@@ -124,6 +124,19 @@ public struct SourceFile: Sendable {
     return scalarCheckpoints[checkpoint] + columns(from: checkpoint * SourceFile.checkpointBytes, to: offset)
   }
 
+  /// The same file under another path shown in diagnostics, its tables kept (made again, they
+  /// would cost a pass over every byte).
+  public func renamed(to path: String) -> SourceFile {
+    SourceFile(path: path, bytes: bytes, lineStarts: lineStarts, scalarCheckpoints: scalarCheckpoints)
+  }
+
+  private init(path: String, bytes: [UInt8], lineStarts: [Int], scalarCheckpoints: [Int]) {
+    self.path = path
+    self.bytes = bytes
+    self.lineStarts = lineStarts
+    self.scalarCheckpoints = scalarCheckpoints
+  }
+
   /// Creates a source file from a string (used by tests and tools).
   public init(path: String, text: String) {
     self.init(path: path, bytes: Array(text.utf8))
