@@ -467,4 +467,31 @@ final class CheckerTests: XCTestCase {
     XCTAssertEqual(index.closest(to: "step_1999999"), "step_199999")
     XCTAssertNil(index.closest(to: "completely_different_name"))
   }
+
+  /// The edit distance, against the rule written out on all short strings of a small alphabet
+  /// (a full table, transpositions counted as one edit, nil past the limit); names are
+  /// lowercased as `lowercased()` does it.
+  func testEditDistanceAgreesWithTheFullTable() {
+    func reference(_ a: [UInt8], _ b: [UInt8]) -> Int {
+      var table = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
+      for i in 0...a.count { table[i][0] = i }
+      for j in 0...b.count { table[0][j] = j }
+      for i in stride(from: 1, through: a.count, by: 1) {
+        for j in stride(from: 1, through: b.count, by: 1) {
+          table[i][j] = min(table[i - 1][j] + 1, table[i][j - 1] + 1, table[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+          if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] { table[i][j] = min(table[i][j], table[i - 2][j - 2] + 1) }
+        }
+      }
+      return table[a.count][b.count]
+    }
+    var words: [[UInt8]] = [[]]
+    for _ in 0..<4 { words += words.filter { $0.count == words.map(\.count).max()! }.flatMap { word in Array("abc".utf8).map { word + [$0] } } }
+    for a in words {
+      for b in words {
+        let distance = reference(a, b)
+        for limit in 0...3 { XCTAssertEqual(editDistance(a, b, limit: limit), distance <= limit ? distance : nil, "\(a) \(b) \(limit)") }
+      }
+    }
+    for name in ["Step_One", "ÉTAPE_Un", "straße", "İstanbul", "x"] { XCTAssertEqual(lowercasedBytes(name), Array(name.lowercased().utf8), name) }
+  }
 }

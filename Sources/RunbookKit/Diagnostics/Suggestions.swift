@@ -7,7 +7,7 @@ public func closestName(to name: String, among candidates: some Sequence<String>
   let limit = max(1, target.count / 3)
   var best: (name: String, distance: Int)?
   for candidate in candidates {
-    let other = Array(candidate.lowercased().utf8)
+    let other = lowercasedBytes(candidate)
     if abs(other.count - target.count) > limit { continue }
     let distance = editDistance(target, other, limit: best.map { min($0.distance - 1, limit) } ?? limit)
     if let distance, distance < (best?.distance ?? Int.max) {
@@ -15,6 +15,15 @@ public func closestName(to name: String, among candidates: some Sequence<String>
     }
   }
   return best?.name
+}
+
+/// The bytes of `name` lowercased, as `lowercased()` gives them: for ASCII, the letters A–Z
+/// folded byte by byte, without making the lowercased string first.
+func lowercasedBytes(_ name: String) -> [UInt8] {
+  var bytes = Array(name.utf8)
+  guard bytes.allSatisfy({ $0 < 0x80 }) else { return Array(name.lowercased().utf8) }
+  for index in bytes.indices where bytes[index] >= 0x41 && bytes[index] <= 0x5A { bytes[index] |= 0x20 }
+  return bytes
 }
 
 /// The Levenshtein distance (with adjacent transpositions counted as one edit) between two byte
@@ -25,27 +34,35 @@ func editDistance(_ a: [UInt8], _ b: [UInt8], limit: Int) -> Int? {
   let n = a.count
   let m = b.count
   if abs(n - m) > limit { return nil }
-  var previousPrevious = [Int](repeating: 0, count: m + 1)
-  var previous = Array(0...m)
-  var row = [Int](repeating: 0, count: m + 1)
-  for i in 1...max(n, 1) where n > 0 {
-    row[0] = i
-    var rowMinimum = row[0]
-    for j in 1...max(m, 1) where m > 0 {
-      let cost = a[i - 1] == b[j - 1] ? 0 : 1
-      var value = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost)
-      if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-        value = min(value, previousPrevious[j - 2] + 1)
-      }
-      row[j] = value
-      rowMinimum = min(rowMinimum, value)
+  if n == 0 || m == 0 { return max(n, m) <= limit ? max(n, m) : nil }
+  // Three rows of the table in one temporary allocation (on the stack for names of ordinary
+  // length): a query of "did you mean" compares thousands of names.
+  return withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * (m + 1)) { rows -> Int? in
+    var previousPrevious = rows.baseAddress!
+    var previous = previousPrevious + (m + 1)
+    var row = previous + (m + 1)
+    for j in 0...m {
+      previousPrevious[j] = 0
+      previous[j] = j
     }
-    if rowMinimum > limit { return nil }
-    previousPrevious = previous
-    previous = row
+    for i in 1...n {
+      row[0] = i
+      var rowMinimum = i
+      for j in 1...m {
+        let cost = a[i - 1] == b[j - 1] ? 0 : 1
+        var value = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost)
+        if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+          value = min(value, previousPrevious[j - 2] + 1)
+        }
+        row[j] = value
+        rowMinimum = min(rowMinimum, value)
+      }
+      if rowMinimum > limit { return nil }
+      // The rows move down: the oldest becomes the next to write.
+      (previousPrevious, previous, row) = (previous, row, previousPrevious)
+    }
+    return previous[m] <= limit ? previous[m] : nil
   }
-  let distance = n == 0 ? m : previous[m]
-  return distance <= limit ? distance : nil
 }
 
 /// Names grouped by length, for "did you mean" over many names: a query looks only at names of
@@ -79,7 +96,7 @@ struct SuggestionIndex {
     func consider(_ candidate: String) {
       looked += 1
       let bound = best.map { min($0.distance, limit) } ?? limit
-      guard let distance = editDistance(target, Array(candidate.lowercased().utf8), limit: bound) else { return }
+      guard let distance = editDistance(target, lowercasedBytes(candidate), limit: bound) else { return }
       if let current = best, distance > current.distance || (distance == current.distance && candidate > current.name) { return }
       best = (candidate, distance)
     }
