@@ -19,8 +19,8 @@ struct NameTable<Value> {
   /// Empty (0), or the high 32 bits of a name's hash above its index in `keys` plus one.
   private var slots: [UInt64]
   private var mask: Int
-  /// The process's keys, kept in the table: reached through the global for every name, the
-  /// check that the global is made was a tenth of the hash.
+  /// The process's keys, kept in the table: reached through the global, every hash first
+  /// checked that the global had been made.
   private let seeds = NameTableSeeds.shared
 
   /// A table sized for `capacity` names, so that it need not grow while they are added.
