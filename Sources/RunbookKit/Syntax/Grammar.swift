@@ -10,10 +10,9 @@ final class DeclarationShape: Sendable {
   let children: [DeclarationKind]
   /// Whether an id is required (it is optional otherwise).
   let requiresID: Bool
-  /// Attributes that may be given more than once.
-  let repeatable: Set<Keyword>
-  /// `attributes`, `children` and `repeatable` as bits (by `Keyword.ordinal` and
-  /// `DeclarationKind.index`), for the questions asked of every statement.
+  /// `attributes` and `children` as bits (by `Keyword.ordinal` and `DeclarationKind.index`),
+  /// for the questions asked of every statement, and the attributes that may be given more than
+  /// once, kept only as bits.
   private let attributeBits: UInt64
   private let childBits: UInt64
   private let repeatableBits: UInt64
@@ -22,7 +21,6 @@ final class DeclarationShape: Sendable {
     self.attributes = attributes
     self.children = children
     self.requiresID = requiresID
-    self.repeatable = repeatable
     attributeBits = attributes.reduce(0) { $0 | 1 << UInt64($1.ordinal) }
     childBits = children.reduce(0) { $0 | 1 << UInt64($1.index) }
     repeatableBits = repeatable.reduce(0) { $0 | 1 << UInt64($1.ordinal) }
