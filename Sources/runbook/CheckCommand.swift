@@ -54,7 +54,7 @@ struct CheckCommand {
         let path = item.isStandardInput ? source.path : displayPath(source.path, in: workingDirectory)
         if options.format == .human {
           let shown = diagnostics.prefix(RunbookInfo.maximumDiagnosticsPerFile)
-          let shownSource = source.path == path ? source : source.renamed(to: path)
+          let shownSource = source.renamed(to: path)
           for diagnostic in shown { humanOutput += renderer.render(diagnostic, in: shownSource) }
           if diagnostics.count > shown.count {
             humanOutput += "\(visible(path)): … and \(diagnostics.count - shown.count) more diagnostics not shown\n"
