@@ -82,31 +82,35 @@ func readAll(_ descriptor: Int32, limit: Int, path: String) -> Result<[UInt8], F
   if fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_size > 0 {
     first = min(Int(info.st_size), limit) + 1
   }
-  var failure: Int32 = 0
-  var bytes = [UInt8](unsafeUninitializedCapacity: first) { buffer, count in
-    count = 0
-    while count < buffer.count {
-      let read = Glibc.read(descriptor, buffer.baseAddress! + count, buffer.count - count)
-      if read < 0 && errno == EINTR { continue }
-      if read < 0 { failure = errno }
-      if read <= 0 { return }
-      count += read
+  var failure: Int32?
+  var bytes = [UInt8](unsafeUninitializedCapacity: first) { buffer, count in (count, failure) = fill(descriptor, buffer) }
+  var full = bytes.count == first
+  if full && failure == nil {
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    while full && failure == nil && bytes.count <= limit {
+      let wanted = min(chunk.count, limit + 1 - bytes.count)
+      let (count, error) = chunk.withUnsafeMutableBufferPointer { fill(descriptor, UnsafeMutableBufferPointer(rebasing: $0[..<wanted])) }
+      bytes.append(contentsOf: chunk[0..<count])
+      (full, failure) = (count == wanted, error)
     }
   }
-  if failure != 0 { return .failure(FileProblem(path: path, message: "cannot read: \(reason(failure))")) }
-  guard bytes.count == first else { return .success(bytes) }
-  var chunk = [UInt8](repeating: 0, count: 1 << 16)
-  while bytes.count <= limit {
-    let wanted = min(chunk.count, limit + 1 - bytes.count)
-    let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, wanted) }
-    if count < 0 {
-      if errno == EINTR { continue }
-      return .failure(FileProblem(path: path, message: "cannot read: \(reason(errno))"))
-    }
-    if count == 0 { break }
-    bytes.append(contentsOf: chunk[0..<count])
-  }
+  if let failure { return .failure(FileProblem(path: path, message: "cannot read: \(reason(failure))")) }
   return .success(bytes)
+}
+
+/// Reads from `descriptor` into `buffer` until it is full or the input ends: how many bytes
+/// came, and the error that stopped the reading, if one did (an interrupted read is tried
+/// again).
+private func fill(_ descriptor: Int32, _ buffer: UnsafeMutableBufferPointer<UInt8>) -> (count: Int, error: Int32?) {
+  var count = 0
+  while count < buffer.count {
+    let read = Glibc.read(descriptor, buffer.baseAddress! + count, buffer.count - count)
+    if read < 0 && errno == EINTR { continue }
+    if read < 0 { return (count, errno) }
+    if read == 0 { break }
+    count += read
+  }
+  return (count, nil)
 }
 
 /// Reads a file by path (following symlinks), refusing folders.
