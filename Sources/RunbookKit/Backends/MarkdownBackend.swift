@@ -9,11 +9,10 @@ public struct MarkdownBackend: ~Copyable {
   let graph: RunbookGraph
   let sourceName: String
   let sourceHash: String
-  /// The `after` and go edges entering each node, so that "only after" lines cost no search:
-  /// `graph.edges[incomingEdges[incomingStart[n]..<incomingStart[n + 1]]]` enter node `n`, in
-  /// the order of the edges.
-  let incomingStart: [Int]
-  let incomingEdges: [Int]
+  /// The `after` and go edges, and which of them enter each node (in the order of the edges),
+  /// so that "only after" lines cost no search.
+  let waits: [Edge]
+  let waitsOf: Adjacency
   /// The document as UTF-8 bytes, written once in order; saved in it, the texts that steps
   /// repeat (references, windows, initials lines), made the first time.
   private var out: TextBuffer
@@ -48,17 +47,8 @@ public struct MarkdownBackend: ~Copyable {
     self.sourceHash = sourceHash
     self.clock = graph.anchorTime.map(Clock.init)
     self.gatesByRollback = graph.gatesByRollback()
-    var start = [Int](repeating: 0, count: graph.nodes.count + 1)
-    for edge in graph.edges where edge.origin == .after || edge.origin == .go { start[edge.to + 1] += 1 }
-    for node in 0..<graph.nodes.count { start[node + 1] += start[node] }
-    var next = start
-    var entering = [Int](repeating: 0, count: start[graph.nodes.count])
-    for (index, edge) in graph.edges.enumerated() where edge.origin == .after || edge.origin == .go {
-      entering[next[edge.to]] = index
-      next[edge.to] += 1
-    }
-    incomingStart = start
-    incomingEdges = entering
+    waits = graph.edges.filter { $0.origin == .after || $0.origin == .go }
+    waitsOf = Adjacency(nodeCount: graph.nodes.count, edges: waits)
     roleNames = graph.roles.map { escapeInline($0.name) }
     referencePieces = [Int](repeating: -1, count: graph.nodes.count)
     initialsPieces = [Int](repeating: -1, count: graph.roles.count)
@@ -353,12 +343,11 @@ public struct MarkdownBackend: ~Copyable {
   /// "  - Only after …": the work a node waits for that is not simply the line above it.
   private mutating func waitsFor(node: Int) {
     var first = true
-    for position in incomingStart[node]..<incomingStart[node + 1] {
-      let edge = incomingEdges[position]
+    for position in waitsOf.predecessorPositions(node) {
       out.append(first ? "  - Only after " : "; ")
       first = false
-      if graph.edges[edge].origin == .go { out.append(static: "a go at ") }
-      reference(graph.edges[edge].from)
+      if waits[waitsOf.predecessorEdges[position]].origin == .go { out.append(static: "a go at ") }
+      reference(waitsOf.predecessorNodes[position])
     }
     if !first { endLine() }
   }
