@@ -346,8 +346,8 @@ public struct MarkdownBackend: ~Copyable {
     for position in waitsOf.predecessorPositions(node) {
       out.append(first ? "  - Only after " : "; ")
       first = false
-      if waits[waitsOf.predecessorEdges[position]].origin == .go { out.append(static: "a go at ") }
-      reference(waitsOf.predecessorNodes[position])
+      if waits[waitsOf.predecessorEdge(at: position)].origin == .go { out.append(static: "a go at ") }
+      reference(waitsOf.predecessor(at: position))
     }
     if !first { endLine() }
   }

@@ -103,13 +103,13 @@ enum PlanShape {
         seen += 1
         frontier.append(candidate)
       }
-      for position in adjacency.predecessorPositions(node) { visit(adjacency.predecessorNodes[position]) }
+      for position in adjacency.predecessorPositions(node) { visit(adjacency.predecessor(at: position)) }
       while let previous = frontier.popLast(), found.count < 8, seen < 64 {
         if graph.isWork(previous) {
           found.append(previous)
           continue
         }
-        for position in adjacency.predecessorPositions(previous) { visit(adjacency.predecessorNodes[position]) }
+        for position in adjacency.predecessorPositions(previous) { visit(adjacency.predecessor(at: position)) }
       }
       if found.count > 1 { found.sort() }
       for previous in found where scheduled[previous] {

@@ -118,9 +118,9 @@ private struct ScheduleBuilder {
     adjacency = Adjacency(nodeCount: count, edges: graph.edges.filter { $0.origin != .noGo })
   }
 
-  func successors(_ node: Int) -> ArraySlice<Int> { adjacency.successors(node) }
+  func successors(_ node: Int) -> LazyMapCollection<ArraySlice<Int32>, Int> { adjacency.successors(node) }
 
-  func predecessors(_ node: Int) -> ArraySlice<Int> { adjacency.predecessors(node) }
+  func predecessors(_ node: Int) -> LazyMapCollection<ArraySlice<Int32>, Int> { adjacency.predecessors(node) }
 
   func duration(_ node: Int, worst: Bool) -> Int { FlowTimes.length(graph, node, worst: worst) }
 
@@ -151,7 +151,7 @@ private struct ScheduleBuilder {
         value = min(value, latestStart[end])
         if let length = graph.stages[stage].duration, !length.toBeDecided { value = min(value, latestStart[end] - length.maximum) }
       }
-      if let close = times.closing[node] { value = min(value, close) }
+      if times.closing[node] != FlowTimes.noClose { value = min(value, times.closing[node]) }
       latestFinish[node] = value
       latestStart[node] = value - duration(node, worst: true)
     }

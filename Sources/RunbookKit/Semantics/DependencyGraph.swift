@@ -2,17 +2,19 @@
 // forward pass. Every algorithm here is iterative and linear in nodes plus edges, so a chain of a
 // hundred thousand steps costs no stack and no quadratic time.
 
-/// Successor and predecessor lists of a graph's nodes, stored flat.
+/// Successor and predecessor lists of a graph's nodes, stored flat, in 32 bits (a source is at
+/// most 64 MiB, RB0701, so no node or edge index comes near 2³¹): six tables of the size of the
+/// graph, read by every pass over it, took half the memory of all its steps in 64 bits.
 struct Adjacency {
   /// `successorEdges[successorStart[n]..<successorStart[n + 1]]` are the indices of the edges
   /// leaving `n`, and `successorNodes` over the same range the nodes they lead to; likewise for
   /// predecessors.
-  private(set) var successorStart: [Int]
-  private(set) var successorEdges: [Int]
-  private(set) var successorNodes: [Int]
-  private(set) var predecessorStart: [Int]
-  private(set) var predecessorEdges: [Int]
-  private(set) var predecessorNodes: [Int]
+  private var successorStart: [Int32]
+  private var successorEdges: [Int32]
+  private var successorNodes: [Int32]
+  private var predecessorStart: [Int32]
+  private var predecessorEdges: [Int32]
+  private var predecessorNodes: [Int32]
 
   init(nodeCount: Int, edges: [Edge]) {
     (successorStart, successorEdges, successorNodes) = Adjacency.grouped(edges, nodeCount: nodeCount, byTarget: false)
@@ -22,10 +24,10 @@ struct Adjacency {
   /// The edges grouped by the node they leave (or, `byTarget`, enter), in edge order within a
   /// group: where each node's group starts, the edges' indices, and the node at each edge's
   /// other end. A counting sort through buffers: every edge of the graph passes through here.
-  private static func grouped(_ edges: [Edge], nodeCount: Int, byTarget: Bool) -> (start: [Int], edges: [Int], nodes: [Int]) {
-    var start = [Int](repeating: 0, count: nodeCount + 1)
-    var indices = [Int](repeating: 0, count: edges.count)
-    var others = [Int](repeating: 0, count: edges.count)
+  private static func grouped(_ edges: [Edge], nodeCount: Int, byTarget: Bool) -> (start: [Int32], edges: [Int32], nodes: [Int32]) {
+    var start = [Int32](repeating: 0, count: nodeCount + 1)
+    var indices = [Int32](repeating: 0, count: edges.count)
+    var others = [Int32](repeating: 0, count: edges.count)
     edges.withUnsafeBufferPointer { edges in
       start.withUnsafeMutableBufferPointer { start in
         // Each node's count, then the running sum: `start[n]` is where the group of n ends.
@@ -38,8 +40,8 @@ struct Adjacency {
             for index in edges.indices.reversed() {
               let (key, other) = byTarget ? (edges[index].to, edges[index].from) : (edges[index].from, edges[index].to)
               start[key] -= 1
-              indices[start[key]] = index
-              others[start[key]] = other
+              indices[Int(start[key])] = Int32(index)
+              others[Int(start[key])] = Int32(other)
             }
           }
         }
@@ -48,36 +50,42 @@ struct Adjacency {
     return (start, indices, others)
   }
 
-  /// Where in `successorNodes` (and `successorEdges`) the successors of `node` are: for passes
-  /// over every node, which read them by position rather than through a slice (a slice holds
-  /// the array, a count up and down for every node).
+  /// Where the successors of `node` are, for `successor(at:)` and `successorEdge(at:)`: passes
+  /// over every node read them by position rather than through a collection of their own.
   func successorPositions(_ node: Int) -> Range<Int> {
-    successorStart[node]..<successorStart[node + 1]
+    Int(successorStart[node])..<Int(successorStart[node + 1])
   }
 
-  /// Where in `predecessorNodes` (and `predecessorEdges`) the predecessors of `node` are.
+  /// Where the predecessors of `node` are, for `predecessor(at:)` and `predecessorEdge(at:)`.
   func predecessorPositions(_ node: Int) -> Range<Int> {
-    predecessorStart[node]..<predecessorStart[node + 1]
+    Int(predecessorStart[node])..<Int(predecessorStart[node + 1])
   }
+
+  /// The node at a position of `successorPositions`.
+  func successor(at position: Int) -> Int { Int(successorNodes[position]) }
+
+  /// The edge at a position of `successorPositions`.
+  func successorEdge(at position: Int) -> Int { Int(successorEdges[position]) }
+
+  /// The node at a position of `predecessorPositions`.
+  func predecessor(at position: Int) -> Int { Int(predecessorNodes[position]) }
+
+  /// The edge at a position of `predecessorPositions`.
+  func predecessorEdge(at position: Int) -> Int { Int(predecessorEdges[position]) }
 
   /// The nodes `node` leads to, one for each edge leaving it.
-  func successors(_ node: Int) -> ArraySlice<Int> {
-    successorNodes[successorStart[node]..<successorStart[node + 1]]
+  func successors(_ node: Int) -> LazyMapCollection<ArraySlice<Int32>, Int> {
+    successorNodes[successorPositions(node)].lazy.map { Int($0) }
   }
 
   /// The nodes that lead to `node`, one for each edge entering it.
-  func predecessors(_ node: Int) -> ArraySlice<Int> {
-    predecessorNodes[predecessorStart[node]..<predecessorStart[node + 1]]
-  }
-
-  /// The indices of the edges leaving `node`.
-  func outgoing(_ node: Int) -> ArraySlice<Int> {
-    successorEdges[successorStart[node]..<successorStart[node + 1]]
+  func predecessors(_ node: Int) -> LazyMapCollection<ArraySlice<Int32>, Int> {
+    predecessorNodes[predecessorPositions(node)].lazy.map { Int($0) }
   }
 
   /// The indices of the edges entering `node`.
-  func incoming(_ node: Int) -> ArraySlice<Int> {
-    predecessorEdges[predecessorStart[node]..<predecessorStart[node + 1]]
+  func incoming(_ node: Int) -> LazyMapCollection<ArraySlice<Int32>, Int> {
+    predecessorEdges[predecessorPositions(node)].lazy.map { Int($0) }
   }
 }
 
@@ -94,7 +102,7 @@ func topologicalOrder(nodeCount: Int, adjacency: Adjacency) -> [Int] {
   while let node = ready.pop() {
     order.append(node)
     for position in adjacency.successorPositions(node) {
-      let next = adjacency.successorNodes[position]
+      let next = adjacency.successor(at: position)
       remaining[next] -= 1
       if remaining[next] == 0 { ready.push(next) }
     }

@@ -19,6 +19,12 @@ struct FlowTimes: Sendable {
   static let byOpening = -1
   static let byStart = -2
   static let byStageLength = -3
+  /// In `opening` and `closing`: no window opens, or nothing closes, for the node. (Plain values
+  /// rather than optionals: an `Int?` takes two words, and there are four of these tables for
+  /// every node of a large runbook.) The later of an opening and `noOpening` is the opening; the
+  /// earlier of a close and `noClose` is the close.
+  static let noOpening = Int.min
+  static let noClose = Int.max
 
   /// True for the nodes of rollbacks, which are not part of the normal flow.
   var inRollback: [Bool]
@@ -26,10 +32,11 @@ struct FlowTimes: Sendable {
   var order: [Int]
   /// True for the nodes in `order`.
   var scheduled: [Bool]
-  /// The latest opening of the windows a node is inside (its own and its stages'), or nil.
-  var opening: [Int?]
-  /// The earliest close of the windows and deadlines a node is inside, or nil.
-  var closing: [Int?]
+  /// The latest opening of the windows a node is inside (its own and its stages'), or
+  /// `noOpening`.
+  var opening: [Int]
+  /// The earliest close of the windows and deadlines a node is inside, or `noClose`.
+  var closing: [Int]
   /// The node whose own window or deadline gives `closing`: the node itself or the end of an
   /// enclosing stage. -1 where there is no close.
   var closingFrom: [Int]
@@ -69,7 +76,7 @@ struct FlowTimes: Sendable {
     // Order the normal flow.
     var remaining = [Int](repeating: 0, count: count)
     for node in 0..<count where !inRollback[node] {
-      for position in adjacency.predecessorPositions(node) where !inRollback[adjacency.predecessorNodes[position]] { remaining[node] += 1 }
+      for position in adjacency.predecessorPositions(node) where !inRollback[adjacency.predecessor(at: position)] { remaining[node] += 1 }
       if FlowTimes.stageStart(ending: node, graph) != nil { remaining[node] += 1 }
     }
     var ready = Heap()
@@ -78,8 +85,8 @@ struct FlowTimes: Sendable {
     order.reserveCapacity(count)
     while let node = ready.pop() {
       order.append(node)
-      for position in adjacency.successorPositions(node) where !inRollback[adjacency.successorNodes[position]] {
-        let next = adjacency.successorNodes[position]
+      for position in adjacency.successorPositions(node) where !inRollback[adjacency.successor(at: position)] {
+        let next = adjacency.successor(at: position)
         remaining[next] -= 1
         if remaining[next] == 0 { ready.push(next) }
       }
@@ -94,8 +101,7 @@ struct FlowTimes: Sendable {
     self.order = order
     self.scheduled = scheduled
 
-    let ownOpening: [Int?]
-    (opening, ownOpening, closing, closingFrom) = FlowTimes.limits(graph)
+    (opening, closing, closingFrom) = FlowTimes.limits(graph)
 
     // Where the unanchored block puts each node relative to its own start: the longest path from
     // the runbook's start, worst case, ignoring windows.
@@ -104,7 +110,7 @@ struct FlowTimes: Sendable {
     for node in order {
       var value = 0
       for position in adjacency.predecessorPositions(node) {
-        let previous = adjacency.predecessorNodes[position]
+        let previous = adjacency.predecessor(at: position)
         if scheduled[previous] { value = max(value, offset[previous] + worstLength[previous]) }
       }
       if let start = FlowTimes.stageStart(ending: node, graph) { value = max(value, offset[start]) }
@@ -115,8 +121,9 @@ struct FlowTimes: Sendable {
     // it opens.
     var start: Int?
     for node in order {
-      if let open = ownOpening[node] { start = min(start ?? open - offset[node], open - offset[node]) }
-      if let close = closing[node] {
+      if let open = FlowTimes.ownOpening(of: node, graph) { start = min(start ?? open - offset[node], open - offset[node]) }
+      let close = closing[node]
+      if close != FlowTimes.noClose {
         let latest = close - offset[node] - worstLength[node]
         start = min(start ?? latest, latest)
       }
@@ -148,7 +155,7 @@ struct FlowTimes: Sendable {
       // A predecessor that finishes exactly at the plan's start still fixes the start: with no
       // durations, the chain of work is what orders it.
       for position in adjacency.predecessorPositions(node) {
-        let previous = adjacency.predecessorNodes[position]
+        let previous = adjacency.predecessor(at: position)
         guard scheduled[previous] else { continue }
         if finish[previous] > value || (cause == FlowTimes.byStart && finish[previous] == value) {
           value = finish[previous]
@@ -163,7 +170,8 @@ struct FlowTimes: Sendable {
         value = start[stageStart] + length
         cause = FlowTimes.byStageLength
       }
-      if let open = opening[node], open > value {
+      if opening[node] > value {
+        let open = opening[node]
         value = open
         cause = FlowTimes.byOpening
       }
@@ -178,6 +186,17 @@ struct FlowTimes: Sendable {
   static func stageStart(ending node: Int, _ graph: RunbookGraph) -> Int? {
     guard case .stageEnd(let stage) = graph.nodes[node] else { return nil }
     return graph.stages[stage].startNode
+  }
+
+  /// When the window written on a node itself opens (a step's or gate's, or for the start of a
+  /// stage, the stage's), if it has one.
+  static func ownOpening(of node: Int, _ graph: RunbookGraph) -> Int? {
+    switch graph.nodes[node] {
+    case .step(let index): graph.steps[index].window?.start
+    case .gate(let index): graph.gates[index].window?.start
+    case .stageStart(let stage): graph.stages[stage].window?.start
+    case .stageEnd, .signoff: nil
+    }
   }
 
   /// How long a node takes; zero when not given or still to be decided.
@@ -210,7 +229,7 @@ struct FlowTimes: Sendable {
 
   /// Each node's effective opening and close: its own window and deadline combined with those of
   /// every stage it is inside.
-  static func limits(_ graph: RunbookGraph) -> (opening: [Int?], ownOpening: [Int?], closing: [Int?], closingFrom: [Int]) {
+  static func limits(_ graph: RunbookGraph) -> (opening: [Int], closing: [Int], closingFrom: [Int]) {
     // Per stage: the latest opening and earliest close of it and its enclosing stages, and the
     // end node of the stage that sets the close. Parents come before their children in `stages`.
     var stageOpening = [Int?](repeating: nil, count: graph.stages.count)
@@ -231,19 +250,17 @@ struct FlowTimes: Sendable {
       stageClosing[index] = close
       stageClosingFrom[index] = from
     }
-    var opening = [Int?](repeating: nil, count: graph.nodes.count)
-    var ownOpening = [Int?](repeating: nil, count: graph.nodes.count)
-    var closing = [Int?](repeating: nil, count: graph.nodes.count)
+    var opening = [Int](repeating: noOpening, count: graph.nodes.count)
+    var closing = [Int](repeating: noClose, count: graph.nodes.count)
     var closingFrom = [Int](repeating: -1, count: graph.nodes.count)
     func set(_ node: Int, stage: Int, window: Window?, deadline: Int?) {
-      opening[node] = latest(window?.start, stageOpening[stage])
-      ownOpening[node] = window?.start
+      opening[node] = latest(window?.start, stageOpening[stage]) ?? noOpening
       let own = earliest(window?.end, deadline)
       if let own, own <= (stageClosing[stage] ?? Int.max) {
         closing[node] = own
         closingFrom[node] = node
       } else {
-        closing[node] = stageClosing[stage]
+        closing[node] = stageClosing[stage] ?? noClose
         closingFrom[node] = stageClosingFrom[stage]
       }
     }
@@ -256,12 +273,11 @@ struct FlowTimes: Sendable {
     }
     for index in graph.signoffs.indices { set(graph.signoffs[index].node, stage: graph.signoffs[index].stage, window: nil, deadline: nil) }
     for (index, stage) in graph.stages.enumerated() {
-      opening[stage.startNode] = stageOpening[index]
-      ownOpening[stage.startNode] = stage.window?.start
-      closing[stage.endNode] = stageClosing[index]
+      opening[stage.startNode] = stageOpening[index] ?? noOpening
+      closing[stage.endNode] = stageClosing[index] ?? noClose
       closingFrom[stage.endNode] = stageClosingFrom[index]
     }
-    return (opening, ownOpening, closing, closingFrom)
+    return (opening, closing, closingFrom)
   }
 }
 

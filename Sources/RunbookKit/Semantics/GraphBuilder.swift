@@ -145,17 +145,28 @@ struct GraphBuilder {
   // MARK: - Declaring
 
   mutating func declare(_ root: Declaration) {
-    // Sized up front: growing these tables one declaration at a time was a visible cost.
+    // Sized up front: growing these tables one declaration at a time was a visible cost, and
+    // sized to fit: a node for each step, gate and sign-off, two for each stage (and the runbook).
     var count = 1
+    var steps = 0
+    var nodes = 2
     var lists = [root.children]
     while let list = lists.popLast() {
       count += list.count
-      for index in list.indices where !list[index].children.isEmpty { lists.append(list[index].children) }
+      for index in list.indices {
+        switch list[index].kind {
+        case .step: steps += 1; nodes += 1
+        case .gate, .signoff: nodes += 1
+        case .stage, .rollback: nodes += 2
+        default: break
+        }
+        if !list[index].children.isEmpty { lists.append(list[index].children) }
+      }
     }
     names = NameTable(capacity: count)
-    graph.nodes.reserveCapacity(count * 2)
-    graph.steps.reserveCapacity(count)
-    stepPlaces.reserveCapacity(count)
+    graph.nodes.reserveCapacity(nodes)
+    graph.steps.reserveCapacity(steps)
+    stepPlaces.reserveCapacity(steps)
     let rootIndex = addStage(root, kind: .runbook, parent: nil, depth: 0)
     for (position, child) in root.children.enumerated() {
       switch child.kind {
@@ -237,11 +248,11 @@ struct GraphBuilder {
       let index = graph.steps.count
       let node = addNode(.step(index))
       graph.steps.append(Step(
-        id: declaration.id?.name ?? "", idWritten: declaration.id != nil, number: 0,
-        title: declaration.title?.value ?? "", stage: stage, owners: nil, ownersInherited: false,
-        duration: nil, window: nil, deadline: nil, verifies: nil,
-        optional: declaration.has(.optional), notes: notes(declaration),
-        records: records(declaration), node: node, range: declaration.range))
+        id: declaration.id?.name ?? "", title: declaration.title?.value ?? "",
+        notes: notes(declaration), records: records(declaration), owners: nil,
+        idWritten: declaration.id != nil, ownersInherited: false, optional: declaration.has(.optional),
+        number: 0, stage: stage, node: node, verifies: nil,
+        range: declaration.range, duration: nil, deadline: nil, window: nil))
       stepPlaces.append(DeclarationPlace(stage: stage, child: position))
       item = .step(index)
     case .gate:

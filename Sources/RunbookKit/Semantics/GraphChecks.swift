@@ -111,8 +111,8 @@ extension GraphBuilder {
     var stack = starts
     for node in starts { reached[node] = true }
     while let node = stack.popLast() {
-      for position in adjacency.successorPositions(node) where graph.edges[adjacency.successorEdges[position]].origin != .noGo {
-        let next = adjacency.successorNodes[position]
+      for position in adjacency.successorPositions(node) where graph.edges[adjacency.successorEdge(at: position)].origin != .noGo {
+        let next = adjacency.successor(at: position)
         if !reached[next] {
           reached[next] = true
           stack.append(next)
@@ -190,7 +190,8 @@ extension GraphBuilder {
       let driver = times.driver[node]
       let inherited = driver >= 0 && lateBefore[driver]
       let finish = times.finishWorst[node]
-      if let close = times.closing[node], finish > close {
+      let close = times.closing[node]
+      if close != FlowTimes.noClose, finish > close {
         lateBefore[node] = true
         if !inherited {
           let (_, _, range, what) = limits(of: times.closingFrom[node])
@@ -305,8 +306,8 @@ extension GraphBuilder {
     var via = [Int](repeating: -1, count: graph.nodes.count)
     for node in order where nodeRegion[node] >= 0 {
       var best = 0
-      for position in adjacency.predecessorPositions(node) where nodeRegion[adjacency.predecessorNodes[position]] == nodeRegion[node] {
-        let previous = adjacency.predecessorNodes[position]
+      for position in adjacency.predecessorPositions(node) where nodeRegion[adjacency.predecessor(at: position)] == nodeRegion[node] {
+        let previous = adjacency.predecessor(at: position)
         let value = longest[previous]
         if value > best || via[node] < 0 {
           best = max(best, value)
