@@ -167,6 +167,7 @@ struct GraphBuilder {
     graph.nodes.reserveCapacity(nodes)
     graph.steps.reserveCapacity(steps)
     stepPlaces.reserveCapacity(steps)
+    positions.reserveSteps(steps)
     let rootIndex = addStage(root, kind: .runbook, parent: nil, depth: 0)
     for (position, child) in root.children.enumerated() {
       switch child.kind {
@@ -431,28 +432,33 @@ struct IDAllocator {
 /// Where each item sits in its container, in arrays indexed like the graph's (cheaper than a
 /// dictionary keyed by item, which hashing made the largest cost of building big graphs).
 struct ItemPositions {
-  private var steps: [Int] = []
-  private var gates: [Int] = []
-  private var stages: [Int] = []
-  private var signoffs: [Int] = []
+  /// In 32 bits, as the graph's tables (a stage holds far fewer than 2³¹ items).
+  private var steps: [Int32] = []
+  private var gates: [Int32] = []
+  private var stages: [Int32] = []
+  private var signoffs: [Int32] = []
+
+  /// Makes room for the positions of `count` steps at once.
+  mutating func reserveSteps(_ count: Int) { steps.reserveCapacity(count) }
 
   subscript(item: Item) -> Int? {
     get {
       switch item {
-      case .step(let index): index < steps.count ? steps[index] : nil
-      case .gate(let index): index < gates.count ? gates[index] : nil
-      case .stage(let index): index < stages.count ? stages[index] : nil
-      case .signoff(let index): index < signoffs.count ? signoffs[index] : nil
+      case .step(let index): index < steps.count ? Int(steps[index]) : nil
+      case .gate(let index): index < gates.count ? Int(gates[index]) : nil
+      case .stage(let index): index < stages.count ? Int(stages[index]) : nil
+      case .signoff(let index): index < signoffs.count ? Int(signoffs[index]) : nil
       }
     }
     set {
-      func store(_ array: inout [Int], _ index: Int) {
+      let value = Int32(newValue ?? 0)
+      func store(_ array: inout [Int32], _ index: Int) {
         if index == array.count {
-          array.append(newValue ?? 0)
+          array.append(value)
           return
         }
         while array.count <= index { array.append(0) }
-        array[index] = newValue ?? 0
+        array[index] = value
       }
       switch item {
       case .step(let index): store(&steps, index)
@@ -524,6 +530,6 @@ func placeholders(in text: String) -> [String] {
 
 /// Where an item's declaration sits: child number `child` of the declaration of stage `stage`.
 struct DeclarationPlace {
-  var stage: Int
-  var child: Int
+  @Narrow var stage: Int
+  @Narrow var child: Int
 }

@@ -17,7 +17,7 @@ extension Parser {
     // A broken value has been reported; the rest of its line would only repeat the problem.
     if value.isInvalid { skipToBlockOrLineEnd() }
     return Attribute(
-      keyword: keyword, keywordRange: keywordToken.range, value: value,
+      value: value, keyword: keyword, keywordRange: keywordToken.range,
       range: keywordToken.range.union(SourceRange.at(previousEnd)))
   }
 
@@ -31,7 +31,7 @@ extension Parser {
   /// A misspelt attribute kept as the attribute it most likely was, with an invalid value, so
   /// that later phases do not also report it as missing.
   func misspelt(_ keyword: Keyword, at range: SourceRange) -> Attribute {
-    Attribute(keyword: keyword, keywordRange: range, value: .invalid, range: range.union(SourceRange.at(previousEnd)))
+    Attribute(value: .invalid, keyword: keyword, keywordRange: range, range: range.union(SourceRange.at(previousEnd)))
   }
 
   /// Reports a word that is not an attribute of this declaration and skips the rest of the line;

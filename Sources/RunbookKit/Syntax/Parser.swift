@@ -372,7 +372,7 @@ public struct Parser {
     if reported > 0, diagnostics[reported - 1].range == keywordToken.range {
       diagnostics[reported - 1].fix = Fix("write `\(meant.rawValue)`", replacing: keywordToken.range, with: meant.rawValue)
     }
-    return Attribute(keyword: meant, keywordRange: keywordToken.range, value: value, range: keywordToken.range.union(SourceRange.at(previousEnd)))
+    return Attribute(value: value, keyword: meant, keywordRange: keywordToken.range, range: keywordToken.range.union(SourceRange.at(previousEnd)))
   }
 
   func statementPhrase(_ kind: DeclarationKind) -> String {
