@@ -73,7 +73,35 @@ struct FlowTimes: Sendable {
     for node in 0..<count where rollbackStage[graph.stage(of: node)] { inRollback[node] = true }
     self.inRollback = inRollback
 
-    // Order the normal flow.
+    // Each pass is a function of its own, so that its working tables are freed when it returns:
+    // they would otherwise last as long as the times, at the peak of `check`'s memory.
+    let order = FlowTimes.flowOrder(graph, adjacency: adjacency, inRollback: inRollback)
+    var scheduled = [Bool](repeating: false, count: count)
+    for node in order { scheduled[node] = true }
+    self.order = order
+    self.scheduled = scheduled
+
+    (opening, closing, closingFrom) = FlowTimes.limits(graph)
+
+    let worstLength = FlowTimes.lengths(graph, worst: true)
+    blockStart = FlowTimes.blockStart(graph, adjacency: adjacency, order: order, scheduled: scheduled, closing: closing, worstLength: worstLength)
+    let from = blockStart ?? 0
+
+    startWorst = []
+    finishWorst = []
+    startBest = []
+    finishBest = []
+    driver = []
+    (startWorst, finishWorst, driver) = forward(graph, adjacency: adjacency, from: from, worst: true, lengths: worstLength)
+    if bestCase {
+      (startBest, finishBest, _) = forward(graph, adjacency: adjacency, from: from, worst: false, lengths: FlowTimes.lengths(graph, worst: false))
+    }
+  }
+
+  /// The nodes of the normal flow in a topological order, ties to source order; the end of a
+  /// stage comes after its start.
+  private static func flowOrder(_ graph: RunbookGraph, adjacency: Adjacency, inRollback: [Bool]) -> [Int] {
+    let count = graph.nodes.count
     var remaining = [Int](repeating: 0, count: count)
     for node in 0..<count where !inRollback[node] {
       for position in adjacency.predecessorPositions(node) where !inRollback[adjacency.predecessor(at: position)] { remaining[node] += 1 }
@@ -96,17 +124,18 @@ struct FlowTimes: Sendable {
         if remaining[end] == 0 { ready.push(end) }
       }
     }
-    var scheduled = [Bool](repeating: false, count: count)
-    for node in order { scheduled[node] = true }
-    self.order = order
-    self.scheduled = scheduled
+    return order
+  }
 
-    (opening, closing, closingFrom) = FlowTimes.limits(graph)
-
-    // Where the unanchored block puts each node relative to its own start: the longest path from
-    // the runbook's start, worst case, ignoring windows.
-    let worstLength = FlowTimes.lengths(graph, worst: true)
-    var offset = [Int](repeating: 0, count: count)
+  /// When the unanchored block starts: as late as it can while, in the worst case, reaching
+  /// every opening written and finishing before every close. Nil when no window or deadline
+  /// ties the runbook to its anchor.
+  private static func blockStart(
+    _ graph: RunbookGraph, adjacency: Adjacency, order: [Int], scheduled: [Bool], closing: [Int], worstLength: [Int]
+  ) -> Int? {
+    // Where the block puts each node relative to its own start: the longest path from the
+    // runbook's start, worst case, ignoring windows.
+    var offset = [Int](repeating: 0, count: graph.nodes.count)
     for node in order {
       var value = 0
       for position in adjacency.predecessorPositions(node) {
@@ -128,18 +157,7 @@ struct FlowTimes: Sendable {
         start = min(start ?? latest, latest)
       }
     }
-    blockStart = start
-    let from = start ?? 0
-
-    startWorst = []
-    finishWorst = []
-    startBest = []
-    finishBest = []
-    driver = []
-    (startWorst, finishWorst, driver) = forward(graph, adjacency: adjacency, from: from, worst: true, lengths: worstLength)
-    if bestCase {
-      (startBest, finishBest, _) = forward(graph, adjacency: adjacency, from: from, worst: false, lengths: FlowTimes.lengths(graph, worst: false))
-    }
+    return start
   }
 
   /// Earliest start and finish from `blockStart`, waiting for window openings, and what fixed

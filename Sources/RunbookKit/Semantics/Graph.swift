@@ -57,11 +57,12 @@ public struct Minutes: Sendable, Hashable {
 }
 
 /// A window of time relative to the anchor, in minutes.
+/// Both ends are at most a hundred years from the anchor, so they are kept `Narrow`.
 public struct Window: Sendable, Hashable {
   /// Minutes from the anchor at which it opens (negative before the anchor).
-  public var start: Int
+  @Narrow public var start: Int
   /// Minutes from the anchor at which it closes.
-  public var end: Int
+  @Narrow public var end: Int
   /// The largest unit its ends were written in (`h` for `T-24h..T-4h`).
   public var unit: TimeUnit? = nil
 }
@@ -167,8 +168,8 @@ public struct NarrowOptional: Sendable, Hashable {
 /// A step: one checklist item.
 ///
 /// A large runbook is mostly steps, so the stored fields are laid out small: the one-byte fields
-/// fill the space left after the optionals, and the counts, indices and the deadline are
-/// `Narrow`. That took a step from 184 to 136 bytes.
+/// fill the space left after the optionals, and the counts, indices and times are `Narrow`.
+/// That took a step from 184 to 128 bytes.
 public struct Step: Sendable {
   /// The id: as written, or derived from the title when none was written.
   public var id: String
