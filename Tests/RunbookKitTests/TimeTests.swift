@@ -225,4 +225,42 @@ final class DatedAnchorTests: XCTestCase {
       XCTAssertEqual(String(decoding: bytes, as: UTF8.self), unit.symbol)
     }
   }
+
+  /// The graph keeps durations, windows and deadlines in 32 bits (`Narrow`): the longest the
+  /// language accepts, a hundred years either side of the anchor, come back exactly, and one
+  /// minute more is a diagnostic, not a value cut short or a trap.
+  func testTheLongestTimesAreKeptExactly() throws {
+    let limit = 100 * 365 * 1_440
+    let compilation = compile("""
+      runbook "Limits" {
+        anchor T "Start"
+        role ops "Ops"
+        stage s "S" owner ops {
+          step a "A" duration \(limit)m window T-\(limit)m..T+\(limit)m deadline T+\(limit)m
+          step b "B" duration 36500d..36500d deadline T-36500d
+        }
+      }
+      """)
+    let graph = try XCTUnwrap(compilation.graph)
+    XCTAssertEqual(graph.steps[0].duration?.maximum, limit)
+    XCTAssertEqual(graph.steps[0].window, Window(start: -limit, end: limit, unit: .minute))
+    XCTAssertEqual(graph.steps[0].deadline, limit)
+    XCTAssertEqual(graph.steps[1].duration?.minimum, limit)
+    XCTAssertEqual(graph.steps[1].deadline, -limit)
+    XCTAssertNil(graph.steps[1].window)
+    XCTAssertNil(graph.steps[0].verifies)
+
+    let over = compile("""
+      runbook "Over" {
+        anchor T "Start"
+        role ops "Ops"
+        stage s "S" owner ops {
+          step a "A" duration \(limit + 1)m
+          step b "B" deadline T+\(limit + 1)m
+        }
+      }
+      """)
+    XCTAssertEqual(over.diagnostics.filter { $0.code == .durationTooLarge }.count, 2, "\(over.diagnostics)")
+    XCTAssertEqual(over.graph?.steps.map(\.deadline), [nil, nil])
+  }
 }
