@@ -271,6 +271,8 @@ private struct PlanText: ~Copyable {
       out.append(piece: ownerNames[node])
       out.newline()
       if case .gate(let index) = graph.nodes[node] { branches(index) }
+      // (Looked up only when there are any: most runbooks that are planned have none.)
+      if plan.flags.isEmpty { continue }
       for diagnostic in plan.flags[node] ?? [] {
         out.spaces(40 + clockWidth)
         out.line(flag(diagnostic))

@@ -128,8 +128,11 @@ enum PlanShape {
   /// Attaches each diagnostic to the step, gate or sign-off whose declaration holds it, or else
   /// to the innermost stage that does; the rest are general.
   static func attach(_ diagnostics: [Diagnostic], to graph: RunbookGraph) -> ([Int: [Diagnostic]], [Diagnostic]) {
+    // A runbook without diagnostics, the usual case, needs no table of where its work is.
+    guard !diagnostics.isEmpty else { return ([:], []) }
     var work: [(range: SourceRange, node: Int)] = []
-    for step in graph.steps { work.append((step.range, step.node)) }
+    work.reserveCapacity(graph.steps.count + graph.gates.count + graph.signoffs.count)
+    for index in graph.steps.indices { work.append((graph.steps[index].range, graph.steps[index].node)) }
     for gate in graph.gates { work.append((gate.range, gate.node)) }
     for signoff in graph.signoffs { work.append((signoff.range, signoff.node)) }
     work.sort { $0.range.start < $1.range.start }
