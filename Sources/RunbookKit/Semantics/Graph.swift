@@ -136,35 +136,6 @@ public struct Record: Sendable, Equatable {
   public var ifYes: String?
 }
 
-/// An `Int` kept in 32 bits: for the counts, indices and times of the tables a large runbook
-/// has one entry in for every step. Each is far below 2³¹: a source is at most 64 MiB (RB0701),
-/// and a time at most a hundred years from the anchor.
-@propertyWrapper
-public struct Narrow: Sendable, Hashable {
-  private var stored: Int32
-
-  public init(wrappedValue: Int) { stored = Int32(wrappedValue) }
-
-  public var wrappedValue: Int {
-    get { Int(stored) }
-    set { stored = Int32(newValue) }
-  }
-}
-
-/// An `Int?` kept in 32 bits, `Int32.min` standing for nil (an optional of a 32-bit value takes
-/// five bytes, and eight in a table).
-@propertyWrapper
-public struct NarrowOptional: Sendable, Hashable {
-  private var stored: Int32
-
-  public init(wrappedValue: Int?) { stored = wrappedValue.map { Int32($0) } ?? Int32.min }
-
-  public var wrappedValue: Int? {
-    get { stored == Int32.min ? nil : Int(stored) }
-    set { stored = newValue.map { Int32($0) } ?? Int32.min }
-  }
-}
-
 /// A step: one checklist item.
 ///
 /// A large runbook is mostly steps, so the stored fields are laid out small: the one-byte fields
