@@ -119,6 +119,17 @@ struct ByteBuffer: ~Copyable, ByteSink {
     count += bytes.count
   }
 
+  /// Writes at most `limit` bytes in one go: `body` gets where they go and returns how many it
+  /// wrote. For a writer that puts several short pieces down together, one test of the room
+  /// left instead of one for each piece.
+  @inline(__always)
+  mutating func write(atMost limit: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
+    if limit > capacity - count { grow(toHold: limit) }
+    let written = body(base + count)
+    precondition(written <= limit, "wrote past the room asked for")
+    count += written
+  }
+
   /// The bytes written, copied into an array.
   func array() -> [UInt8] {
     [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
