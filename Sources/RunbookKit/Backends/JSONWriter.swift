@@ -54,9 +54,10 @@ struct JSONWriter: ~Copyable {
   /// Writes `"key": ` in the open object; the value comes next. Keys written in the code are
   /// static text of letters, digits and `_`, which needs no escaping: copied as they are.
   ///
-  /// The comma before it, the line break, the indent and the key are written in one go, byte by
-  /// byte: a document has a key for every few bytes of it, and each piece appended on its own
-  /// (a test of the room left, a copy of a few bytes) took three times as long.
+  /// The comma before it, the line break, the indent and the key are written in one go, after
+  /// one test of the room left: a document has a key for every 28 bytes or so, and with each
+  /// piece appended on its own (a test and a copy each) a key cost about 157 instructions where
+  /// it now costs about 131.
   mutating func key(_ name: StaticString) {
     guard depth > 0, !afterKey else {
       beginValue()

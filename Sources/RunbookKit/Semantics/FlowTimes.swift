@@ -20,8 +20,8 @@ struct FlowTimes: Sendable {
   static let byStart = -2
   static let byStageLength = -3
   /// In `opening` and `closing`: no window opens, or nothing closes, for the node. (Plain values
-  /// rather than optionals: an `Int?` takes two words, and there are four of these tables for
-  /// every node of a large runbook.) The later of an opening and `noOpening` is the opening; the
+  /// rather than optionals: an `Int?` takes two words in a table, and these are tables of every
+  /// node of a large runbook.) The later of an opening and `noOpening` is the opening; the
   /// earlier of a close and `noClose` is the close.
   static let noOpening = Int.min
   static let noClose = Int.max
@@ -189,8 +189,7 @@ struct FlowTimes: Sendable {
         cause = FlowTimes.byStageLength
       }
       if opening[node] > value {
-        let open = opening[node]
-        value = open
+        value = opening[node]
         cause = FlowTimes.byOpening
       }
       start[node] = value
