@@ -33,4 +33,33 @@ final class ByteBufferTests: XCTestCase {
       XCTAssertEqual(buffer.array(), bytes)
     }
   }
+
+  /// Each side of every power of ten, both signs, and every number below 20,000, into a buffer
+  /// that starts small and grows under them: the digits are counted before they are written,
+  /// two at a time, so every length and every pair is a case of its own.
+  func testDecimalsAtEveryLengthAndPair() {
+    var numbers = Array(0..<20_000)
+    var power = 1
+    for _ in 0..<19 {
+      numbers += [power - 1, power, power + 1, -power + 1, -power, -power - 1]
+      if power > Int.max / 10 { break }
+      power *= 10
+    }
+    numbers += [Int.max, Int.max - 1, Int.min, Int.min + 1]
+    var expected: [UInt8] = []
+    var buffer = ByteBuffer(capacity: 1)
+    for number in numbers {
+      buffer.append(decimal: number)
+      expected += Array(String(number).utf8)
+      buffer.append(UInt8(ascii: " "))
+      expected.append(UInt8(ascii: " "))
+    }
+    XCTAssertEqual(buffer.array(), expected)
+    var bytes: [UInt8] = []
+    for number in numbers {
+      bytes.append(decimal: number)
+      bytes.append(UInt8(ascii: " "))
+    }
+    XCTAssertEqual(bytes, expected)
+  }
 }
