@@ -282,7 +282,7 @@ private struct ScheduleBuilder {
       var remaining: [Int: Int] = [:]
       let memberSet = Set(members)
       for node in members { remaining[node] = predecessors(node).filter { memberSet.contains($0) }.count }
-      var ready = Heap()
+      var ready = Heap(capacity: members.count)
       for node in members where remaining[node] == 0 { ready.push(node) }
       var order: [Int] = []
       while let node = ready.pop() {

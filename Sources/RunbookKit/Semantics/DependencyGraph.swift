@@ -93,10 +93,16 @@ struct Adjacency {
 /// in which the source declares things, so the order is deterministic. Nodes on or behind a
 /// cycle are left out.
 func topologicalOrder(nodeCount: Int, adjacency: Adjacency) -> [Int] {
-  // How many edges enter each node: the size of its group of predecessors.
-  var remaining = (0..<nodeCount).map { adjacency.predecessorPositions($0).count }
-  var ready = Heap()
-  for node in 0..<nodeCount where remaining[node] == 0 { ready.push(node) }
+  // The counts of unplaced predecessors and the ready nodes are each one allocation of the
+  // graph's size, written through pointers: every node passes through both.
+  let remaining = UnsafeMutablePointer<Int32>.allocate(capacity: max(nodeCount, 1))
+  defer { remaining.deallocate() }
+  var ready = Heap(capacity: nodeCount)
+  for node in 0..<nodeCount {
+    // How many edges enter each node: the size of its group of predecessors.
+    remaining[node] = Int32(adjacency.predecessorPositions(node).count)
+    if remaining[node] == 0 { ready.push(node) }
+  }
   var order: [Int] = []
   order.reserveCapacity(nodeCount)
   while let node = ready.pop() {
@@ -110,44 +116,55 @@ func topologicalOrder(nodeCount: Int, adjacency: Adjacency) -> [Int] {
   return order
 }
 
-/// A binary min-heap of node indices.
-struct Heap {
-  private var items: [Int] = []
+/// A binary min-heap of node indices, in one allocation made for as many as will be pushed:
+/// each node is pushed at most once, and an array's appends and removals would test on each
+/// that its storage is not shared.
+struct Heap: ~Copyable {
+  private let items: UnsafeMutablePointer<Int32>
+  private let capacity: Int
+  private var count = 0
 
-  // The sifts move the value along the path and write it once, through the buffer: every node
-  // of a plan passes through the heap twice.
+  /// A heap for at most `capacity` pushes.
+  init(capacity: Int) {
+    self.capacity = max(capacity, 1)
+    items = .allocate(capacity: self.capacity)
+  }
+
+  deinit {
+    items.deallocate()
+  }
+
+  // The sifts move the value along the path and write it once.
   mutating func push(_ value: Int) {
-    items.append(value)
-    items.withUnsafeMutableBufferPointer { heap in
-      var child = heap.count - 1
-      while child > 0 {
-        let parent = (child - 1) / 2
-        if heap[parent] <= value { break }
-        heap[child] = heap[parent]
-        child = parent
-      }
-      heap[child] = value
+    precondition(count < capacity, "more nodes pushed than the heap was made for")
+    let value = Int32(value)
+    var child = count
+    count += 1
+    while child > 0 {
+      let parent = (child - 1) / 2
+      if items[parent] <= value { break }
+      items[child] = items[parent]
+      child = parent
     }
+    items[child] = value
   }
 
   mutating func pop() -> Int? {
-    guard let first = items.first else { return nil }
-    let last = items.removeLast()
-    if !items.isEmpty {
-      items.withUnsafeMutableBufferPointer { heap in
-        var parent = 0
-        while true {
-          let left = 2 * parent + 1
-          guard left < heap.count else { break }
-          let right = left + 1
-          let smaller = right < heap.count && heap[right] < heap[left] ? right : left
-          if heap[smaller] >= last { break }
-          heap[parent] = heap[smaller]
-          parent = smaller
-        }
-        heap[parent] = last
-      }
+    guard count > 0 else { return nil }
+    let first = items[0]
+    count -= 1
+    let last = items[count]
+    var parent = 0
+    while true {
+      let left = 2 * parent + 1
+      guard left < count else { break }
+      let right = left + 1
+      let smaller = right < count && items[right] < items[left] ? right : left
+      if items[smaller] >= last { break }
+      items[parent] = items[smaller]
+      parent = smaller
     }
-    return first
+    items[parent] = last
+    return Int(first)
   }
 }

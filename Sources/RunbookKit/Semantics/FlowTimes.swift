@@ -102,13 +102,16 @@ struct FlowTimes: Sendable {
   /// stage comes after its start.
   private static func flowOrder(_ graph: RunbookGraph, adjacency: Adjacency, inRollback: [Bool]) -> [Int] {
     let count = graph.nodes.count
-    var remaining = [Int](repeating: 0, count: count)
+    // As in `topologicalOrder`: the counts and the ready nodes each in one allocation.
+    let remaining = UnsafeMutablePointer<Int32>.allocate(capacity: max(count, 1))
+    defer { remaining.deallocate() }
+    remaining.initialize(repeating: 0, count: count)
+    var ready = Heap(capacity: count)
     for node in 0..<count where !inRollback[node] {
       for position in adjacency.predecessorPositions(node) where !inRollback[adjacency.predecessor(at: position)] { remaining[node] += 1 }
       if FlowTimes.stageStart(ending: node, graph) != nil { remaining[node] += 1 }
+      if remaining[node] == 0 { ready.push(node) }
     }
-    var ready = Heap()
-    for node in 0..<count where !inRollback[node] && remaining[node] == 0 { ready.push(node) }
     var order: [Int] = []
     order.reserveCapacity(count)
     while let node = ready.pop() {
