@@ -41,14 +41,19 @@ struct JSONWriter: ~Copyable {
     newLine()
   }
 
-  /// A line break and the indent of the current depth, in one copy from a newline followed by
-  /// spaces for as deep as documents nest (deeper indents add the rest).
+  /// A line break and the indent of the current depth, after one test of the room left: the
+  /// spaces eight at a time, the last word running on into the slack asked for.
   private mutating func newLine() {
-    let run: StaticString = "\n                                                                "
-    let width = 1 + 2 * depth
-    let part = min(width, run.utf8CodeUnitCount)
-    run.withUTF8Buffer { output.append(bytes: UnsafeBufferPointer(rebasing: $0[..<part])) }
-    if width > part { output.append(spaces: width - part) }
+    let indent = 2 * depth
+    output.write(atMost: 1 + indent + 7) { start in
+      start.pointee = 0x0A
+      var filled = 0
+      while filled < indent {
+        UnsafeMutableRawPointer(start + 1 + filled).storeBytes(of: 0x2020_2020_2020_2020 as UInt64, as: UInt64.self)
+        filled += 8
+      }
+      return 1 + indent
+    }
   }
 
   /// Writes `"key": ` in the open object; the value comes next. Keys written in the code are
@@ -73,7 +78,9 @@ struct JSONWriter: ~Copyable {
     let indent = 2 * depth
     let length = name.utf8CodeUnitCount
     let text = name.utf8Start
-    output.write(atMost: indent + length + 6) { start in
+    // The indent is written eight spaces at a time; the last word may run up to 7 bytes past it,
+    // over what the key then writes and into the slack asked for.
+    output.write(atMost: indent + length + 6 + 7) { start in
       var at = start
       if comma {
         at.pointee = UInt8(ascii: ",")
@@ -81,10 +88,12 @@ struct JSONWriter: ~Copyable {
       }
       at.pointee = 0x0A
       at += 1
-      for _ in 0..<indent {
-        at.pointee = 0x20
-        at += 1
+      var filled = 0
+      while filled < indent {
+        UnsafeMutableRawPointer(at + filled).storeBytes(of: 0x2020_2020_2020_2020 as UInt64, as: UInt64.self)
+        filled += 8
       }
+      at += indent
       at.pointee = UInt8(ascii: "\"")
       at += 1
       for index in 0..<length {
