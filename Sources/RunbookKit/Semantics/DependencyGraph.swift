@@ -118,7 +118,7 @@ func topologicalOrder(nodeCount: Int, adjacency: Adjacency) -> [Int] {
 
 /// A binary min-heap of node indices, in one allocation made for as many as will be pushed:
 /// each node is pushed at most once, and an array's appends and removals would test on each
-/// that its storage is not shared.
+/// that its storage is not shared. Indices are kept in 32 bits, as the adjacency keeps them.
 struct Heap: ~Copyable {
   private let items: UnsafeMutablePointer<Int32>
   private let capacity: Int
