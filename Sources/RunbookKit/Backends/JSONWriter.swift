@@ -41,19 +41,29 @@ struct JSONWriter: ~Copyable {
     newLine()
   }
 
-  /// A line break and the indent of the current depth, after one test of the room left: the
-  /// spaces eight at a time, the last word running on into the slack asked for.
+  /// A line break and the indent of the current depth, after one test of the room left.
   private mutating func newLine() {
     let indent = 2 * depth
-    output.write(atMost: 1 + indent + 7) { start in
-      start.pointee = 0x0A
-      var filled = 0
-      while filled < indent {
-        UnsafeMutableRawPointer(start + 1 + filled).storeBytes(of: 0x2020_2020_2020_2020 as UInt64, as: UInt64.self)
-        filled += 8
-      }
-      return 1 + indent
+    output.write(atMost: 1 + indent + JSONWriter.indentSlack) { start in
+      start.distance(to: JSONWriter.writeLineBreak(indent: indent, at: start))
     }
+  }
+
+  /// How far past an indent `writeLineBreak` may write: room a caller asks for beyond it.
+  private static let indentSlack = 7
+
+  /// Writes a line break and `indent` spaces at `start`, the spaces eight to a store: the last
+  /// store may run up to `indentSlack` bytes past them, which what follows overwrites. Returns
+  /// where the indent ends.
+  @inline(__always)
+  private static func writeLineBreak(indent: Int, at start: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+    start.pointee = 0x0A
+    var filled = 0
+    while filled < indent {
+      UnsafeMutableRawPointer(start + 1 + filled).storeBytes(of: 0x2020_2020_2020_2020 as UInt64, as: UInt64.self)
+      filled += 8
+    }
+    return start + 1 + indent
   }
 
   /// Writes `"key": ` in the open object; the value comes next. Keys written in the code are
@@ -78,22 +88,13 @@ struct JSONWriter: ~Copyable {
     let indent = 2 * depth
     let length = name.utf8CodeUnitCount
     let text = name.utf8Start
-    // The indent is written eight spaces at a time; the last word may run up to 7 bytes past it,
-    // over what the key then writes and into the slack asked for.
-    output.write(atMost: indent + length + 6 + 7) { start in
+    output.write(atMost: indent + length + 6 + JSONWriter.indentSlack) { start in
       var at = start
       if comma {
         at.pointee = UInt8(ascii: ",")
         at += 1
       }
-      at.pointee = 0x0A
-      at += 1
-      var filled = 0
-      while filled < indent {
-        UnsafeMutableRawPointer(at + filled).storeBytes(of: 0x2020_2020_2020_2020 as UInt64, as: UInt64.self)
-        filled += 8
-      }
-      at += indent
+      at = JSONWriter.writeLineBreak(indent: indent, at: at)
       at.pointee = UInt8(ascii: "\"")
       at += 1
       for index in 0..<length {
