@@ -22,12 +22,16 @@ enum Tool {
       Output.standard("runbook \(RunbookInfo.version)\n")
       return .success
     case .check(let options):
+      HeapSetup.prepareForCompiling()
       return CheckCommand(options: options).run()
     case .build(let options):
+      HeapSetup.prepareForCompiling()
       return BuildCommand(options: options).run()
     case .plan(let options):
+      HeapSetup.prepareForCompiling()
       return PlanCommand(options: options).run()
     case .format(let options):
+      HeapSetup.prepareForCompiling()
       return FormatCommand(options: options).run()
     case .explain(let code):
       return explain(code)
