@@ -18,7 +18,7 @@ struct BuildCommand {
       return .inputErrors
     }
     let name = (source.path as NSString).lastPathComponent
-    let output: [UInt8]
+    let output: RenderedDocument
     switch options.target {
     case .markdown:
       output = MarkdownBackend.renderBytes(graph, sourceName: name, sourceBytes: source.bytes)
@@ -29,7 +29,7 @@ struct BuildCommand {
     case .plan:
       output = PlanJSONBackend.renderBytes(Plan(graph: graph, diagnostics: compilation.diagnostics), source: source, sourceName: name)
     case .mermaid:
-      output = Array(MermaidBackend.render(Plan(graph: graph, diagnostics: compilation.diagnostics)).utf8)
+      output = RenderedDocument(copying: Array(MermaidBackend.render(Plan(graph: graph, diagnostics: compilation.diagnostics)).utf8))
     }
     ProcessEnd.keep(compilation)
     let path = options.outputPath ?? "-"

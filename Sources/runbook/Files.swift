@@ -217,9 +217,14 @@ private func installInterruptHandlers() {
 
 /// Writes all of `bytes` to `descriptor`; the errno of a failure, or nil.
 func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) -> Int32? {
+  bytes.withUnsafeBytes { writeAll(descriptor, $0) }
+}
+
+/// Writes all of `bytes`, read in place, to `descriptor`; the errno of a failure, or nil.
+func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32? {
   var offset = 0
   while offset < bytes.count {
-    let count = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+    let count = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
     if count < 0 {
       if errno == EINTR { continue }
       return errno
@@ -270,6 +275,16 @@ private func realPath(_ path: String) -> String? {
 /// - With `expected`, the file must still hold those bytes just before it is replaced: an edit
 ///   made meanwhile is kept, and the write is refused.
 func writeFile(_ bytes: [UInt8], to path: String, expected: [UInt8]? = nil) -> Result<Void, FileProblem> {
+  bytes.withUnsafeBytes { writeFile($0, to: path, expected: expected) }
+}
+
+/// A document a backend wrote, written from its own buffer as `writeFile` writes bytes.
+func writeFile(_ document: borrowing RenderedDocument, to path: String) -> Result<Void, FileProblem> {
+  document.withUnsafeBytes { writeFile($0, to: path) }
+}
+
+/// `writeFile` of bytes read in place.
+func writeFile(_ bytes: UnsafeRawBufferPointer, to path: String, expected: [UInt8]? = nil) -> Result<Void, FileProblem> {
   if path == "-" {
     if let code = writeAll(STDOUT_FILENO, bytes) {
       return .failure(FileProblem(path: "standard output", message: "cannot write: \(reason(code))"))
@@ -369,7 +384,7 @@ private func unchanged(_ path: String, _ expected: [UInt8]) -> Bool {
 }
 
 /// Rewrites a hard-linked file through its own inode: truncate and write, then flush.
-private func rewriteInPlace(_ bytes: [UInt8], target: String, path: String) -> Result<Void, FileProblem> {
+private func rewriteInPlace(_ bytes: UnsafeRawBufferPointer, target: String, path: String) -> Result<Void, FileProblem> {
   let descriptor = withCPath(target) { open($0, O_WRONLY | O_TRUNC | O_CLOEXEC) }
   guard descriptor >= 0 else { return .failure(FileProblem(path: path, message: "cannot open for writing: \(reason(errno))")) }
   defer { close(descriptor) }

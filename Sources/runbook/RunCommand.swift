@@ -206,10 +206,10 @@ struct RunCommand {
     if let problem = reading.problem {
       return refuse(journalPath, "the journal is damaged, so no report is made: \(problem.message)", help: ["`runbook run verify` shows the damage"])
     }
-    let output: [UInt8]
+    let output: RenderedDocument
     switch options.target ?? .markdown {
-    case .markdown: output = Array(RunReport.markdown(context).utf8)
-    case .json: output = RunReport.json(context)
+    case .markdown: output = RenderedDocument(copying: Array(RunReport.markdown(context).utf8))
+    case .json: output = RenderedDocument(copying: RunReport.json(context))
     case .html:
       // The plan on the printout is dated by the run's T (recorded, or given at the start).
       var dated = state.graph

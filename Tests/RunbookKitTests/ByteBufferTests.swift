@@ -23,6 +23,22 @@ final class ByteBufferTests: XCTestCase {
     XCTAssertEqual(buffer.array(), expected)
   }
 
+  /// A backend's document is read from the buffer it was written into: the bytes, their count
+  /// and the text agree with what was appended, across a growth of the buffer.
+  func testRenderedDocumentIsTheBufferAsWritten() {
+    var buffer = ByteBuffer(capacity: 1)
+    let text = String(repeating: "- [ ] **1.** Check é€😀\n", count: 50)
+    buffer.append(utf8: text)
+    let document = RenderedDocument(buffer)
+    XCTAssertEqual(document.count, text.utf8.count)
+    XCTAssertEqual(document.bytes, Array(text.utf8))
+    XCTAssertEqual(document.text, text)
+    XCTAssertEqual(document.withUnsafeBytes { Array($0) }, Array(text.utf8))
+    let copied = RenderedDocument(copying: Array(text.utf8))
+    XCTAssertEqual(copied.text, text)
+    XCTAssertEqual(RenderedDocument(copying: []).count, 0)
+  }
+
   func testDecimalsOfEveryMagnitude() {
     for number in [0, 7, -7, 10, 99, 100, -1000, 1_234_567_890, Int.max, Int.min] {
       var bytes: [UInt8] = []

@@ -12,22 +12,22 @@
 /// the gates' decisions, the deviations, and the journal's final hash on every page.
 public enum HTMLBackend {
   public static func render(_ plan: Plan, sourceName: String, sourceBytes: [UInt8], run: RunContext? = nil) -> String {
-    String(decoding: renderBytes(plan, sourceName: sourceName, sourceBytes: sourceBytes, run: run), as: UTF8.self)
+    renderBytes(plan, sourceName: sourceName, sourceBytes: sourceBytes, run: run).text
   }
 
-  /// The page as UTF-8 bytes (no copy into a String).
-  public static func renderBytes(_ plan: Plan, sourceName: String, sourceBytes: [UInt8], run: RunContext? = nil) -> [UInt8] {
-    var page = HTMLPage(graph: plan.graph, schedule: plan.schedule, sourceName: sourceName, sourceHash: sha256Hex(sourceBytes), run: run)
+  /// The page as UTF-8 bytes, in the buffer it was written into.
+  public static func renderBytes(_ plan: Plan, sourceName: String, sourceBytes: [UInt8], run: RunContext? = nil) -> RenderedDocument {
+    var page = HTMLPage(graph: plan.graph, schedule: plan.schedule, sourceName: sourceName, sourceHash: sha256Hex(sourceBytes), sourceSize: sourceBytes.count, run: run)
     page.document()
-    return page.out.bytes.array()
+    return page.out.finish()
   }
 
   /// The checklist of a validated graph, scheduled here: the page needs the schedule only, not
   /// the rest of a plan (lanes, hand-offs, flags).
-  public static func renderBytes(_ graph: RunbookGraph, sourceName: String, sourceBytes: [UInt8]) -> [UInt8] {
-    var page = HTMLPage(graph: graph, schedule: Schedule.compute(graph), sourceName: sourceName, sourceHash: sha256Hex(sourceBytes), run: nil)
+  public static func renderBytes(_ graph: RunbookGraph, sourceName: String, sourceBytes: [UInt8]) -> RenderedDocument {
+    var page = HTMLPage(graph: graph, schedule: Schedule.compute(graph), sourceName: sourceName, sourceHash: sha256Hex(sourceBytes), sourceSize: sourceBytes.count, run: nil)
     page.document()
-    return page.out.bytes.array()
+    return page.out.finish()
   }
 }
 
@@ -62,7 +62,7 @@ private struct HTMLPage: ~Copyable {
   var usedIDs: Set<String> = []
   var sectionIDs: [Int: String] = [:]
 
-  init(graph: RunbookGraph, schedule: Schedule, sourceName: String, sourceHash: String, run: RunContext?) {
+  init(graph: RunbookGraph, schedule: Schedule, sourceName: String, sourceHash: String, sourceSize: Int, run: RunContext?) {
     self.run = run
     reportsRun = run != nil
     self.graph = graph
@@ -83,8 +83,10 @@ private struct HTMLPage: ~Copyable {
     rollbackStart = starts
     roleNames = graph.roles.map { html($0.name) }
     referencePieces = [Int](repeating: -1, count: graph.nodes.count)
-    // A row of the checklist is about 350 bytes.
-    out = TextBuffer(capacity: graph.nodes.count * 350 + 16_384)
+    // A row of the checklist is about 200 bytes of markup, and the text of the source about
+    // three times its size once escaped and laid out: sized so that it does not grow, each growth
+    // a copy of all written so far. Room reserved and never written costs no memory.
+    out = TextBuffer(capacity: graph.nodes.count * 240 + sourceSize * 7 / 2 + 16_384)
   }
 
   mutating func line(_ text: String) {

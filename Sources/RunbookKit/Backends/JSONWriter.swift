@@ -21,13 +21,18 @@ struct JSONWriter: ~Copyable {
 
   /// Ends the document with a final newline and returns its UTF-8 bytes; the writer is used up.
   consuming func finish() -> [UInt8] {
+    finishDocument().bytes
+  }
+
+  /// Ends the document with a final newline and returns it in the buffer it was written into.
+  consuming func finishDocument() -> RenderedDocument {
     output.append(UInt8(ascii: "\n"))
-    return output.array()
+    return RenderedDocument(output)
   }
 
   /// Ends the document and returns it as a string.
   consuming func finishText() -> String {
-    String(decoding: finish(), as: UTF8.self)
+    finishDocument().text
   }
 
   private mutating func beginValue() {

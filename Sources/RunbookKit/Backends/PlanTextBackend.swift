@@ -6,14 +6,14 @@
 /// Renders a plan as text.
 public enum PlanTextBackend {
   public static func render(_ plan: Plan, sourceName: String) -> String {
-    String(decoding: renderBytes(plan, sourceName: sourceName), as: UTF8.self)
+    renderBytes(plan, sourceName: sourceName).text
   }
 
-  /// The plan as UTF-8 bytes (no copy into a String).
-  public static func renderBytes(_ plan: Plan, sourceName: String) -> [UInt8] {
+  /// The plan as UTF-8 bytes, in the buffer it was written into.
+  public static func renderBytes(_ plan: Plan, sourceName: String) -> RenderedDocument {
     var text = PlanText(plan: plan)
     text.render(sourceName: sourceName)
-    return text.out.bytes.array()
+    return text.out.finish()
   }
 }
 

@@ -17,6 +17,11 @@ struct TextBuffer: ~Copyable {
     pieceBytes.reserveCapacity(pieceCapacity)
   }
 
+  /// The text written, in the buffer it was written into; the buffer is used up.
+  consuming func finish() -> RenderedDocument {
+    RenderedDocument(bytes)
+  }
+
   mutating func append(_ text: String) {
     bytes.append(utf8: text)
   }
