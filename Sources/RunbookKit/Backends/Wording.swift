@@ -45,9 +45,11 @@ extension TextBuffer {
   /// checklist has one.
   mutating func append(owners: Owners, names: [String]) {
     let last = owners.roles.count - 1
-    for (position, role) in owners.roles.enumerated() {
-      if position > 0 { append(position < last ? ", " : owners.mode == .all ? " and " : " or ") }
-      append(names[role])
+    for position in owners.roles.indices {
+      if position > 0 {
+        if position < last { append(static: ", ") } else if owners.mode == .all { append(static: " and ") } else { append(static: " or ") }
+      }
+      append(names[owners.roles[position]])
     }
   }
 }
