@@ -7,8 +7,10 @@
 // with 2 MiB pages (`madvise(MADV_HUGEPAGE)`), and blocks up to glibc's largest are taken from it
 // rather than each mapped on its own; the same run then takes under a thousand faults. This is
 // what glibc's own tunable `glibc.malloc.hugetlb=1` does, set by the program instead of by each
-// user's environment. Where the kernel gives no large pages (`transparent_hugepage` set to
-// `never`) or the C library is not glibc, nothing changes but the step the heap grows by.
+// user's environment. The price: memory freed at the top of the heap is kept, up to one step,
+// rather than handed back at once. Where the kernel gives no large pages (`transparent_hugepage`
+// set to `never`), nothing changes but the step the heap grows by; where `mallopt` is not found,
+// nothing changes at all.
 //
 // Not for the language server, which lives long and should give memory back after a large file.
 import Glibc

@@ -83,9 +83,9 @@ private struct HTMLPage: ~Copyable {
     rollbackStart = starts
     roleNames = graph.roles.map { html($0.name) }
     referencePieces = [Int](repeating: -1, count: graph.nodes.count)
-    // A row of the checklist is about 200 bytes of markup, and the text of the source about
-    // three times its size once escaped and laid out: sized so that it does not grow, each growth
-    // a copy of all written so far. Room reserved and never written costs no memory.
+    // About 200 bytes of markup for each row and 2.8 for each byte of the source (fitted to the
+    // benchmark's two shapes of runbook), reserved with a fifth to spare so that it does not grow,
+    // each growth a copy of all written so far. Room reserved and never written costs no memory.
     out = TextBuffer(capacity: graph.nodes.count * 240 + sourceSize * 7 / 2 + 16_384)
   }
 

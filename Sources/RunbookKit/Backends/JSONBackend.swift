@@ -18,8 +18,9 @@ public enum JSONBackend {
   public static func renderBytes(_ compilation: Compilation, sourceName: String) -> RenderedDocument {
     guard let graph = compilation.graph else { return RenderedDocument(copying: Array("null\n".utf8)) }
     // About 670 bytes for each node and 3.5 for each byte of the source (fitted to the
-    // benchmark's runbooks of short titles and of long ones): sized so that it does not grow,
-    // each growth a copy of all written so far. Room reserved and never written costs no memory.
+    // benchmark's runbooks of short titles and of long ones), reserved with a fifth to spare so
+    // that it does not grow, each growth a copy of all written so far. Room reserved and never
+    // written costs no memory.
     var writer = JSONWriter(capacity: graph.nodes.count * 800 + compilation.source.bytes.count * 4 + 4096)
     GraphEncoder(graph: graph, source: compilation.source, gatesByRollback: graph.gatesByRollback())
       .document(into: &writer, sourceName: sourceName, diagnostics: compilation.diagnostics)

@@ -15,8 +15,8 @@ public enum PlanJSONBackend {
   /// The same document as UTF-8 bytes, in the buffer it was written into.
   public static func renderBytes(_ plan: Plan, source: SourceFile, sourceName: String) -> RenderedDocument {
     // About 530 bytes for each item of work and 2.8 for each byte of the source (fitted to the
-    // benchmark's two shapes of runbook): sized so that it does not grow. Room reserved and never
-    // written costs no memory.
+    // benchmark's two shapes of runbook), reserved with a fifth to spare so that it does not grow.
+    // Room reserved and never written costs no memory.
     var writer = JSONWriter(capacity: plan.work.count * 640 + source.bytes.count * 7 / 2 + 4096)
     PlanEncoder(plan: plan, source: source).document(into: &writer, sourceName: sourceName)
     return writer.finishDocument()
