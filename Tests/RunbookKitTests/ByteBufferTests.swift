@@ -19,6 +19,12 @@ final class ByteBufferTests: XCTestCase {
     }
     buffer.append(utf8: "é€😀")
     expected += Array("é€😀".utf8)
+    // Blanks, one of them longer than all the room left; none for a count below one.
+    buffer.append(repeating: UInt8(ascii: "_"), count: 8)
+    buffer.append(repeating: UInt8(ascii: "_"), count: 0)
+    buffer.append(repeating: UInt8(ascii: "_"), count: -3)
+    buffer.append(repeating: UInt8(ascii: "x"), count: 100_000)
+    expected += [UInt8](repeating: UInt8(ascii: "_"), count: 8) + [UInt8](repeating: UInt8(ascii: "x"), count: 100_000)
     XCTAssertEqual(buffer.count, expected.count)
     XCTAssertEqual(buffer.array(), expected)
   }

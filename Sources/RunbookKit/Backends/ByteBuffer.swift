@@ -143,6 +143,16 @@ struct ByteBuffer: ~Copyable, ByteSink {
     count += bytes.count
   }
 
+  /// `byte` `count` times (none for a count below one), after one test of the room left: the
+  /// blanks of records and initials.
+  @inline(__always)
+  mutating func append(repeating byte: UInt8, count: Int) {
+    guard count > 0 else { return }
+    if count > capacity - self.count { grow(toHold: count) }
+    (base + self.count).initialize(repeating: byte, count: count)
+    self.count += count
+  }
+
   /// A number's decimal digits, written in place after one test of the room left.
   @inline(__always)
   mutating func append(decimal number: Int) {

@@ -23,6 +23,7 @@ public struct MarkdownBackend: ~Copyable {
   private var referencePieces: [Int]
   private var initialsPieces: [Int]
   private var windowPieces: [Window: Int] = [:]
+  /// The anchors of the headings before the table of contents (the title's).
   private var anchors = HeadingAnchors()
   /// With a dated anchor, clock times beside every T±.
   let clock: Clock?
@@ -76,7 +77,6 @@ public struct MarkdownBackend: ~Copyable {
 
   private mutating func heading(_ level: Int, _ text: String) {
     block()
-    anchors.register(text)
     out.bytes.append(repeating: UInt8(ascii: "#"), count: min(level, 6))
     out.append(static: " ")
     appendInline(text, to: &out)
@@ -87,6 +87,10 @@ public struct MarkdownBackend: ~Copyable {
   // MARK: - Document
 
   private mutating func renderDocument() {
+    // The title's anchor is the one the table of contents counts on from; it is made before any
+    // other heading, so the headings after it need none (their anchors were counted up for
+    // nothing: 2,000 instructions a stage).
+    anchors.register(graph.title)
     heading(1, graph.title)
     var facts: [String] = []
     if let version = graph.version { facts.append("**Version:** " + escapeInline(version)) }
@@ -142,13 +146,13 @@ public struct MarkdownBackend: ~Copyable {
   }
 
   private mutating func tableOfContents() {
-    // The anchors are computed on a scratch copy so that the real headings get the same ones.
-    var scratch = anchors
-    scratch.register("Contents")
+    // The anchors GitHub gives the headings, counted on from the title's in the order the
+    // headings follow.
+    anchors.register("Contents")
     var entries: [String] = []
     func entry(_ title: String, _ depth: Int) {
       let indent = depth == 0 ? "" : String(repeating: "  ", count: depth)
-      entries.append(indent + "- [" + escapeInline(title) + "](#" + scratch.register(title) + ")")
+      entries.append(indent + "- [" + escapeInline(title) + "](#" + anchors.register(title) + ")")
     }
     if graph.instructions != nil { entry("Instructions", 0) }
     if graph.roles.contains(where: { !$0.contact.isEmpty }) { entry("Roles and Key Contacts", 0) }
@@ -159,9 +163,15 @@ public struct MarkdownBackend: ~Copyable {
     }
     var signoffHeading = false
     for item in graph.stages[RunbookGraph.rootStage].items { if case .signoff = item { signoffHeading = true } }
+    // Which stages have stages inside them (a stage is an item of its parent): only their items
+    // are searched for them, where every stage's were, all the steps of the runbook.
+    var holdsStages = [Bool](repeating: false, count: graph.stages.count)
+    for index in graph.stages.indices {
+      if let parent = graph.stages[index].parent { holdsStages[parent] = true }
+    }
     while let (index, depth) = stack.popLast() {
       entry(stageHeading(index), depth)
-      if depth == 0 {
+      if depth == 0 && holdsStages[index] {
         for item in graph.stages[index].items.reversed() {
           if case .stage(let child) = item { stack.append((child, 1)) }
         }
@@ -178,32 +188,36 @@ public struct MarkdownBackend: ~Copyable {
   // MARK: - Stages and their items
 
   private func stageHeading(_ index: Int) -> String {
-    let stage = graph.stages[index]
-    return stage.kind == .rollback ? "Rollback: " + stage.title : stage.title
+    // Read in place: a copy of the stage counts each of its references up and down.
+    graph.stages[index].kind == .rollback ? "Rollback: " + graph.stages[index].title : graph.stages[index].title
   }
 
   private mutating func renderStage(_ index: Int, level: Int) {
-    let stage = graph.stages[index]
+    // Read in place, as a step is (`renderStep`).
+    graph.stages.withUnsafeBufferPointer { stages in renderStage(stages.baseAddress! + index, index, level: level) }
+  }
+
+  private mutating func renderStage(_ stage: UnsafePointer<Stage>, _ index: Int, level: Int) {
     heading(level, stageHeading(index))
     var facts: [String] = []
-    if stage.kind == .rollback {
+    if stage.pointee.kind == .rollback {
       for gate in (gatesByRollback[index] ?? []).map({ graph.gates[$0] }) {
         var text = "Run only on a no-go at **\(gate.number).** " + escapeInline(gate.title)
         if case .rollback(_, let within?) = gate.noGo { text += "; must be finished within " + readableDuration(within) }
         facts.append(text)
       }
     }
-    if let window = stage.window { facts.append("Window: " + readableWindow(window, anchor: graph.anchorName, clock: clock)) }
-    if let deadline = stage.deadline { facts.append("Complete by " + readableTime(deadline, anchor: graph.anchorName, unit: stage.deadlineUnit, clock: clock)) }
-    if let duration = stage.duration { facts.append("Takes " + readableDuration(duration)) }
-    if let owners = stage.defaultOwners { facts.append("Owner: " + ownersPhrase(owners)) }
-    if stage.parallel { facts.append("Steps in any order") }
-    if stage.optional { facts.append("If applicable") }
+    if let window = stage.pointee.window { facts.append("Window: " + readableWindow(window, anchor: graph.anchorName, clock: clock)) }
+    if let deadline = stage.pointee.deadline { facts.append("Complete by " + readableTime(deadline, anchor: graph.anchorName, unit: stage.pointee.deadlineUnit, clock: clock)) }
+    if let duration = stage.pointee.duration { facts.append("Takes " + readableDuration(duration)) }
+    if let owners = stage.pointee.defaultOwners { facts.append("Owner: " + ownersPhrase(owners)) }
+    if stage.pointee.parallel { facts.append("Steps in any order") }
+    if stage.pointee.optional { facts.append("If applicable") }
     if !facts.isEmpty {
       line("*" + facts.joined(separator: " · ") + "*")
       block()
     }
-    for note in stage.notes {
+    for note in stage.pointee.notes {
       paragraphs(note, indent: "")
       block()
     }
@@ -346,7 +360,7 @@ public struct MarkdownBackend: ~Copyable {
   private mutating func waitsFor(node: Int) {
     var first = true
     for position in waitsOf.predecessorPositions(node) {
-      out.append(first ? "  - Only after " : "; ")
+      if first { out.append(static: "  - Only after ") } else { out.append(static: "; ") }
       first = false
       if waits[waitsOf.predecessorEdge(at: position)].origin == .go { out.append(static: "a go at ") }
       reference(waitsOf.predecessor(at: position))
