@@ -33,7 +33,8 @@ enum HeapSetup {
   /// `malloc` whose result is freed unused may be removed by the optimiser).
   nonisolated(unsafe) private static var growthProbe: UnsafeMutableRawPointer?
 
-  /// Sets the heap up as above. Any step that fails leaves the defaults in place.
+  /// Sets the heap up as above. A step that fails ends the setup there; what the steps before
+  /// it set stays, each harmless on its own.
   static func prepareForCompiling() {
     typealias MalloptFunction = @convention(c) (Int32, Int32) -> Int32
     guard let symbol = dlsym(nil, "mallopt") else { return }

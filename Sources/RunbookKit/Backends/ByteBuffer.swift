@@ -9,6 +9,8 @@ protocol ByteSink: ~Copyable {
   mutating func append(bytes: UnsafeBufferPointer<UInt8>)
   /// A number's decimal digits (a default below; a buffer writes them in place).
   mutating func append(decimal number: Int)
+  /// `byte` `count` times (a default below; a buffer writes them in one store).
+  mutating func append(repeating byte: UInt8, count: Int)
 }
 
 extension ByteSink where Self: ~Copyable {

@@ -23,8 +23,6 @@ public struct MarkdownBackend: ~Copyable {
   private var referencePieces: [Int]
   private var initialsPieces: [Int]
   private var windowPieces: [Window: Int] = [:]
-  /// The anchors of the headings before the table of contents (the title's).
-  private var anchors = HeadingAnchors()
   /// With a dated anchor, clock times beside every T±.
   let clock: Clock?
   /// The gates entering each rollback, found once.
@@ -87,10 +85,6 @@ public struct MarkdownBackend: ~Copyable {
   // MARK: - Document
 
   private mutating func renderDocument() {
-    // The title's anchor is the one the table of contents counts on from; it is made before any
-    // other heading, so the headings after it need none (their anchors were counted up for
-    // nothing: 2,000 instructions a stage).
-    anchors.register(graph.title)
     heading(1, graph.title)
     var facts: [String] = []
     if let version = graph.version { facts.append("**Version:** " + escapeInline(version)) }
@@ -146,8 +140,11 @@ public struct MarkdownBackend: ~Copyable {
   }
 
   private mutating func tableOfContents() {
-    // The anchors GitHub gives the headings, counted on from the title's in the order the
-    // headings follow.
+    // The anchors GitHub gives the headings, counted from the title's in the order the headings
+    // follow. Only the table links to them, so only its entries are counted here, not every
+    // heading as it is written (2,000 instructions a stage, for nothing).
+    var anchors = HeadingAnchors()
+    anchors.register(graph.title)
     anchors.register("Contents")
     var entries: [String] = []
     func entry(_ title: String, _ depth: Int) {
