@@ -140,46 +140,65 @@ public struct MarkdownBackend: ~Copyable {
   }
 
   private mutating func tableOfContents() {
-    // The anchors GitHub gives the headings, counted from the title's in the order the headings
-    // follow. Only the table links to them, so only its entries are counted here, not every
-    // heading as it is written (2,000 instructions a stage, for nothing).
+    // GitHub gives every heading an anchor, counting repeats in the order the headings are
+    // written, so every heading the document will write is counted here in that order, the
+    // ones the table leaves out (stages inside stages, templates, contact groups) as well: a
+    // nested "Delta" before a top-level one takes `#delta`, and the top-level one `#delta-1`.
+    // The order is `renderDocument`'s; a test reads the headings back out of the document.
     var anchors = HeadingAnchors()
     anchors.register(graph.title)
     anchors.register("Contents")
-    var entries: [String] = []
-    func entry(_ title: String, _ depth: Int) {
-      let indent = depth == 0 ? "" : String(repeating: "  ", count: depth)
-      entries.append(indent + "- [" + escapeInline(title) + "](#" + anchors.register(title) + ")")
+    heading(2, "Contents")
+    /// Counts a heading, and lists it in the table at `depth` unless that is nil.
+    func counted(_ title: String, listedAt depth: Int?) {
+      let anchor = anchors.register(title)
+      guard let depth else { return }
+      out.bytes.append(spaces: 2 * depth)
+      out.append(static: "- [")
+      appendInline(title, to: &out)
+      out.append(static: "](#")
+      out.append(anchor)
+      out.append(ascii: ")")
+      endLine()
     }
-    if graph.instructions != nil { entry("Instructions", 0) }
-    if graph.roles.contains(where: { !$0.contact.isEmpty }) { entry("Roles and Key Contacts", 0) }
-    var stack: [(Int, Int)] = graph.stages[RunbookGraph.rootStage].items.reversed().compactMap {
-      if case .stage(let index) = $0 { return (index, 0) }
-      if case .signoff = $0 { return nil }
-      return nil
-    }
-    var signoffHeading = false
-    for item in graph.stages[RunbookGraph.rootStage].items { if case .signoff = item { signoffHeading = true } }
+    if graph.instructions != nil { counted("Instructions", listedAt: 0) }
+    if graph.roles.contains(where: { !$0.contact.isEmpty }) { counted("Roles and Key Contacts", listedAt: 0) }
     // Which stages have stages inside them (a stage is an item of its parent): only their items
     // are searched for them, where every stage's were, all the steps of the runbook.
     var holdsStages = [Bool](repeating: false, count: graph.stages.count)
     for index in graph.stages.indices {
       if let parent = graph.stages[index].parent { holdsStages[parent] = true }
     }
-    while let (index, depth) = stack.popLast() {
-      entry(stageHeading(index), depth)
-      if depth == 0 && holdsStages[index] {
+    /// A top-level stage's heading and those of the stages inside it, depth first, in the order
+    /// they are written. The table lists the stage and, unless it is a rollback (as the HTML
+    /// checklist's table), the stages directly inside it.
+    func stageHeadings(_ top: Int) {
+      let listed = graph.stages[top].kind == .rollback ? 0 : 1
+      var stack = [(index: top, depth: 0)]
+      while let (index, depth) = stack.popLast() {
+        counted(stageHeading(index), listedAt: depth <= listed ? depth : nil)
+        guard holdsStages[index] else { continue }
         for item in graph.stages[index].items.reversed() {
-          if case .stage(let child) = item { stack.append((child, 1)) }
+          if case .stage(let child) = item { stack.append((child, depth + 1)) }
         }
       }
     }
-    if signoffHeading { entry("Sign-off", 0) }
-    for rollback in graph.rollbacks { entry(stageHeading(rollback), 0) }
-    if !graph.templates.isEmpty { entry("Communication Templates", 0) }
-    if !graph.contactGroups.isEmpty { entry("Contact Information", 0) }
-    heading(2, "Contents")
-    for entry in entries { line(entry) }
+    for group in graph.itemGroups(of: RunbookGraph.rootStage) {
+      switch group {
+      case .stage(let index): stageHeadings(index)
+      case .signoffs: counted("Sign-off", listedAt: 0)
+      case .work: break
+      }
+    }
+    for rollback in graph.rollbacks { stageHeadings(rollback) }
+    if !graph.templates.isEmpty {
+      counted("Communication Templates", listedAt: 0)
+      for template in graph.templates { counted(template.title, listedAt: nil) }
+    }
+    if !graph.contactGroups.isEmpty {
+      counted("Contact Information", listedAt: 0)
+      for group in graph.contactGroups { if let title = group.title { counted(title, listedAt: nil) } }
+    }
   }
 
   // MARK: - Stages and their items
@@ -567,20 +586,29 @@ extension String {
 /// Anchors of headings as GitHub makes them: lowercase, punctuation dropped, spaces to hyphens,
 /// and `-1`, `-2` … for repeats.
 struct HeadingAnchors {
+  /// Every anchor given so far, with the number of repeats of it that have been numbered.
   private var used: [String: Int] = [:]
 
-  /// Registers a heading and returns its anchor.
+  /// Registers a heading and returns its anchor. A repeat takes the first `-1`, `-2` … that no
+  /// heading has taken, so "Delta", "Delta 1", "Delta" give `delta`, `delta-1`, `delta-2`.
   @discardableResult
   mutating func register(_ title: String) -> String {
     let slug = HeadingAnchors.asciiSlug(title) ?? HeadingAnchors.slug(title)
-    let count = HeadingAnchors.countUp(&used[slug, default: 0])
-    return count == 0 ? slug : "\(slug)-\(count)"
+    var anchor = slug
+    while !HeadingAnchors.take(&used[anchor]) {
+      let repeats = used[slug, default: 0] + 1
+      used[slug] = repeats
+      anchor = slug + "-" + String(repeats)
+    }
+    return anchor
   }
 
-  /// The value before it is counted up: the number of headings that had this slug before.
-  private static func countUp(_ value: inout Int) -> Int {
-    defer { value += 1 }
-    return value
+  /// Takes an anchor that no heading has (one lookup of it, where a test and a store are two):
+  /// false if one has.
+  private static func take(_ repeats: inout Int?) -> Bool {
+    guard repeats == nil else { return false }
+    repeats = 0
+    return true
   }
 
   /// The slug of a title that is all ASCII, as `slug` makes it, from the bytes (most titles):
@@ -588,18 +616,26 @@ struct HeadingAnchors {
   private static func asciiSlug(_ title: String) -> String? {
     var title = title
     return title.withUTF8 { bytes -> String? in
-      var slug: [UInt8] = []
-      slug.reserveCapacity(bytes.count)
-      for byte in bytes {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "-"): slug.append(byte)
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"): slug.append(byte + 0x20)
-        case UInt8(ascii: " "): slug.append(UInt8(ascii: "-"))
-        case 0x80...: return nil
-        default: continue
+      var ascii = true
+      // Written into the string's own storage: no array between (and no allocation at all for a
+      // slug of up to 15 bytes, which a string holds in itself).
+      let slug = String(unsafeUninitializedCapacity: bytes.count) { slug in
+        var count = 0
+        for byte in bytes {
+          switch byte {
+          case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "-"): slug[count] = byte
+          case UInt8(ascii: "A")...UInt8(ascii: "Z"): slug[count] = byte + 0x20
+          case UInt8(ascii: " "): slug[count] = UInt8(ascii: "-")
+          case 0x80...:
+            ascii = false
+            return 0
+          default: continue
+          }
+          count += 1
         }
+        return count
       }
-      return String(decoding: slug, as: UTF8.self)
+      return ascii ? slug : nil
     }
   }
 
