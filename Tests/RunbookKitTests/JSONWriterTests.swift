@@ -39,6 +39,34 @@ final class JSONWriterTests: XCTestCase {
   }
 
   /// Indents deeper than the writer's run of spaces are written in several copies.
+  /// Keys of every length from 1 to 20 bytes, each copied a word at a time at every depth the
+  /// documents use: written whole, nothing of the key before or after it lost or overwritten.
+  func testKeysOfEveryLength() throws {
+    let keys: [StaticString] = [
+      "a", "ab", "abc", "abcd", "abcde", "abcdef", "abcdefg", "abcdefgh", "abcdefghi", "abcdefghij",
+      "abcdefghijk", "abcdefghijkl", "abcdefghijklm", "abcdefghijklmn", "abcdefghijklmno",
+      "abcdefghijklmnop", "abcdefghijklmnopq", "abcdefghijklmnopqr", "abcdefghijklmnopqrs",
+      "abcdefghijklmnopqrst",
+    ]
+    var writer = JSONWriter()
+    writer.object { w in
+      for (index, key) in keys.enumerated() { w.field(key, index) }
+      w.object("deeper") { w in
+        w.object("still") { w in
+          for (index, key) in keys.enumerated().reversed() { w.field(key, index) }
+        }
+      }
+    }
+    let document = writer.finishText()
+    let parsed = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(document.utf8)) as? [String: Any])
+    let deepest = try XCTUnwrap((parsed["deeper"] as? [String: Any])?["still"] as? [String: Int])
+    for (index, key) in keys.enumerated() {
+      XCTAssertEqual(parsed["\(key)"] as? Int, index, "\(key)")
+      XCTAssertEqual(deepest["\(key)"], index, "\(key)")
+    }
+    XCTAssertTrue(document.contains("\n      \"abcdefghijklmnopqrst\": 19,\n"), document)
+  }
+
   func testIndentsDeeperThanTheRunOfSpaces() {
     func nest(_ depth: Int, _ w: inout JSONWriter) {
       if depth == 0 { return w.int(7) }

@@ -77,7 +77,8 @@ struct JSONWriter: ~Copyable {
   /// The comma before it, the line break, the indent and the key are written in one go, after
   /// one test of the room left: a document has a key for every 28 bytes or so, and with each
   /// piece appended on its own (a test and a copy each) a key cost about 157 instructions; in one
-  /// go about 121, and about 110 with the indent written a word at a time.
+  /// go about 121, about 110 with the indent written a word at a time, and about 88 with the
+  /// key's own bytes copied a word at a time too (`copyShort`).
   mutating func key(_ name: StaticString) {
     guard depth > 0, !afterKey else {
       beginValue()
@@ -102,10 +103,8 @@ struct JSONWriter: ~Copyable {
       at = JSONWriter.writeLineBreak(indent: indent, at: at)
       at.pointee = UInt8(ascii: "\"")
       at += 1
-      for index in 0..<length {
-        at.pointee = text[index]
-        at += 1
-      }
+      copyShort(text, length, to: at)
+      at += length
       at[0] = UInt8(ascii: "\"")
       at[1] = UInt8(ascii: ":")
       at[2] = 0x20
@@ -339,4 +338,28 @@ private func writeStringContents<Sink: ByteSink & ~Copyable>(
     }
   }
   output.append(bytes: UnsafeBufferPointer(rebasing: bytes[plainStart..<count]))
+}
+
+/// Copies the `count` bytes of a key a word at a time: two loads and two stores for 4 to 16
+/// bytes, where byte by byte a key cost about 33 instructions more. The last word is the one
+/// that ends where the key does (overlapping the one before), so that every load is inside the
+/// key and every store inside the room. (Every short append done this way, in `ByteBuffer`,
+/// made the other backends dearer: their pieces are copied well enough by `memcpy`.)
+@inline(__always)
+private func copyShort(_ source: UnsafePointer<UInt8>, _ count: Int, to target: UnsafeMutablePointer<UInt8>) {
+  let from = UnsafeRawPointer(source)
+  let to = UnsafeMutableRawPointer(target)
+  if count >= 8 {
+    var offset = 0
+    while offset + 8 < count {
+      to.storeBytes(of: from.loadUnaligned(fromByteOffset: offset, as: UInt64.self), toByteOffset: offset, as: UInt64.self)
+      offset += 8
+    }
+    to.storeBytes(of: from.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self), toByteOffset: count - 8, as: UInt64.self)
+  } else if count >= 4 {
+    to.storeBytes(of: from.loadUnaligned(as: UInt32.self), as: UInt32.self)
+    to.storeBytes(of: from.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self), toByteOffset: count - 4, as: UInt32.self)
+  } else {
+    for index in 0..<count { target[index] = source[index] }
+  }
 }
