@@ -67,6 +67,29 @@ final class JSONWriterTests: XCTestCase {
     XCTAssertTrue(document.contains("\n      \"abcdefghijklmnopqrst\": 19,\n"), document)
   }
 
+  /// Members before and after a nested array at every level, past the 64 levels whose "has
+  /// members" the writer keeps in bits: each comma where it belongs, read back level by level.
+  func testMembersAroundNestingOfEveryDepth() throws {
+    func nest(_ depth: Int, _ w: inout JSONWriter) {
+      w.array { w in
+        w.int(depth)
+        if depth > 0 { nest(depth - 1, &w) }
+        w.int(-depth)
+      }
+    }
+    var writer = JSONWriter()
+    nest(100, &writer)
+    let document = writer.finishText()
+    var level = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(document.utf8)) as? [Any], document)
+    for depth in stride(from: 100, through: 1, by: -1) {
+      XCTAssertEqual(level.count, 3)
+      XCTAssertEqual(level.first as? Int, depth)
+      XCTAssertEqual(level.last as? Int, -depth)
+      level = try XCTUnwrap(level[1] as? [Any])
+    }
+    XCTAssertEqual(level.compactMap { $0 as? Int }, [0, 0])
+  }
+
   func testIndentsDeeperThanTheRunOfSpaces() {
     func nest(_ depth: Int, _ w: inout JSONWriter) {
       if depth == 0 { return w.int(7) }

@@ -133,7 +133,7 @@ private struct GraphEncoder {
       w.array("records") { w in
         for record in step.records {
           w.object { w in
-            w.field("kind", record.kind.rawValue)
+            w.field("kind", code: record.kind.rawValue)
             w.field("label", record.label)
             w.field("if_yes", record.ifYes)
           }
@@ -225,7 +225,7 @@ private struct GraphEncoder {
     w.object { w in
       nodeName("from", edge.from, &w)
       nodeName("to", edge.to, &w)
-      w.field("origin", edge.origin.rawValue)
+      w.field("origin", code: edge.origin.rawValue)
       if let range = edge.range {
         location(range, &w)
       } else {
@@ -237,8 +237,8 @@ private struct GraphEncoder {
 
   func diagnostic(_ diagnostic: Diagnostic, _ w: inout JSONWriter) {
     w.object { w in
-      w.field("code", diagnostic.code.rawValue)
-      w.field("severity", diagnostic.severity.rawValue)
+      w.field("code", code: diagnostic.code.rawValue)
+      w.field("severity", code: diagnostic.severity.rawValue)
       w.field("message", diagnostic.message)
       w.field("help", diagnostic.help)
       location(diagnostic.range, &w)
@@ -256,7 +256,7 @@ private struct GraphEncoder {
     case .stage(let index): (kind, id) = (graph.stages[index].kind == .rollback ? "rollback" : "stage", graph.stages[index].key)
     }
     w.object { w in
-      w.field("kind", kind)
+      w.field("kind", code: kind)
       w.field("id", id)
     }
   }
@@ -290,7 +290,7 @@ private struct GraphEncoder {
       w.array("roles") { w in
         for role in owners.roles { w.string(graph.roles[role].id) }
       }
-      w.field("mode", owners.mode.rawValue)
+      w.field("mode", code: owners.mode.rawValue)
     }
   }
 

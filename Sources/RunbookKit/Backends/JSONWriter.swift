@@ -11,7 +11,12 @@ struct JSONWriter: ~Copyable {
   /// for each one around it (kept apart, so that writing a member touches no array).
   private var depth = 0
   private var hasMembers = false
-  private var outerHasMembers: [Bool] = []
+  /// Whether each object or array around the innermost has members: a bit each, the outermost
+  /// lowest, for the first 64 levels (every document of runbook's is a dozen deep at most), and
+  /// a list for any deeper. A push and a pop of an array, for every object and array written,
+  /// were a twentieth of the JSON writer's work.
+  private var outerHasMembers: UInt64 = 0
+  private var deeperHasMembers: [Bool] = []
   /// Set after a key: the next value follows it on the same line.
   private var afterKey = false
 
@@ -136,7 +141,11 @@ struct JSONWriter: ~Copyable {
   private mutating func open(_ bracket: UInt8) {
     beginValue()
     output.append(bracket)
-    outerHasMembers.append(hasMembers)
+    if depth < 64 {
+      if hasMembers { outerHasMembers |= 1 << UInt64(depth) } else { outerHasMembers &= ~(1 << UInt64(depth)) }
+    } else {
+      deeperHasMembers.append(hasMembers)
+    }
     hasMembers = false
     depth += 1
   }
@@ -144,7 +153,7 @@ struct JSONWriter: ~Copyable {
   private mutating func close(_ bracket: UInt8) {
     let had = hasMembers
     depth -= 1
-    hasMembers = outerHasMembers.removeLast()
+    hasMembers = depth < 64 ? outerHasMembers & (1 << UInt64(depth)) != 0 : deeperHasMembers.removeLast()
     if had { newLine() }
     output.append(bracket)
   }
@@ -234,6 +243,16 @@ struct JSONWriter: ~Copyable {
     string(value)
   }
 
+  /// `"key": "value"` for a value from the code, not the runbook (a kind, a mode, a code):
+  /// letters, digits and `_`, written as they are, without the scan for what to escape.
+  mutating func field(_ name: StaticString, code value: String) {
+    key(name)
+    beginValue()
+    output.append(UInt8(ascii: "\""))
+    output.append(utf8: value)
+    output.append(UInt8(ascii: "\""))
+  }
+
   mutating func field(_ name: StaticString, _ value: Int?) {
     key(name)
     int(value)
@@ -277,10 +296,15 @@ func writeString<Sink: ByteSink & ~Copyable>(_ value: String, into output: inout
 
 /// What goes between the quotes of a JSON string literal.
 private func writeStringContents<Sink: ByteSink & ~Copyable>(_ value: String, into output: inout Sink) {
-  var copy = value
-  copy.withUTF8 { bytes in
-    jsonAttentionBytes.withUnsafeBufferPointer { attention in
+  jsonAttentionBytes.withUnsafeBufferPointer { attention in
+    // Read where the string keeps them (a mutable copy, for `withUTF8`, is first tested for
+    // being the only reference: a call for every string).
+    let written: Void? = value.utf8.withContiguousStorageIfAvailable { bytes in
       writeStringContents(bytes: bytes, attention: attention, into: &output)
+    }
+    if written == nil {
+      var copy = value
+      copy.withUTF8 { writeStringContents(bytes: $0, attention: attention, into: &output) }
     }
   }
 }

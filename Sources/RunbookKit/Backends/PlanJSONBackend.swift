@@ -71,8 +71,8 @@ private struct PlanEncoder {
   func diagnostic(_ diagnostic: Diagnostic, _ w: inout JSONWriter) {
     let start = source.lineColumn(of: diagnostic.range.start)
     w.object { w in
-      w.field("code", diagnostic.code.rawValue)
-      w.field("severity", diagnostic.severity.rawValue)
+      w.field("code", code: diagnostic.code.rawValue)
+      w.field("severity", code: diagnostic.severity.rawValue)
       w.field("message", diagnostic.message)
       w.field("line", start.line)
       w.field("column", start.column)
