@@ -90,6 +90,39 @@ final class JSONWriterTests: XCTestCase {
     XCTAssertEqual(level.compactMap { $0 as? Int }, [0, 0])
   }
 
+  /// A location written in one go is laid out exactly as the same object written member by
+  /// member, at the top of an object, after other members, and deep down; numbers of every width.
+  func testLocationWrittenInOneGoAsMemberByMember() {
+    for numbers in [(1, 1, 1, 1), (12, 5, 12, 27), (1_234_567, 89, 9_876_543, 1_000_000_000), (Int.max, 0, 7, Int.max)] {
+      func document(_ inOneGo: Bool) -> String {
+        var writer = JSONWriter()
+        func location(_ w: inout JSONWriter) {
+          if inOneGo {
+            w.location(line: numbers.0, column: numbers.1, endLine: numbers.2, endColumn: numbers.3)
+          } else {
+            w.object("location") { w in
+              w.field("line", numbers.0)
+              w.field("column", numbers.1)
+              w.field("end_line", numbers.2)
+              w.field("end_column", numbers.3)
+            }
+          }
+        }
+        writer.object { w in
+          location(&w)
+          w.field("after", 1)
+          w.object("nested") { w in
+            w.field("before", "x")
+            location(&w)
+            w.array("deeper") { w in w.object { w in w.object("deepest") { w in location(&w) } } }
+          }
+        }
+        return writer.finishText()
+      }
+      XCTAssertEqual(document(true), document(false))
+    }
+  }
+
   func testIndentsDeeperThanTheRunOfSpaces() {
     func nest(_ depth: Int, _ w: inout JSONWriter) {
       if depth == 0 { return w.int(7) }

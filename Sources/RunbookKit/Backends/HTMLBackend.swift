@@ -786,45 +786,54 @@ private let htmlReferenceBytes: UInt64 = 1 << 0x22 | 1 << 0x26 | 1 << 0x27 | 1 <
 /// `html(text)` appended to UTF-8 bytes. Read a scalar at a time (its length from its lead
 /// byte: a String is valid UTF-8); runs that need no escaping are copied whole.
 func appendHTML<Sink: ByteSink & ~Copyable>(_ text: String, lineBreaks: Bool = true, to output: inout Sink) {
-  var text = text
-  text.withUTF8 { bytes in
-    let count = bytes.count
-    var plainStart = 0
-    var index = 0
-    while index < count {
-      let byte = bytes[index]
-      if byte >= 0x80 {
-        let length = min(byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2, count - index)
-        var value = UInt32(byte) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
-        for offset in 1..<length { value = value << 6 | UInt32(bytes[index + offset] & 0x3F) }
-        if isNeutralised(value) {
-          output.append(bytes: UnsafeBufferPointer(rebasing: bytes[plainStart..<index]))
-          output.append(static: "\u{FFFD}")
-          plainStart = index + length
-        }
-        index += length
-        continue
-      }
-      if byte >= 0x40 ? byte != 0x7F : byte >= 0x20 && htmlReferenceBytes & (1 << UInt64(byte)) == 0 {
-        index += 1
-        continue
-      }
-      output.append(bytes: UnsafeBufferPointer(rebasing: bytes[plainStart..<index]))
-      switch byte {
-      case UInt8(ascii: "&"): output.append(static: "&amp;")
-      case UInt8(ascii: "<"): output.append(static: "&lt;")
-      case UInt8(ascii: ">"): output.append(static: "&gt;")
-      case UInt8(ascii: "\""): output.append(static: "&quot;")
-      case UInt8(ascii: "'"): output.append(static: "&#39;")
-      case UInt8(ascii: "\n"): if lineBreaks { output.append(static: "<br>") } else { output.append(byte) }
-      case UInt8(ascii: "\t"): output.append(UInt8(ascii: " "))
-      default: output.append(static: "\u{FFFD}")
-      }
-      index += 1
-      plainStart = index
-    }
-    output.append(bytes: UnsafeBufferPointer(rebasing: bytes[plainStart..<count]))
+  // Read where the string keeps them (a mutable copy, for `withUTF8`, is first tested for being
+  // the only reference: a call for every piece of text).
+  let written: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in
+    appendHTML(bytes: bytes, lineBreaks: lineBreaks, to: &output)
   }
+  if written == nil {
+    var copy = text
+    copy.withUTF8 { appendHTML(bytes: $0, lineBreaks: lineBreaks, to: &output) }
+  }
+}
+
+private func appendHTML<Sink: ByteSink & ~Copyable>(bytes: UnsafeBufferPointer<UInt8>, lineBreaks: Bool, to output: inout Sink) {
+  let count = bytes.count
+  var plainStart = 0
+  var index = 0
+  while index < count {
+    let byte = bytes[index]
+    if byte >= 0x80 {
+      let length = min(byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2, count - index)
+      var value = UInt32(byte) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
+      for offset in 1..<length { value = value << 6 | UInt32(bytes[index + offset] & 0x3F) }
+      if isNeutralised(value) {
+        output.append(bytes: UnsafeBufferPointer(rebasing: bytes[plainStart..<index]))
+        output.append(static: "\u{FFFD}")
+        plainStart = index + length
+      }
+      index += length
+      continue
+    }
+    if byte >= 0x40 ? byte != 0x7F : byte >= 0x20 && htmlReferenceBytes & (1 << UInt64(byte)) == 0 {
+      index += 1
+      continue
+    }
+    output.append(bytes: UnsafeBufferPointer(rebasing: bytes[plainStart..<index]))
+    switch byte {
+    case UInt8(ascii: "&"): output.append(static: "&amp;")
+    case UInt8(ascii: "<"): output.append(static: "&lt;")
+    case UInt8(ascii: ">"): output.append(static: "&gt;")
+    case UInt8(ascii: "\""): output.append(static: "&quot;")
+    case UInt8(ascii: "'"): output.append(static: "&#39;")
+    case UInt8(ascii: "\n"): if lineBreaks { output.append(static: "<br>") } else { output.append(byte) }
+    case UInt8(ascii: "\t"): output.append(UInt8(ascii: " "))
+    default: output.append(static: "\u{FFFD}")
+    }
+    index += 1
+    plainStart = index
+  }
+  output.append(bytes: UnsafeBufferPointer(rebasing: bytes[plainStart..<count]))
 }
 
 /// A CSS string literal holding `text`: letters, digits and spaces as they are, everything else

@@ -341,12 +341,7 @@ private struct GraphEncoder {
     let start = source.lineColumn(of: range.start, nearLine: lastLine.line)
     lastLine.line = start.line
     let end = source.lineColumn(of: range.end, after: range.start, at: start)
-    w.object("location") { w in
-      w.field("line", start.line)
-      w.field("column", start.column)
-      w.field("end_line", end.line)
-      w.field("end_column", end.column)
-    }
+    w.location(line: start.line, column: start.column, endLine: end.line, endColumn: end.column)
   }
 }
 
