@@ -246,6 +246,7 @@ struct JSONWriter: ~Copyable {
   /// `"key": "value"` for a value from the code, not the runbook (a kind, a mode, a code):
   /// letters, digits and `_`, written as they are, without the scan for what to escape.
   mutating func field(_ name: StaticString, code value: String) {
+    assert(value.utf8.allSatisfy { $0 == UInt8(ascii: "_") || (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) })
     key(name)
     beginValue()
     output.append(UInt8(ascii: "\""))
@@ -289,7 +290,10 @@ struct JSONWriter: ~Copyable {
     afterKey = false
     let inner = 2 * (depth + 1)
     let outer = 2 * depth
-    let room = 1 + 4 * (2 + inner + 16 + maximumDecimalLength) + 1 + outer + 1 + JSONWriter.indentSlack
+    // `{`; each member's line break and indent, `"end_column": ` at most (15), its digits and a
+    // comma; the closing line break, indent and `}`, and what the last indent may run past.
+    let memberRoom = 1 + inner + 15 + maximumDecimalLength + 1
+    let room = 1 + 4 * memberRoom + 1 + outer + 1 + JSONWriter.indentSlack
     output.write(atMost: room) { start in
       var at = start
       at.pointee = UInt8(ascii: "{")
