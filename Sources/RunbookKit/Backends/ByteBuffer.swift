@@ -13,15 +13,23 @@ protocol ByteSink: ~Copyable {
   mutating func append(repeating byte: UInt8, count: Int)
 }
 
+extension String {
+  /// Calls `body` with the string's UTF-8 bytes, read where the string keeps them. (`withUTF8`
+  /// needs a mutable copy, which it first tests for being the only reference: a runtime call for
+  /// every string. Only a string kept elsewhere, bridged, is copied.)
+  @inline(__always)
+  func withUTF8InPlace<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+    if let result = utf8.withContiguousStorageIfAvailable(body) { return result }
+    var copy = self
+    return copy.withUTF8(body)
+  }
+}
+
 extension ByteSink where Self: ~Copyable {
   /// A string's UTF-8 bytes, read from the string's own storage (no copy of the string to
   /// make it contiguous, which native strings always are).
   mutating func append(utf8 text: String) {
-    let appended: Void? = text.utf8.withContiguousStorageIfAvailable { append(bytes: $0) }
-    if appended == nil {
-      var text = text
-      text.withUTF8 { append(bytes: $0) }
-    }
+    text.withUTF8InPlace { append(bytes: $0) }
   }
 
   /// Text written in the code.

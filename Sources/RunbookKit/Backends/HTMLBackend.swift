@@ -786,15 +786,7 @@ private let htmlReferenceBytes: UInt64 = 1 << 0x22 | 1 << 0x26 | 1 << 0x27 | 1 <
 /// `html(text)` appended to UTF-8 bytes. Read a scalar at a time (its length from its lead
 /// byte: a String is valid UTF-8); runs that need no escaping are copied whole.
 func appendHTML<Sink: ByteSink & ~Copyable>(_ text: String, lineBreaks: Bool = true, to output: inout Sink) {
-  // Read where the string keeps them (a mutable copy, for `withUTF8`, is first tested for being
-  // the only reference: a call for every piece of text).
-  let written: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in
-    appendHTML(bytes: bytes, lineBreaks: lineBreaks, to: &output)
-  }
-  if written == nil {
-    var copy = text
-    copy.withUTF8 { appendHTML(bytes: $0, lineBreaks: lineBreaks, to: &output) }
-  }
+  text.withUTF8InPlace { appendHTML(bytes: $0, lineBreaks: lineBreaks, to: &output) }
 }
 
 private func appendHTML<Sink: ByteSink & ~Copyable>(bytes: UnsafeBufferPointer<UInt8>, lineBreaks: Bool, to output: inout Sink) {

@@ -98,23 +98,27 @@ struct JSONWriter: ~Copyable {
     afterKey = true
     let indent = 2 * depth
     let length = name.utf8CodeUnitCount
-    let text = name.utf8Start
     output.write(atMost: indent + length + 6 + JSONWriter.indentSlack) { start in
       var at = start
       if comma {
         at.pointee = UInt8(ascii: ",")
         at += 1
       }
-      at = JSONWriter.writeLineBreak(indent: indent, at: at)
-      at.pointee = UInt8(ascii: "\"")
-      at += 1
-      copyShort(text, length, to: at)
-      at += length
-      at[0] = UInt8(ascii: "\"")
-      at[1] = UInt8(ascii: ":")
-      at[2] = 0x20
-      return start.distance(to: at) + 3
+      at = JSONWriter.writeKeyText(name, at: JSONWriter.writeLineBreak(indent: indent, at: at))
+      return start.distance(to: at)
     }
+  }
+
+  /// Writes `"name": ` at `at`, the name's bytes a word at a time; returns where it ends.
+  @inline(__always)
+  private static func writeKeyText(_ name: StaticString, at: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+    let length = name.utf8CodeUnitCount
+    at.pointee = UInt8(ascii: "\"")
+    copyShort(name.utf8Start, length, to: at + 1)
+    at[1 + length] = UInt8(ascii: "\"")
+    at[2 + length] = UInt8(ascii: ":")
+    at[3 + length] = 0x20
+    return at + 4 + length
   }
 
   /// A key made at run time (a record's name, say), escaped as any string.
@@ -299,14 +303,7 @@ struct JSONWriter: ~Copyable {
       at.pointee = UInt8(ascii: "{")
       at += 1
       func member(_ name: StaticString, _ value: Int, last: Bool = false) {
-        at = JSONWriter.writeLineBreak(indent: inner, at: at)
-        at.pointee = UInt8(ascii: "\"")
-        copyShort(name.utf8Start, name.utf8CodeUnitCount, to: at + 1)
-        at += 1 + name.utf8CodeUnitCount
-        at[0] = UInt8(ascii: "\"")
-        at[1] = UInt8(ascii: ":")
-        at[2] = 0x20
-        at += 3
+        at = JSONWriter.writeKeyText(name, at: JSONWriter.writeLineBreak(indent: inner, at: at))
         at += writeDecimal(value, to: at)
         if !last {
           at.pointee = UInt8(ascii: ",")
@@ -340,15 +337,7 @@ func writeString<Sink: ByteSink & ~Copyable>(_ value: String, into output: inout
 /// What goes between the quotes of a JSON string literal.
 private func writeStringContents<Sink: ByteSink & ~Copyable>(_ value: String, into output: inout Sink) {
   jsonAttentionBytes.withUnsafeBufferPointer { attention in
-    // Read where the string keeps them (a mutable copy, for `withUTF8`, is first tested for
-    // being the only reference: a call for every string).
-    let written: Void? = value.utf8.withContiguousStorageIfAvailable { bytes in
-      writeStringContents(bytes: bytes, attention: attention, into: &output)
-    }
-    if written == nil {
-      var copy = value
-      copy.withUTF8 { writeStringContents(bytes: $0, attention: attention, into: &output) }
-    }
+    value.withUTF8InPlace { writeStringContents(bytes: $0, attention: attention, into: &output) }
   }
 }
 

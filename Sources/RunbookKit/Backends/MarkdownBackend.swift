@@ -558,8 +558,7 @@ public struct MarkdownBackend: ~Copyable {
 
 /// True when `text` is one line with no space or tab at either end: what most notes are.
 private func isOneTrimmedLine(_ text: String) -> Bool {
-  var text = text
-  return text.withUTF8 { bytes in
+  text.withUTF8InPlace { bytes in
     guard let first = bytes.first, let last = bytes.last else { return false }
     if first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") || last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") {
       return false
@@ -614,8 +613,7 @@ struct HeadingAnchors {
   /// The slug of a title that is all ASCII, as `slug` makes it, from the bytes (most titles):
   /// nil for any other.
   private static func asciiSlug(_ title: String) -> String? {
-    var title = title
-    return title.withUTF8 { bytes -> String? in
+    title.withUTF8InPlace { bytes -> String? in
       var ascii = true
       // Written into the string's own storage: no array between (and no allocation at all for a
       // slug of up to 15 bytes, which a string holds in itself).

@@ -35,8 +35,7 @@ private let markdownScanTable: [UInt8] = {
 /// `http://` and `https://` addresses become autolinks (`<https://…>`) and `www.` addresses links,
 /// so that they keep working without an escape inside them.
 func escapeInline(_ text: String) -> String {
-  var scanned = text
-  if scanned.withUTF8(isPlainInline) { return text }
+  if text.withUTF8InPlace(isPlainInline) { return text }
   let scalars = Array(text.unicodeScalars)
   var output = String.UnicodeScalarView()
   var index = 0
