@@ -17,31 +17,41 @@ struct BuildCommand {
       Output.error("\(visible(source.path)): \(plural(errors, "error")); nothing written\n")
       return .inputErrors
     }
-    let name = (source.path as NSString).lastPathComponent
-    let output: RenderedDocument
-    switch options.target {
-    case .markdown:
-      output = MarkdownBackend.renderBytes(graph, sourceName: name, sourceBytes: source.bytes)
-    case .html:
-      output = HTMLBackend.renderBytes(graph, sourceName: name, sourceBytes: source.bytes)
-    case .json:
-      output = JSONBackend.renderBytes(compilation, sourceName: name)
-    case .plan:
-      output = PlanJSONBackend.renderBytes(Plan(graph: graph, diagnostics: compilation.diagnostics), source: source, sourceName: name)
-    case .mermaid:
-      output = RenderedDocument(copying: Array(MermaidBackend.render(Plan(graph: graph, diagnostics: compilation.diagnostics)).utf8))
-    }
-    ProcessEnd.keep(compilation)
     let path = options.outputPath ?? "-"
     if path != "-", options.path != "-", let input = fileIdentity(options.path), let target = fileIdentity(path), input == target {
       Output.error("\(visible(path)): error: this is the runbook itself; refusing to write the output over it (choose another -o)\n")
       return .usageOrIO
     }
-    switch writeFile(output, to: path) {
-    case .success: return .success
-    case .failure(let problem):
-      Output.error("\(visible(problem.path)): error: \(problem.message)\n")
-      return .usageOrIO
+    // The output is written as it is made, a buffer's worth at a time, into a temporary file
+    // that replaces the old one only once the whole is written.
+    let file: OutputFile
+    do {
+      file = try OutputFile.open(path)
+    } catch {
+      return report(error)
     }
+    let name = (source.path as NSString).lastPathComponent
+    switch options.target {
+    case .markdown:
+      MarkdownBackend.write(graph, sourceName: name, sourceBytes: source.bytes, to: file)
+    case .html:
+      HTMLBackend.write(graph, sourceName: name, sourceBytes: source.bytes, to: file)
+    case .json:
+      JSONBackend.write(compilation, sourceName: name, to: file)
+    case .plan:
+      PlanJSONBackend.write(Plan(graph: graph, diagnostics: compilation.diagnostics), source: source, sourceName: name, to: file)
+    case .mermaid:
+      RenderedDocument(copying: Array(MermaidBackend.render(Plan(graph: graph, diagnostics: compilation.diagnostics)).utf8)).handOver(to: file)
+    }
+    ProcessEnd.keep(compilation)
+    switch file.commit() {
+    case .success: return .success
+    case .failure(let problem): return report(problem)
+    }
+  }
+
+  private func report(_ problem: FileProblem) -> ExitStatus {
+    Output.error("\(visible(problem.path)): error: \(problem.message)\n")
+    return .usageOrIO
   }
 }

@@ -17,10 +17,14 @@ struct PlanCommand {
     guard let graph = compilation.graph else { return .inputErrors }
     let plan = Plan(graph: graph, diagnostics: compilation.diagnostics)
     let name = (source.path as NSString).lastPathComponent
-    let output = options.json
-      ? PlanJSONBackend.renderBytes(plan, source: source, sourceName: name)
-      : PlanTextBackend.renderBytes(plan, sourceName: name)
-    if case .failure(let problem) = writeFile(output, to: "-") {
+    // Written to standard output as it is made, a buffer's worth at a time.
+    let output = OutputFile.standardOutput()
+    if options.json {
+      PlanJSONBackend.write(plan, source: source, sourceName: name, to: output)
+    } else {
+      PlanTextBackend.write(plan, sourceName: name, to: output)
+    }
+    if case .failure(let problem) = output.commit() {
       Output.error("\(visible(problem.path)): error: \(problem.message)\n")
       return .usageOrIO
     }

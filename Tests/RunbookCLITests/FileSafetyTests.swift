@@ -19,6 +19,16 @@ final class FileSafetyTests: XCTestCase {
     return path
   }
 
+  /// A runbook of one stage of `steps` steps, written as `big.runbook` in `folder`: its path.
+  private func bigRunbook(in folder: URL, steps: Int) throws -> String {
+    let path = folder.appendingPathComponent("big.runbook").path
+    var text = "runbook \"Big\" {\n  role ops \"Ops\"\n  stage s \"S\" owner ops {\n"
+    for index in 0..<steps { text += "    step s\(index) \"Step \(index) with a title long enough to be written\" duration 15m\n" }
+    text += "  }\n}\n"
+    try text.write(toFile: path, atomically: false, encoding: .utf8)
+    return path
+  }
+
   private func fileInfo(_ path: String) -> stat {
     var info = stat()
     XCTAssertEqual(lstat(path, &info), 0, path)
@@ -112,12 +122,8 @@ final class FileSafetyTests: XCTestCase {
 
   func testAKilledWriterLeavesNoTemporaryFile() throws {
     let folder = try temporaryFolder()
-    let input = folder.appendingPathComponent("big.runbook").path
     // Enough work that the output takes a moment to write.
-    var text = "runbook \"Big\" {\n  role ops \"Ops\"\n  stage s \"S\" owner ops {\n"
-    for index in 0..<20_000 { text += "    step s\(index) \"Step \(index) with a title long enough to be written\" duration 15m\n" }
-    text += "  }\n}\n"
-    try text.write(toFile: input, atomically: false, encoding: .utf8)
+    let input = try bigRunbook(in: folder, steps: 20_000)
     let output = folder.appendingPathComponent("out.json").path
     var killedWhileWriting = 0
     for _ in 0..<3 {
@@ -188,6 +194,31 @@ final class FileSafetyTests: XCTestCase {
       XCTAssertEqual(process.terminationStatus, 2, "\(arguments): \(said)")
       XCTAssertTrue(said.contains("standard output: error: cannot write: no space left on device"), "\(arguments): \(said)")
     }
+  }
+
+  /// The output is written into its temporary file while it is made: a write that fails part
+  /// way (here the file-size limit, far below the size of the document) is reported, the
+  /// temporary file removed, and the old output left as it was.
+  func testAWriteThatFailsPartWayLeavesTheOldOutput() throws {
+    let folder = try temporaryFolder()
+    let input = try bigRunbook(in: folder, steps: 5_000)
+    let output = folder.appendingPathComponent("out.json").path
+    try "old".write(toFile: output, atomically: false, encoding: .utf8)
+    XCTAssertEqual(chmod(output, 0o640), 0)
+    for target in ["json", "html", "plan"] {
+      // 64 blocks of 512 bytes: 32 KB, where the document is megabytes, many buffers' worth.
+      let result = try runProcess(URL(fileURLWithPath: "/bin/sh"), ["-c", "ulimit -f 64 && exec \"$0\" build \"$1\" --to \"$2\" -o \"$3\"", toolURL.path, input, target, output])
+      XCTAssertEqual(result.status, 2, "\(target): \(result.stderr)")
+      XCTAssertTrue(result.stderr.contains("\(output): error: cannot write: file too large"), "\(target): \(result.stderr)")
+      XCTAssertEqual(try String(contentsOfFile: output, encoding: .utf8), "old", target)
+      XCTAssertEqual(fileInfo(output).st_mode & 0o777, 0o640, target)
+      let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+      XCTAssertEqual(names.sorted(), ["big.runbook", "out.json"], target)
+    }
+    // Without the limit the same command replaces the file, keeping its mode.
+    XCTAssertEqual(try runTool(["build", input, "--to", "json", "-o", output]).status, 0)
+    XCTAssertTrue(try String(contentsOfFile: output, encoding: .utf8).hasPrefix("{\n  \"schema\": \"runbook-graph/1\""))
+    XCTAssertEqual(fileInfo(output).st_mode & 0o777, 0o640)
   }
 
   func testFolderScansConsiderRegularFilesOnly() throws {

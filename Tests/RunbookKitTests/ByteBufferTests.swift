@@ -45,6 +45,50 @@ final class ByteBufferTests: XCTestCase {
     XCTAssertEqual(RenderedDocument(copying: []).count, 0)
   }
 
+  /// A buffer that streams hands over its bytes in order, each time its room is full, and holds
+  /// no more than its room, or twice the largest piece written when a piece is larger (the
+  /// room doubles until the piece fits).
+  func testAStreamingBufferHandsOverEveryByteInOrder() {
+    for room in [1, 3, 64, 4096] {
+      let destination = CollectingDestination(room: room)
+      var buffer = ByteBuffer(capacity: 1_000_000, streamingTo: destination)
+      var expected: [UInt8] = []
+      for round in 0..<3000 {
+        let byte = UInt8(truncatingIfNeeded: round)
+        buffer.append(byte)
+        expected.append(byte)
+        switch round % 5 {
+        case 0:
+          let run = [UInt8](repeating: byte &+ 1, count: round % 300)
+          run.withUnsafeBufferPointer { buffer.append(bytes: $0) }
+          expected += run
+        case 1:
+          buffer.append(decimal: -round * 7919)
+          expected += Array(String(-round * 7919).utf8)
+        case 2:
+          buffer.append(repeating: UInt8(ascii: "_"), count: round % 70)
+          expected += [UInt8](repeating: UInt8(ascii: "_"), count: round % 70)
+        case 3:
+          buffer.write(atMost: 8) { start in
+            for index in 0..<5 { start[index] = UInt8(ascii: "a") + UInt8(index) }
+            return 5
+          }
+          expected += Array("abcde".utf8)
+        default:
+          buffer.append(utf8: "é€😀")
+          expected += Array("é€😀".utf8)
+        }
+      }
+      let rest = RenderedDocument(buffer)
+      // The largest piece is 299 bytes.
+      XCTAssertLessThanOrEqual(rest.count, max(room, 2 * 299), "room \(room)")
+      rest.handOver(to: destination)
+      XCTAssertEqual(destination.bytes, expected, "room \(room)")
+      XCTAssertLessThanOrEqual(destination.largestHandOver, max(room, 2 * 299), "room \(room)")
+      XCTAssertGreaterThanOrEqual(destination.handOvers, expected.count / max(room, 2 * 299), "room \(room)")
+    }
+  }
+
   func testDecimalsOfEveryMagnitude() {
     for number in [0, 7, -7, 10, 99, 100, -1000, 1_234_567_890, Int.max, Int.min] {
       var bytes: [UInt8] = []
@@ -83,5 +127,24 @@ final class ByteBufferTests: XCTestCase {
       bytes.append(UInt8(ascii: " "))
     }
     XCTAssertEqual(bytes, expected)
+  }
+}
+
+/// A destination that keeps what it is handed, with a room of the test's choosing.
+final class CollectingDestination: DocumentDestination {
+  let room: Int
+  private(set) var bytes: [UInt8] = []
+  private(set) var handOvers = 0
+  private(set) var largestHandOver = 0
+
+  init(room: Int = ByteBuffer.streamingRoom) {
+    self.room = room
+  }
+
+  func take(_ bytes: UnsafeRawBufferPointer) {
+    XCTAssertFalse(bytes.isEmpty, "an empty hand-over")
+    self.bytes += bytes
+    handOvers += 1
+    largestHandOver = max(largestHandOver, bytes.count)
   }
 }

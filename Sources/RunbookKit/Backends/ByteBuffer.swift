@@ -74,18 +74,8 @@ let maximumDecimalLength = 20
 /// each with its own test of the room left, cost about 143 instructions where this costs 86.
 func writeDecimal(_ number: Int, to target: UnsafeMutablePointer<UInt8>) -> Int {
   var rest = number.magnitude
-  var length = 1
-  if number < 0 {
-    target[0] = UInt8(ascii: "-")
-    length = 2
-  }
-  var bound: UInt = 10
-  // An Int's magnitude is below 10^19: the count stops before the bound would pass UInt.max
-  // (and the bound on the length stops it in any case).
-  while rest >= bound && length < maximumDecimalLength {
-    length += 1
-    bound = bound &* 10
-  }
+  let length = decimalLength(number)
+  if number < 0 { target[0] = UInt8(ascii: "-") }
   let pairs: StaticString = """
     00010203040506070809101112131415161718192021222324252627282930313233343536373839\
     40414243444546474849505152535455565758596061626364656667686970717273747576777879\
@@ -110,6 +100,21 @@ func writeDecimal(_ number: Int, to target: UnsafeMutablePointer<UInt8>) -> Int 
   return length
 }
 
+/// How many bytes `writeDecimal` writes for `number`: its digits, and a `-` when it is negative.
+@inline(__always)
+func decimalLength(_ number: Int) -> Int {
+  let magnitude = number.magnitude
+  var length = number < 0 ? 2 : 1
+  var bound: UInt = 10
+  // An Int's magnitude is below 10^19: the count stops before the bound would pass UInt.max
+  // (and the bound on the length stops it in any case).
+  while magnitude >= bound && length < maximumDecimalLength {
+    length += 1
+    bound = bound &* 10
+  }
+  return length
+}
+
 extension Array: ByteSink where Element == UInt8 {
   mutating func append(bytes: UnsafeBufferPointer<UInt8>) {
     // A few bytes (a unit, a digit or two) one by one: a bulk append costs more to set up than
@@ -122,15 +127,46 @@ extension Array: ByteSink where Element == UInt8 {
   }
 }
 
+/// Where a document goes while it is being written: the command-line tool's output file or
+/// standard output. A buffer that streams to one hands it its bytes each time it is full and
+/// then starts again from empty, so that a document of any size takes the buffer's room and no
+/// more (the JSON of a million steps is 870 MB, which held whole took as much memory again as
+/// the compilation and a page fault for every 4 KiB of it).
+public protocol DocumentDestination: AnyObject {
+  /// Takes the next bytes of the document, in order. They are read in place, for the length of
+  /// the call only.
+  func take(_ bytes: UnsafeRawBufferPointer)
+  /// How many bytes the buffer gathers before handing them over (more when a single piece is
+  /// larger): `ByteBuffer.streamingRoom` unless the destination says otherwise.
+  var room: Int { get }
+}
+
+extension DocumentDestination {
+  public var room: Int { ByteBuffer.streamingRoom }
+}
+
 /// Bytes in one allocation that only this value owns.
 struct ByteBuffer: ~Copyable, ByteSink {
   private var base: UnsafeMutablePointer<UInt8>
   private var capacity: Int
-  /// How many bytes are written.
+  /// How many bytes are written (since the last hand-over, when streaming).
   private(set) var count = 0
+  /// Where full buffers go, when the document is streamed.
+  private let destination: DocumentDestination?
 
-  init(capacity: Int = 0) {
-    self.capacity = max(capacity, 256)
+  /// The room of a buffer that streams: large enough that handing it over (a `write` of the
+  /// whole) costs nothing next to filling it, small enough to stay in the processor's cache.
+  static let streamingRoom = 256 << 10
+
+  /// A buffer with room for `capacity` bytes, growing when they are written; or, streaming to
+  /// `destination`, with the destination's room, handed over whenever it is full.
+  init(capacity: Int = 0, streamingTo destination: DocumentDestination? = nil) {
+    self.destination = destination
+    if let destination {
+      self.capacity = max(destination.room, 1)
+    } else {
+      self.capacity = max(capacity, 256)
+    }
     base = .allocate(capacity: self.capacity)
   }
 
@@ -193,9 +229,15 @@ struct ByteBuffer: ~Copyable, ByteSink {
     }
   }
 
-  /// Doubles the allocation, or more, so that `extra` more bytes fit.
+  /// Makes room for `extra` more bytes: when streaming, by handing over what is written; else,
+  /// or if they do not fit even then, by doubling the allocation, or more.
   @inline(never)
   private mutating func grow(toHold extra: Int) {
+    if let destination, count > 0 {
+      destination.take(UnsafeRawBufferPointer(start: base, count: count))
+      count = 0
+      if extra <= capacity { return }
+    }
     let newCapacity = max(capacity * 2, count + extra)
     let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
     newBase.initialize(from: base, count: count)
@@ -205,7 +247,8 @@ struct ByteBuffer: ~Copyable, ByteSink {
   }
 }
 
-/// A document a backend has written, still in the buffer it was written into. Whoever writes it
+/// A document a backend has written, still in the buffer it was written into (of a streamed
+/// document, the part written since the last full buffer was handed over). Whoever writes it
 /// out reads the bytes from there: a copy into an array cost a pass over every byte and as much
 /// memory again at the moment memory is highest (85 MB for the JSON of 100,000 steps).
 public struct RenderedDocument: ~Copyable {
@@ -228,6 +271,12 @@ public struct RenderedDocument: ~Copyable {
   /// Its UTF-8 bytes, read in place for the length of `body`.
   public func withUnsafeBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
     try buffer.withUnsafeBytes(body)
+  }
+
+  /// Hands its bytes to `destination`: the end of a streamed document, the part written since
+  /// the last full buffer.
+  public func handOver(to destination: DocumentDestination) {
+    withUnsafeBytes { if !$0.isEmpty { destination.take($0) } }
   }
 
   /// Its text, copied into a string.

@@ -17,7 +17,7 @@ public enum HTMLBackend {
 
   /// The page as UTF-8 bytes, in the buffer it was written into.
   public static func renderBytes(_ plan: Plan, sourceName: String, sourceBytes: [UInt8], run: RunContext? = nil) -> RenderedDocument {
-    var page = HTMLPage(graph: plan.graph, schedule: plan.schedule, sourceName: sourceName, sourceHash: sha256Hex(sourceBytes), sourceSize: sourceBytes.count, run: run)
+    var page = HTMLPage(graph: plan.graph, schedule: plan.schedule, sourceName: sourceName, sourceHash: sha256Hex(sourceBytes), sourceSize: sourceBytes.count, run: run, streamingTo: nil)
     page.document()
     return page.out.finish()
   }
@@ -25,7 +25,18 @@ public enum HTMLBackend {
   /// The checklist of a validated graph, scheduled here: the page needs the schedule only, not
   /// the rest of a plan (lanes, hand-offs, flags).
   public static func renderBytes(_ graph: RunbookGraph, sourceName: String, sourceBytes: [UInt8]) -> RenderedDocument {
-    var page = HTMLPage(graph: graph, schedule: Schedule.compute(graph), sourceName: sourceName, sourceHash: sha256Hex(sourceBytes), sourceSize: sourceBytes.count, run: nil)
+    checklist(graph, sourceName: sourceName, sourceBytes: sourceBytes, streamingTo: nil)
+  }
+
+  /// The same checklist, handed to `destination` a buffer's worth at a time as it is written.
+  public static func write(_ graph: RunbookGraph, sourceName: String, sourceBytes: [UInt8], to destination: DocumentDestination) {
+    checklist(graph, sourceName: sourceName, sourceBytes: sourceBytes, streamingTo: destination).handOver(to: destination)
+  }
+
+  /// The checklist of a graph, in memory or streamed (then what is left after the last full
+  /// buffer).
+  private static func checklist(_ graph: RunbookGraph, sourceName: String, sourceBytes: [UInt8], streamingTo destination: DocumentDestination?) -> RenderedDocument {
+    var page = HTMLPage(graph: graph, schedule: Schedule.compute(graph), sourceName: sourceName, sourceHash: sha256Hex(sourceBytes), sourceSize: sourceBytes.count, run: nil, streamingTo: destination)
     page.document()
     return page.out.finish()
   }
@@ -62,7 +73,7 @@ private struct HTMLPage: ~Copyable {
   var usedIDs: Set<String> = []
   var sectionIDs: [Int: String] = [:]
 
-  init(graph: RunbookGraph, schedule: Schedule, sourceName: String, sourceHash: String, sourceSize: Int, run: RunContext?) {
+  init(graph: RunbookGraph, schedule: Schedule, sourceName: String, sourceHash: String, sourceSize: Int, run: RunContext?, streamingTo destination: DocumentDestination?) {
     self.run = run
     reportsRun = run != nil
     self.graph = graph
@@ -86,7 +97,7 @@ private struct HTMLPage: ~Copyable {
     // About 200 bytes of markup for each row and 2.8 for each byte of the source (fitted to the
     // benchmark's two shapes of runbook), reserved with a fifth to spare so that it does not grow,
     // each growth a copy of all written so far. Room reserved and never written costs no memory.
-    out = TextBuffer(capacity: graph.nodes.count * 240 + sourceSize * 7 / 2 + 16_384)
+    out = TextBuffer(capacity: graph.nodes.count * 240 + sourceSize * 7 / 2 + 16_384, streamingTo: destination)
   }
 
   mutating func line(_ text: String) {

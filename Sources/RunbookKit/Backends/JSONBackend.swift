@@ -16,12 +16,22 @@ public enum JSONBackend {
 
   /// The same document as UTF-8 bytes, in the buffer it was written into.
   public static func renderBytes(_ compilation: Compilation, sourceName: String) -> RenderedDocument {
+    document(compilation, sourceName: sourceName, streamingTo: nil)
+  }
+
+  /// The same document, handed to `destination` a buffer's worth at a time as it is written.
+  public static func write(_ compilation: Compilation, sourceName: String, to destination: DocumentDestination) {
+    document(compilation, sourceName: sourceName, streamingTo: destination).handOver(to: destination)
+  }
+
+  /// The document, in memory or streamed (then what is left after the last full buffer).
+  private static func document(_ compilation: Compilation, sourceName: String, streamingTo destination: DocumentDestination?) -> RenderedDocument {
     guard let graph = compilation.graph else { return RenderedDocument(copying: Array("null\n".utf8)) }
     // About 670 bytes for each node and 3.5 for each byte of the source (fitted to the
     // benchmark's runbooks of short titles and of long ones), reserved with a fifth to spare so
     // that it does not grow, each growth a copy of all written so far. Room reserved and never
     // written costs no memory.
-    var writer = JSONWriter(capacity: graph.nodes.count * 800 + compilation.source.bytes.count * 4 + 4096)
+    var writer = JSONWriter(capacity: graph.nodes.count * 800 + compilation.source.bytes.count * 4 + 4096, streamingTo: destination)
     GraphEncoder(graph: graph, source: compilation.source, gatesByRollback: graph.gatesByRollback())
       .document(into: &writer, sourceName: sourceName, diagnostics: compilation.diagnostics)
     return writer.finishDocument()

@@ -20,8 +20,9 @@ struct JSONWriter: ~Copyable {
   /// Set after a key: the next value follows it on the same line.
   private var afterKey = false
 
-  init(capacity: Int = 0) {
-    output = ByteBuffer(capacity: capacity)
+  /// Room for `capacity` bytes, or a buffer's worth handed to `destination` at a time.
+  init(capacity: Int = 0, streamingTo destination: DocumentDestination? = nil) {
+    output = ByteBuffer(capacity: capacity, streamingTo: destination)
   }
 
   /// Ends the document with a final newline and returns its UTF-8 bytes; the writer is used up.

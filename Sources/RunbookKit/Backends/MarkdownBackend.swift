@@ -35,12 +35,22 @@ public struct MarkdownBackend: ~Copyable {
 
   /// The checklist as UTF-8 bytes, in the buffer it was written into.
   public static func renderBytes(_ graph: RunbookGraph, sourceName: String, sourceBytes: [UInt8]) -> RenderedDocument {
-    var backend = MarkdownBackend(graph: graph, sourceName: sourceName, sourceHash: sha256Hex(sourceBytes), sourceSize: sourceBytes.count)
+    document(graph, sourceName: sourceName, sourceBytes: sourceBytes, streamingTo: nil)
+  }
+
+  /// The same checklist, handed to `destination` a buffer's worth at a time as it is written.
+  public static func write(_ graph: RunbookGraph, sourceName: String, sourceBytes: [UInt8], to destination: DocumentDestination) {
+    document(graph, sourceName: sourceName, sourceBytes: sourceBytes, streamingTo: destination).handOver(to: destination)
+  }
+
+  /// The checklist, in memory or streamed (then what is left after the last full buffer).
+  private static func document(_ graph: RunbookGraph, sourceName: String, sourceBytes: [UInt8], streamingTo destination: DocumentDestination?) -> RenderedDocument {
+    var backend = MarkdownBackend(graph: graph, sourceName: sourceName, sourceHash: sha256Hex(sourceBytes), sourceSize: sourceBytes.count, streamingTo: destination)
     backend.renderDocument()
     return backend.out.finish()
   }
 
-  private init(graph: RunbookGraph, sourceName: String, sourceHash: String, sourceSize: Int) {
+  private init(graph: RunbookGraph, sourceName: String, sourceHash: String, sourceSize: Int, streamingTo destination: DocumentDestination?) {
     self.graph = graph
     self.sourceName = sourceName
     self.sourceHash = sourceHash
@@ -54,7 +64,7 @@ public struct MarkdownBackend: ~Copyable {
     // The checklist is about twice the size of its source (2.1 times for the benchmark's
     // runbooks of short titles, 2.2 for those of long ones): sized so that it does not grow, each
     // growth a copy of all written so far. Room reserved and never written costs no memory.
-    out = TextBuffer(capacity: sourceSize * 5 / 2 + 16_384)
+    out = TextBuffer(capacity: sourceSize * 5 / 2 + 16_384, streamingTo: destination)
   }
 
   private mutating func line(_ text: String = "") {

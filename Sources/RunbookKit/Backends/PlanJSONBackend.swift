@@ -14,10 +14,20 @@ public enum PlanJSONBackend {
 
   /// The same document as UTF-8 bytes, in the buffer it was written into.
   public static func renderBytes(_ plan: Plan, source: SourceFile, sourceName: String) -> RenderedDocument {
+    document(plan, source: source, sourceName: sourceName, streamingTo: nil)
+  }
+
+  /// The same document, handed to `destination` a buffer's worth at a time as it is written.
+  public static func write(_ plan: Plan, source: SourceFile, sourceName: String, to destination: DocumentDestination) {
+    document(plan, source: source, sourceName: sourceName, streamingTo: destination).handOver(to: destination)
+  }
+
+  /// The document, in memory or streamed (then what is left after the last full buffer).
+  private static func document(_ plan: Plan, source: SourceFile, sourceName: String, streamingTo destination: DocumentDestination?) -> RenderedDocument {
     // About 530 bytes for each item of work and 2.8 for each byte of the source (fitted to the
     // benchmark's two shapes of runbook), reserved with a fifth to spare so that it does not grow.
     // Room reserved and never written costs no memory.
-    var writer = JSONWriter(capacity: plan.work.count * 640 + source.bytes.count * 7 / 2 + 4096)
+    var writer = JSONWriter(capacity: plan.work.count * 640 + source.bytes.count * 7 / 2 + 4096, streamingTo: destination)
     PlanEncoder(plan: plan, source: source).document(into: &writer, sourceName: sourceName)
     return writer.finishDocument()
   }

@@ -11,7 +11,17 @@ public enum PlanTextBackend {
 
   /// The plan as UTF-8 bytes, in the buffer it was written into.
   public static func renderBytes(_ plan: Plan, sourceName: String) -> RenderedDocument {
-    var text = PlanText(plan: plan)
+    document(plan, sourceName: sourceName, streamingTo: nil)
+  }
+
+  /// The same text, handed to `destination` a buffer's worth at a time as it is written.
+  public static func write(_ plan: Plan, sourceName: String, to destination: DocumentDestination) {
+    document(plan, sourceName: sourceName, streamingTo: destination).handOver(to: destination)
+  }
+
+  /// The text, in memory or streamed (then what is left after the last full buffer).
+  private static func document(_ plan: Plan, sourceName: String, streamingTo destination: DocumentDestination?) -> RenderedDocument {
+    var text = PlanText(plan: plan, streamingTo: destination)
     text.render(sourceName: sourceName)
     return text.out.finish()
   }
@@ -36,13 +46,13 @@ private struct PlanText: ~Copyable {
   private let rollbackRunOfGate: [Int: Int]
   private var durations = PieceCache()
 
-  init(plan: Plan) {
+  init(plan: Plan, streamingTo destination: DocumentDestination?) {
     self.plan = plan
     let graph = plan.graph
     self.graph = graph
     self.schedule = plan.schedule
     // About 110 bytes for each row of the table, and as much again for the lanes and hand-offs.
-    var out = TextBuffer(capacity: graph.nodes.count * 280, pieceCapacity: graph.nodes.count * 40)
+    var out = TextBuffer(capacity: graph.nodes.count * 280, pieceCapacity: graph.nodes.count * 40, streamingTo: destination)
     var numbers = [Int](repeating: 0, count: graph.nodes.count)
     var titles = [Int](repeating: 0, count: graph.nodes.count)
     var ownerNames = [Int](repeating: 0, count: graph.nodes.count)
@@ -261,9 +271,8 @@ private struct PlanText: ~Copyable {
       let slack = duration(schedule.slack[node])
       out.column(piece: slack, 9)
       // The group number in a column of 5: its digits are one byte, one column each.
-      let groupStart = out.bytes.count
       out.append(plan.group[node])
-      out.spaces(max(1, 5 - (out.bytes.count - groupStart)))
+      out.spaces(max(1, 5 - decimalLength(plan.group[node])))
       out.append(ascii: schedule.critical[node] ? "*" : " ")
       out.append(ascii: " ")
       out.column(piece: numbers[node], 5)

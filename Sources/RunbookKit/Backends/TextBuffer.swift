@@ -12,12 +12,14 @@ struct TextBuffer: ~Copyable {
   private var pieceEnds: [Int] = []
   private var pieceWidths: [Int] = []
 
-  init(capacity: Int = 0, pieceCapacity: Int = 0) {
-    bytes = ByteBuffer(capacity: capacity)
+  /// Room for `capacity` bytes of text, or a buffer's worth handed to `destination` at a time.
+  init(capacity: Int = 0, pieceCapacity: Int = 0, streamingTo destination: DocumentDestination? = nil) {
+    bytes = ByteBuffer(capacity: capacity, streamingTo: destination)
     pieceBytes.reserveCapacity(pieceCapacity)
   }
 
-  /// The text written, in the buffer it was written into; the buffer is used up.
+  /// The text written (when streaming, since the last hand-over), in the buffer it was written
+  /// into; the buffer is used up.
   consuming func finish() -> RenderedDocument {
     RenderedDocument(bytes)
   }
