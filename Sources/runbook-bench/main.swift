@@ -402,6 +402,16 @@ func gatesShape(_ n: Int) -> String {
   return text + "}\n"
 }
 
+/// A chain of `n` steps, then `n` parallel steps each late for its own deadline behind it: every
+/// report shows the chain, which is summed up once, not walked once for each report.
+func lateChainShape(_ n: Int) -> String {
+  var text = "runbook \"Late\" {\n  anchor T \"Go\"\n  role ops \"Ops\"\n  stage chain \"Chain\" owner ops window T..T+1000w {\n"
+  for index in 0..<n { text += "    step c\(index) \"Chain \(index)\" duration 1m\n" }
+  text += "  }\n  stage late \"Late\" owner ops parallel {\n"
+  for index in 0..<n { text += "    step l\(index) \"Late \(index)\" duration 1m deadline T+\(n / 2)m\n" }
+  return text + "  }\n}\n"
+}
+
 func misspeltShape(_ n: Int) -> String {
   var text = "runbook \"Misspelt\" {\n  role ops \"Ops\"\n  stage s \"S\" owner ops {\n"
   for index in 0..<n { text += "    step step_\(index) \"Step \(index)\"\n" }
@@ -420,6 +430,8 @@ let probes = [
   Probe(name: "gates each entering a rollback", size: 5_000, make: gatesShape,
     commands: [["check", "-"], ["build", "-", "--to", "markdown"], ["build", "-", "--to", "json"], ["plan", "-"], ["build", "-", "--to", "mermaid"]]),
   Probe(name: "100 misspelt references", size: 100_000, make: misspeltShape, commands: [["check", "-"]]),
+  Probe(name: "late steps behind one long chain", size: 10_000, make: lateChainShape,
+    commands: [["check", "-"], ["check", "--format", "sarif", "-"], ["plan", "-"]]),
   Probe(name: "a long line of mistakes", size: 100_000, make: longLineShape,
     commands: [["check", "--format", "sarif", "-"], ["check", "--format", "json", "-"], ["check", "--format", "github", "-"], ["check", "-"]]),
   Probe(name: "a file of `(`", size: 1_000_000, make: parenthesesShape,

@@ -180,6 +180,47 @@ final class CheckerTests: XCTestCase {
     assertDiagnostics(text("4h"))
   }
 
+  /// Every late step behind the same chain is reported with that chain, as far as it goes: the
+  /// chain is summed up once per node (a walk of the whole chain for each report made this shape
+  /// cost the square of its size), so the reports must read as if each had walked it.
+  func testLateStepsBehindOneLongChainEachShowTheChain() throws {
+    var text = "  stage chain \"Chain\" owner customer window T+1h..T+1000h {\n"
+    for index in 0..<40 { text += "    step c\(index) \"C\(index)\" duration 10m\n" }
+    text += "  }\n  stage late \"Late\" owner customer parallel {\n"
+    for index in 0..<30 { text += "    step l\(index) \"L\(index)\" duration \(index + 1)m deadline T+5h\n" }
+    text += "  }\n"
+    let diagnostics = compile(runbook(text)).diagnostics.filter { $0.code == .windowCannotHold }
+    XCTAssertEqual(diagnostics.count, 30)
+    for (index, late) in diagnostics.enumerated() {
+      // The chain opens at T+1h and takes 400 minutes; the step itself takes index + 1.
+      let finish = 60 + 400 + index + 1
+      let time = "T+\(finish / 60)h" + (finish % 60 == 0 ? "" : "\(finish % 60)m")
+      XCTAssertEqual(late.message, "`l\(index)` must be done by T+5h (its deadline), but can finish as late as \(time)")
+      XCTAssertEqual(late.notes.map(\.message), [
+        "stage `chain` cannot start before T+1h",
+        "in the worst case it waits for `c0` (up to 10m), then `c1` (up to 10m), then `c2` (up to 10m), then `c3` (up to 10m), then `c4` (up to 10m), then `c5` (up to 10m), …",
+      ])
+    }
+    // A chain of one link shows it whole, with no "…".
+    let short = compile(runbook("  stage short \"Short\" owner customer window T+1h..T+1000h {\n    step d \"D\" duration 5m deadline T+1h\n  }\n"))
+    let late = try XCTUnwrap(short.diagnostics.first { $0.code == .windowCannotHold })
+    XCTAssertEqual(late.notes.map(\.message), ["stage `short` cannot start before T+1h", "in the worst case it waits for `d` (up to 5m)"])
+    // A stage's own length is a link too, and the chain goes on from the stage's start.
+    let long = compile(runbook("""
+        stage long "Long" owner customer window T+1h..T+1000h {
+          duration 8h
+          step x "X" duration 10m
+        }
+        stage after "After" owner customer {
+          step y "Y" duration 1m deadline T+5h
+        }
+      """))
+    let behindStage = try XCTUnwrap(long.diagnostics.first { $0.code == .windowCannotHold })
+    XCTAssertEqual(behindStage.notes.map(\.message), [
+      "stage `long` cannot start before T+1h", "in the worst case it waits for stage `long` (takes up to 8h), then `y` (up to 1m)",
+    ])
+  }
+
   func testWindowEndingBeforeItStarts() {
     assertDiagnostics(runbook("""
         stage s "S" owner customer {

@@ -186,6 +186,7 @@ extension GraphBuilder {
     guard FlowTimes.hasLimits(graph) else { return }
     let times = FlowTimes(graph: graph, adjacency: adjacency, bestCase: false)
     var lateBefore = [Bool](repeating: false, count: graph.nodes.count)
+    var chains = LateChains(nodeCount: graph.nodes.count)
     for node in times.order {
       let driver = times.driver[node]
       let inherited = driver >= 0 && lateBefore[driver]
@@ -196,7 +197,8 @@ extension GraphBuilder {
         if !inherited {
           let (_, _, range, what) = limits(of: times.closingFrom[node])
           if let range {
-            reportLate(node: node, finish: finish, close: close, at: range, what: what, inherited: times.closingFrom[node] != node, times: times)
+            let chain = chains.summary(of: node, graph: graph, times: times)
+            reportLate(node: node, finish: finish, close: close, at: range, what: what, inherited: times.closingFrom[node] != node, times: times, chain: chain)
           }
         }
       } else {
@@ -237,37 +239,23 @@ extension GraphBuilder {
   }
 
   private mutating func reportLate(
-    node: Int, finish: Int, close: Int, at range: SourceRange, what: String, inherited: Bool, times: FlowTimes
+    node: Int, finish: Int, close: Int, at range: SourceRange, what: String, inherited: Bool, times: FlowTimes, chain: LateChains.Summary
   ) {
     let anchor = graph.anchorName
-    // The chain of work that makes it late, back to where it is tied to the anchor.
-    var chain: [String] = []
-    var current = node
-    var origin = ""
-    var guardCount = 0
-    while guardCount < graph.nodes.count {
-      guardCount += 1
-      if let duration = graph.duration(of: current), duration.maximum > 0, !duration.toBeDecided {
-        chain.append("\(graph.describe(current)) (up to \(formatDuration(duration.maximum)))")
-      }
-      let driver = times.driver[current]
-      if driver == FlowTimes.byOpening {
-        origin = "\(graph.describe(current)) cannot start before \(formatTime(times.startWorst[current], anchor: anchor))"
-        break
-      }
-      if driver == FlowTimes.byStageLength, let (start, length) = FlowTimes.stageLength(graph, current, worst: true) {
-        chain.append("\(graph.describe(current)) (takes up to \(formatDuration(length)))")
-        current = start
-        continue
-      }
-      if driver < 0 { break }
-      current = driver
-    }
     var notes: [DiagnosticNote] = []
-    if !origin.isEmpty { notes.append(DiagnosticNote(origin)) }
-    if !chain.isEmpty {
-      let shown = chain.reversed().prefix(6)
-      notes.append(DiagnosticNote("in the worst case it waits for " + shown.joined(separator: ", then ") + (chain.count > 6 ? ", …" : "")))
+    if chain.origin >= 0 {
+      let origin = chain.origin
+      notes.append(DiagnosticNote("\(graph.describe(origin)) cannot start before \(formatTime(chain.originStart, anchor: anchor))"))
+    }
+    if chain.count > 0 {
+      // From the far end of the chain, where the work is tied to the anchor, towards the node.
+      let shown = chain.farEnd.reversed().map { link in
+        switch link {
+        case .work(let node, let minutes): "\(graph.describe(node)) (up to \(formatDuration(minutes)))"
+        case .stageLength(let node, let minutes): "\(graph.describe(node)) (takes up to \(formatDuration(minutes)))"
+        }
+      }
+      notes.append(DiagnosticNote("in the worst case it waits for " + shown.joined(separator: ", then ") + (chain.count > LateChains.shownLinks ? ", …" : "")))
     }
     let subject: String
     if case .stageEnd = graph.nodes[node] { subject = "the work of \(graph.describe(node))" } else { subject = graph.describe(node) }
@@ -437,5 +425,86 @@ extension GraphBuilder {
         notes: [DiagnosticNote("the verified step is declared here", at: titleRange(graph.steps[verified].node))],
         help: "a verification needs a second pair of eyes: give it to a role that did not do the work")
     }
+  }
+}
+
+/// The chain of work that makes a node late, back to where it is tied to the anchor: what a
+/// report of a window or deadline that cannot hold shows. Each node's chain is the node's own
+/// link, if it has one, followed by the chain of the node it waits for, so it is summed up once
+/// per node, from
+/// the summary of that node: reporting every late node of a runbook costs one walk of the graph
+/// in all. (Walked afresh for each report, a thousand parallel steps late behind one long chain
+/// cost a walk of the whole chain each, and 8,000 such steps took half a minute.)
+struct LateChains {
+  /// How many links of a chain a report shows: those at its far end.
+  static let shownLinks = 6
+
+  /// One link: a step or gate and its longest duration, or the end of a stage and the stage's
+  /// own length, which the walk then goes back through to the stage's start. (A node has one
+  /// link at most: only steps and gates have durations, only stage ends have lengths.)
+  enum Link {
+    case work(node: Int, minutes: Int)
+    case stageLength(node: Int, minutes: Int)
+  }
+
+  struct Summary {
+    /// How many links the chain has.
+    var count: Int
+    /// Its last links (at most `shownLinks`), the farthest last.
+    var farEnd: [Link]
+    /// The node whose window's opening fixes the start of the chain, and when that is; -1 when
+    /// the chain starts with the plan.
+    var origin: Int
+    var originStart: Int
+  }
+
+  private var summaries: [Summary?]
+
+  init(nodeCount: Int) {
+    summaries = [Summary?](repeating: nil, count: nodeCount)
+  }
+
+  /// The chain of `node`: walked back to a node already summed up, or to the chain's start, and
+  /// each node on the way summed up from the far end.
+  mutating func summary(of node: Int, graph: RunbookGraph, times: FlowTimes) -> Summary {
+    var path: [(node: Int, link: Link?)] = []
+    var far = Summary(count: 0, farEnd: [], origin: -1, originStart: 0)
+    var current = node
+    // At most one visit per node: the drivers of a schedule do not form a cycle, but the walk
+    // is bounded whatever they form.
+    while path.count < summaries.count {
+      if let known = summaries[current] {
+        far = known
+        break
+      }
+      var link: Link?
+      if let duration = graph.duration(of: current), duration.maximum > 0, !duration.toBeDecided {
+        link = .work(node: current, minutes: duration.maximum)
+      }
+      let driver = times.driver[current]
+      if driver == FlowTimes.byOpening {
+        path.append((current, link))
+        far.origin = current
+        far.originStart = times.startWorst[current]
+        break
+      }
+      if driver == FlowTimes.byStageLength, let (start, length) = FlowTimes.stageLength(graph, current, worst: true) {
+        path.append((current, .stageLength(node: current, minutes: length)))
+        current = start
+        continue
+      }
+      path.append((current, link))
+      if driver < 0 { break }
+      current = driver
+    }
+    for (pathNode, link) in path.reversed() {
+      if let link {
+        // The far end is that of the rest of the chain, unless the rest is shorter than that.
+        if far.count < LateChains.shownLinks { far.farEnd.insert(link, at: 0) }
+        far.count += 1
+      }
+      summaries[pathNode] = far
+    }
+    return far
   }
 }
