@@ -412,6 +412,31 @@ func lateChainShape(_ n: Int) -> String {
   return text + "  }\n}\n"
 }
 
+/// Mistakes whose messages are explained from the rest of the runbook, `n` of each: sign-offs
+/// written before the work, steps `after` a role (the help lists the steps it owns), steps
+/// skipped by a gate's `go` (the note names the gate), and steps verifying a step of `n` owners.
+func explainedMistakesShape(_ n: Int) -> String {
+  var text = "runbook \"Mistakes\" {\n"
+  for index in 0..<n { text += "  role r\(index) \"Role \(index)\"\n" }
+  for index in 0..<n { text += "  signoff \"Early \(index)\" by r0\n" }
+  text += "  stage s \"S\" owner r0 parallel {\n    step big \"Big\" owner " + (0..<n).map { "r\($0)" }.joined(separator: " and ") + "\n"
+  for index in 0..<n { text += "    step v\(index) \"Verify \(index)\" owner r\(index) verifies big\n" }
+  text += "  }\n  stage t \"T\" owner r0 {\n    step first \"First\"\n"
+  text += "    gate g \"Go?\" {\n      decided_by r0\n      criterion \"ok\"\n      go -> done\n      no_go -> stop\n    }\n"
+  for index in 0..<n { text += "    step x\(index) \"Skipped \(index)\" after r1\n" }
+  return text + "    step done \"Done\"\n  }\n}\n"
+}
+
+/// Steps of `n` owners each, one after the other: whether they hand over is a question of sets.
+func manyOwnersShape(_ n: Int) -> String {
+  var text = "runbook \"Owners\" {\n"
+  for index in 0..<n { text += "  role r\(index) \"Role \(index)\"\n" }
+  let owners = (0..<n).map { "r\($0)" }
+  text += "  stage s \"S\" owner r0 {\n"
+  for step in 0..<4 { text += "    step a\(step) \"A\(step)\" owner " + owners.joined(separator: step % 2 == 0 ? " and " : " or ") + "\n" }
+  return text + "  }\n}\n"
+}
+
 func misspeltShape(_ n: Int) -> String {
   var text = "runbook \"Misspelt\" {\n  role ops \"Ops\"\n  stage s \"S\" owner ops {\n"
   for index in 0..<n { text += "    step step_\(index) \"Step \(index)\"\n" }
@@ -432,6 +457,10 @@ let probes = [
   Probe(name: "100 misspelt references", size: 100_000, make: misspeltShape, commands: [["check", "-"]]),
   Probe(name: "late steps behind one long chain", size: 10_000, make: lateChainShape,
     commands: [["check", "-"], ["check", "--format", "sarif", "-"], ["plan", "-"]]),
+  Probe(name: "mistakes explained from the whole runbook", size: 5_000, make: explainedMistakesShape,
+    commands: [["check", "-"], ["check", "--format", "json", "-"]]),
+  Probe(name: "steps of thousands of owners", size: 20_000, make: manyOwnersShape,
+    commands: [["check", "-"], ["plan", "-"], ["build", "-", "--to", "markdown"], ["build", "-", "--to", "html"], ["build", "-", "--to", "json"]]),
   Probe(name: "a long line of mistakes", size: 100_000, make: longLineShape,
     commands: [["check", "--format", "sarif", "-"], ["check", "--format", "json", "-"], ["check", "--format", "github", "-"], ["check", "-"]]),
   Probe(name: "a file of `(`", size: 1_000_000, make: parenthesesShape,

@@ -221,6 +221,44 @@ final class CheckerTests: XCTestCase {
     ])
   }
 
+  /// Mistakes whose messages are explained from the rest of the runbook read the same for
+  /// every instance, however many there are: each explanation is looked up in what was found
+  /// once (a table per role, per container, per stage list), not searched for afresh.
+  func testMistakesExplainedFromTheWholeRunbook() throws {
+    var text = "  signoff \"Early 0\" by customer\n  stage a \"A\" owner customer {\n"
+    for index in 0..<8 { text += "    step a\(index) \"A\(index)\"\n" }
+    for index in 0..<3 { text += "    step x\(index) \"X\(index)\" after customer\n" }
+    text += "  }\n  signoff \"Early 1\" by customer\n  stage b \"B\" owner customer {\n    step first \"First\"\n"
+    text += "    gate g \"Go?\" {\n      decided_by customer\n      criterion \"ok\"\n      go -> done\n      no_go -> stop\n    }\n"
+    text += "    step k0 \"K0\"\n    step k1 \"K1\"\n"
+    // A skipped gate is explained by the gate before it, not by itself; the stage after it, by it.
+    text += "    gate g2 \"Go again?\" {\n      decided_by customer\n      criterion \"ok\"\n      go -> done\n      no_go -> stop\n    }\n"
+    text += "    stage inner \"Inner\" {\n      step deep \"Deep\"\n    }\n    step done \"Done\"\n  }\n"
+    // Four eyes against a step of ten owners (looked up in a set): one verifier shares a role.
+    text += "  stage c \"C\" owner customer parallel {\n    step big \"Big\" owner " + (["customer"] + (0..<9).map { "r\($0)" }).joined(separator: " and ") + "\n"
+    text += "    step v1 \"V1\" owner r3 verifies big\n    step v2 \"V2\" owner engineer verifies big\n  }\n"
+    let roles = (0..<9).map { "  role r\($0) \"R\($0)\"\n" }.joined()
+    let diagnostics = compile(runbook(roles + text)).diagnostics
+    let afterRole = diagnostics.filter { $0.code == .wrongReferenceKind }
+    XCTAssertEqual(afterRole.count, 3)
+    for diagnostic in afterRole {
+      XCTAssertEqual(diagnostic.help, "name the work this must come after by its id; the steps Customer owns are `a0`, `a1`, `a2`, `a3`, `a4` and `a5` and 11 more")
+    }
+    let skipped = diagnostics.filter { $0.code == .unreachableStep }
+    XCTAssertEqual(skipped.map(\.message), ["`k0` can never be reached", "`k1` can never be reached", "gate `g2` can never be reached", "`deep` can never be reached"])
+    XCTAssertEqual(skipped.map { $0.notes.map(\.message) }, [
+      ["gate `g` continues with `done`, skipping it"], ["gate `g` continues with `done`, skipping it"],
+      ["gate `g` continues with `done`, skipping it"], ["gate `g2` continues with `done`, skipping it"],
+    ])
+    let early = diagnostics.filter { $0.code == .signoffBeforeWork }.map(\.message)
+    XCTAssertEqual(early, [
+      "sign-off `Early 0` is written before stage `a`, so it would be signed before that work is done",
+      "sign-off `Early 1` is written before stage `b`, so it would be signed before that work is done",
+    ])
+    let fourEyes = diagnostics.filter { $0.code == .sameRoleVerifies }.map(\.message)
+    XCTAssertEqual(fourEyes, ["step `v1` verifies `big`, but both are owned by `r3`"])
+  }
+
   func testWindowEndingBeforeItStarts() {
     assertDiagnostics(runbook("""
         stage s "S" owner customer {

@@ -5,6 +5,7 @@
 extension GraphBuilder {
   mutating func resolve() {
     usedRoles = [Bool](repeating: false, count: graph.roles.count)
+    ownedSteps = [OwnedSteps](repeating: OwnedSteps(), count: graph.roles.count)
     for index in graph.stages.indices {
       resolveStage(index, stageDeclarations[index])
     }
@@ -45,9 +46,9 @@ extension GraphBuilder {
       }
     }
     if owner >= 0 {
-      if let own = owners(attributes[owner].value) { graph.steps[index].owners = own }
+      if let own = owners(attributes[owner].value) { setOwners(own, ofStep: index) }
     } else if let stageDefault = graph.stages[graph.steps[index].stage].defaultOwners {
-      graph.steps[index].owners = stageDefault
+      setOwners(stageDefault, ofStep: index)
       graph.steps[index].ownersInherited = true
       for role in stageDefault.roles { usedRoles[role] = true }
     } else if !titleUnterminated(declaration) {
@@ -74,6 +75,17 @@ extension GraphBuilder {
           .wrongReferenceKind, "`verifies` must name a step; `\(target.name)` is a \(kindName(item))",
           at: target.range, help: "name the step whose work this step checks")
       }
+    }
+  }
+
+  /// Gives a step its owners, and counts it among the steps each of them owns (for the help of
+  /// a role named where work was meant: the steps with ids that role owns so far).
+  private mutating func setOwners(_ owners: Owners, ofStep index: Int) {
+    graph.steps[index].owners = owners
+    guard graph.steps[index].idWritten else { return }
+    for role in owners.roles {
+      if ownedSteps[role].first.count < OwnedSteps.shown { ownedSteps[role].first.append(graph.steps[index].id) }
+      ownedSteps[role].count += 1
     }
   }
 
@@ -230,8 +242,10 @@ extension GraphBuilder {
     if brokenNames.contains(id.name) { return nil }
     if let role = roleIndex[id.name] {
       // `after vendor`: a role where a step was meant.
-      let owned = graph.steps.filter { $0.idWritten && $0.owners?.roles.contains(role) == true }.map { "`\($0.id)`" }
-      let list = owned.isEmpty ? "" : "; the steps \(graph.roles[role].name) owns are " + listPhrase(Array(owned.prefix(6)), conjunction: "and") + (owned.count > 6 ? " and \(owned.count - 6) more" : "")
+      let owned = role < ownedSteps.count ? ownedSteps[role] : OwnedSteps()
+      let shown = owned.first.map { "`\($0)`" }
+      let more = owned.count > OwnedSteps.shown ? " and \(owned.count - OwnedSteps.shown) more" : ""
+      let list = owned.count == 0 ? "" : "; the steps \(graph.roles[role].name) owns are " + listPhrase(shown, conjunction: "and") + more
       report(
         .wrongReferenceKind, "`\(clipped(id.name))` is a role, not a stage, step or gate", at: id.range,
         notes: [DiagnosticNote("the role `\(clipped(id.name))` is declared here", at: graph.roles[role].range)],

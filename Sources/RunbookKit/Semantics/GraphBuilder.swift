@@ -40,6 +40,8 @@ struct GraphBuilder {
   /// Whether each role owns, decides or signs something, by role index (a flag per role rather
   /// than a set: every step marks its owners).
   var usedRoles: [Bool] = []
+  /// For each role, the first steps with ids it owns and how many, as owners are resolved.
+  var ownedSteps: [OwnedSteps] = []
   /// Roles offered for an undeclared name that spells their display name.
   var suggestedRoles: Set<Int> = []
   var suggestionsMade = 0
@@ -532,4 +534,13 @@ func placeholders(in text: String) -> [String] {
 struct DeclarationPlace {
   @Narrow var stage: Int
   @Narrow var child: Int
+}
+
+/// The steps with written ids a role owns, as far as owners are resolved: the first few by
+/// their ids, and how many in all.
+struct OwnedSteps {
+  /// How many a message names.
+  static let shown = 6
+  var first: [String] = []
+  var count = 0
 }

@@ -126,6 +126,7 @@ extension GraphBuilder {
         at: titleRange(stage.startNode),
         help: "enter it from a gate: `no_go -> rollback \(stage.id ?? "<id>")`, or remove it")
     }
+    var gatesBefore: [Int: [Int]] = [:]
     for (node, kind) in graph.nodes.enumerated() where !reached[node] {
       let stageIndex: Int
       switch kind {
@@ -137,7 +138,7 @@ extension GraphBuilder {
       guard let item = item(of: node), region(of: item).map({ entered.contains($0) }) ?? true else { continue }
       var notes: [DiagnosticNote] = []
       var help = "connect it to the flow, or remove it"
-      if let gate = skippingGate(before: item, in: stageIndex),
+      if let gate = skippingGate(before: item, in: stageIndex, gatesBefore: &gatesBefore),
         case .reference(let target) = gateDeclaration(gate).attribute(.go)?.value
       {
         notes.append(DiagnosticNote("gate `\(graph.gates[gate].id)` continues with `\(target.name)`, skipping it", at: target.range))
@@ -159,15 +160,25 @@ extension GraphBuilder {
   }
 
   /// The nearest gate written before `item` in its container (or an enclosing one) whose `go`
-  /// leads elsewhere.
-  private func skippingGate(before item: Item, in stage: Int) -> Int? {
+  /// leads elsewhere. `gatesBefore` keeps, for each container looked in, that gate for every
+  /// position (or -1), found in one pass over its items: a gate that skips thousands of steps
+  /// would otherwise be searched for from each of them.
+  private func skippingGate(before item: Item, in stage: Int, gatesBefore: inout [Int: [Int]]) -> Int? {
     var current = item
     var container = stage
     while true {
       let items = graph.stages[container].items
-      let position = items.firstIndex(of: current) ?? 0
-      for candidate in items[..<position].reversed() {
-        if case .gate(let gate) = candidate, graph.gates[gate].go != nil { return gate }
+      if gatesBefore[container] == nil {
+        var nearest = [Int](repeating: -1, count: items.count)
+        var last = -1
+        for (position, candidate) in items.enumerated() {
+          nearest[position] = last
+          if case .gate(let gate) = candidate, graph.gates[gate].go != nil { last = gate }
+        }
+        gatesBefore[container] = nearest
+      }
+      if let position = positions[current], position < items.count, let gate = gatesBefore[container]?[position], gate >= 0 {
+        return gate
       }
       guard let parent = graph.stages[container].parent else { return nil }
       current = .stage(container)
@@ -367,11 +378,15 @@ extension GraphBuilder {
   /// that `covers` some work after that work, in an order the runbook fixes.
   private mutating func checkSignoffPlacement() {
     let root = graph.stages[RunbookGraph.rootStage]
+    // The first stage after each top-level position, found in one pass from the end: thousands
+    // of sign-offs written before the work would otherwise each search the rest of the runbook.
+    var stageAfter: [Item?] = []
     for (index, signoff) in graph.signoffs.enumerated() {
       let item = Item.signoff(index)
       if signoff.covers.isEmpty {
-        guard signoff.stage == RunbookGraph.rootStage, let position = positions[item] else { continue }
-        if let later = root.items[(position + 1)...].first(where: { if case .stage = $0 { return true }; return false }) {
+        guard signoff.stage == RunbookGraph.rootStage, let position = positions[item], position < root.items.count else { continue }
+        if stageAfter.isEmpty { stageAfter = stagesAfter(root.items) }
+        if let later = stageAfter[position] {
           report(
             .signoffBeforeWork,
             "sign-off `\(clipped(signoff.title))` is written before \(describeItem(later)), so it would be signed before that work is done",
@@ -390,6 +405,17 @@ extension GraphBuilder {
           help: "place the sign-off after the work it covers, in a sequential stage")
       }
     }
+  }
+
+  /// For each position in `items`, the first stage after it, if any.
+  private func stagesAfter(_ items: [Item]) -> [Item?] {
+    var after = [Item?](repeating: nil, count: items.count)
+    var next: Item?
+    for position in items.indices.reversed() {
+      after[position] = next
+      if case .stage = items[position] { next = items[position] }
+    }
+    return after
   }
 
   /// Whether the structure of the runbook finishes `first` before `second` starts.
@@ -413,10 +439,19 @@ extension GraphBuilder {
 
   /// `verifies x`: the verifying step must be owned by none of the roles that own `x`.
   private mutating func checkFourEyes() {
+    // The owners of each verified step with many of them, as a set made once: a step of
+    // thousands of owners verified by thousands of steps would otherwise be searched by each.
+    var manyOwners: [Int: Set<Int>] = [:]
     for (index, step) in graph.steps.enumerated() {
       guard let verified = step.verifies, let checker = step.owners, let worker = graph.steps[verified].owners else { continue }
-      let shared = checker.roles.filter { worker.roles.contains($0) }
-      guard let role = shared.first else { continue }
+      let shared: Int?
+      if worker.roles.count <= 8 {
+        shared = checker.roles.first { worker.roles.contains($0) }
+      } else {
+        if manyOwners[verified] == nil { manyOwners[verified] = Set(worker.roles) }
+        shared = checker.roles.first { manyOwners[verified]?.contains($0) == true }
+      }
+      guard let role = shared else { continue }
       let target = stepDeclaration(index).attribute(.verifies)?.range ?? step.range
       report(
         .sameRoleVerifies,
