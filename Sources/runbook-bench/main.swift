@@ -437,6 +437,16 @@ func manyOwnersShape(_ n: Int) -> String {
   return text + "  }\n}\n"
 }
 
+/// A parallel stage of `n` steps, then `n` steps of another role each `after` the whole stage:
+/// each hand-off is found by a bounded walk back, however wide the stage it walks into.
+func wideStageShape(_ n: Int) -> String {
+  var text = "runbook \"Wide\" {\n  role ops \"Ops\"\n  role dba \"DBA\"\n  stage p \"P\" owner ops parallel {\n"
+  for index in 0..<n { text += "    step p\(index) \"P\(index)\"\n" }
+  text += "  }\n  stage q \"Q\" owner dba parallel {\n"
+  for index in 0..<n { text += "    step q\(index) \"Q\(index)\" after p\n" }
+  return text + "  }\n}\n"
+}
+
 func misspeltShape(_ n: Int) -> String {
   var text = "runbook \"Misspelt\" {\n  role ops \"Ops\"\n  stage s \"S\" owner ops {\n"
   for index in 0..<n { text += "    step step_\(index) \"Step \(index)\"\n" }
@@ -459,6 +469,8 @@ let probes = [
     commands: [["check", "-"], ["check", "--format", "sarif", "-"], ["plan", "-"]]),
   Probe(name: "mistakes explained from the whole runbook", size: 5_000, make: explainedMistakesShape,
     commands: [["check", "-"], ["check", "--format", "json", "-"]]),
+  Probe(name: "steps after one wide stage", size: 20_000, make: wideStageShape,
+    commands: [["plan", "-"], ["build", "-", "--to", "plan"], ["build", "-", "--to", "html"]]),
   Probe(name: "steps of thousands of owners", size: 20_000, make: manyOwnersShape,
     commands: [["check", "-"], ["plan", "-"], ["build", "-", "--to", "markdown"], ["build", "-", "--to", "html"], ["build", "-", "--to", "json"]]),
   Probe(name: "a long line of mistakes", size: 100_000, make: longLineShape,

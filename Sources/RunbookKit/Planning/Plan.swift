@@ -80,7 +80,9 @@ public struct Plan: Sendable {
 /// Helpers that shape the plan.
 enum PlanShape {
   /// Each dependency between work of different roles, found through stage boundaries. Each
-  /// walk back is bounded, so the cost stays linear however wide a stage is.
+  /// walk back is bounded, so the cost stays linear however wide a stage is: it ends at 8 pieces
+  /// of work found or 64 nodes seen, and stops taking a node's predecessors at that bound too
+  /// (thousands of steps `after` one wide stage each walked into all of its steps).
   static func handoffs(_ graph: RunbookGraph, work: [Int], scheduled: [Bool]) -> [Plan.Handoff] {
     let flow = graph.edges.filter { $0.origin != .noGo }
     let adjacency = Adjacency(nodeCount: graph.nodes.count, edges: flow)
@@ -103,13 +105,19 @@ enum PlanShape {
         seen += 1
         frontier.append(candidate)
       }
-      for position in adjacency.predecessorPositions(node) { visit(adjacency.predecessor(at: position)) }
+      for position in adjacency.predecessorPositions(node) {
+        if seen >= 64 { break }
+        visit(adjacency.predecessor(at: position))
+      }
       while let previous = frontier.popLast(), found.count < 8, seen < 64 {
         if graph.isWork(previous) {
           found.append(previous)
           continue
         }
-        for position in adjacency.predecessorPositions(previous) { visit(adjacency.predecessor(at: position)) }
+        for position in adjacency.predecessorPositions(previous) {
+          if seen >= 64 { break }
+          visit(adjacency.predecessor(at: position))
+        }
       }
       if found.count > 1 { found.sort() }
       for previous in found where scheduled[previous] {
@@ -120,9 +128,14 @@ enum PlanShape {
     return handoffs
   }
 
-  /// Whether two short lists of roles name the same roles, in any order.
+  /// Whether two lists of roles name the same roles, in any order. Short lists, nearly all of
+  /// them, are compared role by role; long ones as sets, so that steps of thousands of owners
+  /// each cost no square of their number.
   static func sameRoles(_ first: [Int], _ second: [Int]) -> Bool {
-    first.allSatisfy { second.contains($0) } && second.allSatisfy { first.contains($0) }
+    if first.count <= 8 && second.count <= 8 {
+      return first.allSatisfy { second.contains($0) } && second.allSatisfy { first.contains($0) }
+    }
+    return Set(first) == Set(second)
   }
 
   /// Attaches each diagnostic to the step, gate or sign-off whose declaration holds it, or else
