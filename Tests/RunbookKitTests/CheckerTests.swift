@@ -413,6 +413,26 @@ final class CheckerTests: XCTestCase {
       """).replacingOccurrences(of: "WITHIN", with: within)
   }
 
+  /// A rollback of many steps, entered by several gates: each report shows the same worst case,
+  /// its first twelve steps and how many more (summed up once for the rollback).
+  func testALongRollbackOverItsBoundShowsItsFirstSteps() throws {
+    var text = "  stage s \"S\" owner customer {\n"
+    for index in 0..<3 {
+      text += "    step w\(index) \"W\(index)\"\n    gate g\(index) \"G\(index)\" {\n      decided_by customer\n      criterion \"ok\"\n"
+      text += "      go -> \(index < 2 ? "w\(index + 1)" : "done")\n      no_go -> rollback restore within 1h\n    }\n"
+    }
+    text += "    step done \"Done\"\n  }\n  rollback restore \"Restore\" owner engineer {\n"
+    for index in 0..<15 { text += "    step u\(index) \"U\(index)\" duration 5m\n" }
+    text += "  }\n"
+    let over = compile(runbook(text)).diagnostics.filter { $0.code == .rollbackTooLong }
+    XCTAssertEqual(over.count, 3)
+    let terms = (0..<12).map { "`u\($0)` 5m" }.joined(separator: " + ")
+    for diagnostic in over {
+      XCTAssertEqual(diagnostic.message, "rollback `restore` can take 1h15m in the worst case, more than the 1h promised")
+      XCTAssertEqual(diagnostic.notes.map(\.message), ["worst case: \(terms) + … (3 more) = 1h15m"])
+    }
+  }
+
   func testGateOutcomesAndCriteria() {
     assertDiagnostics(gate("criterion \"ok\"\n      go -> done").replacingOccurrences(of: "gate g \"G\"", with: "gate g ⟨RB0501⟩\"G\""), ignoring: [.rollbackNeverEntered])
     assertDiagnostics(gate("go -> done\n      no_go -> rollback restore within 1h").replacingOccurrences(of: "gate g \"G\"", with: "gate g ⟨RB0503⟩\"G\""))

@@ -322,6 +322,8 @@ extension GraphBuilder {
       let node = graph.steps[index].node
       if nodeRegion[node] >= 0 { unknown[nodeRegion[node], default: []].append(index) }
     }
+    // The worst case of each rollback, summed up once however many gates enter it.
+    var worstCases: [Int: String] = [:]
     for (gateIndex, rollback, bound) in checks {
       let total = longest[graph.stages[rollback].endNode]
       guard total > bound.maximum else {
@@ -330,17 +332,8 @@ extension GraphBuilder {
         }
         continue
       }
-      var parts: [String] = []
-      var node = graph.stages[rollback].endNode
-      var steps = 0
-      while node >= 0 && steps < graph.nodes.count {
-        steps += 1
-        if let duration = graph.duration(of: node), duration.maximum > 0 {
-          parts.append("`\(nodeID(node))` \(formatDuration(duration.maximum))")
-        }
-        node = via[node]
-      }
-      let sum = parts.reversed().joined(separator: " + ")
+      if worstCases[rollback] == nil { worstCases[rollback] = worstCase(endingAt: graph.stages[rollback].endNode, via: via) }
+      let sum = worstCases[rollback] ?? ""
       guard case .noGo(_, let within?) = gateDeclaration(gateIndex).attribute(.noGo)?.value else { continue }
       let stage = graph.stages[rollback]
       report(
@@ -350,6 +343,27 @@ extension GraphBuilder {
         notes: [DiagnosticNote("worst case: \(sum) = \(formatDuration(total))", at: titleRange(stage.startNode))],
         help: "shorten the rollback's steps, or promise a bound it can keep")
     }
+  }
+
+  /// The longest path to `end`, as its steps' durations from the first: "`a` 20m + `b` 1h".
+  /// A long path shows its first steps and how many more there are, so that a note stays
+  /// readable (and a rollback of thousands of steps entered by thousands of gates costs no
+  /// thousands of terms each).
+  private func worstCase(endingAt end: Int, via: [Int]) -> String {
+    var nodes: [Int] = []
+    var node = end
+    var visited = 0
+    while node >= 0 && visited < graph.nodes.count {
+      visited += 1
+      if let duration = graph.duration(of: node), duration.maximum > 0 { nodes.append(node) }
+      node = via[node]
+    }
+    let shownTerms = 12
+    let first = nodes.reversed().prefix(shownTerms).map { node in
+      "`\(nodeID(node))` \(formatDuration(graph.duration(of: node)?.maximum ?? 0))"
+    }
+    let more = nodes.count > shownTerms ? " + … (\(nodes.count - shownTerms) more)" : ""
+    return first.joined(separator: " + ") + more
   }
 
   private mutating func reportUncheckedBound(rollback: Int, bound: Minutes, steps: [Int], at range: SourceRange) {
