@@ -447,6 +447,20 @@ func wideStageShape(_ n: Int) -> String {
   return text + "  }\n}\n"
 }
 
+/// `n` gates whose no-go enters the same rollback of `n` steps: the rollback is placed once and
+/// each run refers to it (only the JSON plan lists every run's steps, its output growing as both).
+func sharedRollbackShape(_ n: Int) -> String {
+  var text = "runbook \"Shared\" {\n  role ops \"Ops\"\n  stage s \"S\" owner ops {\n"
+  for index in 0..<n {
+    let next = index + 1 < n ? "w\(index + 1)" : "done"
+    text += "    step w\(index) \"Work \(index)\" duration 5m\n"
+    text += "    gate g\(index) \"Gate \(index)\" {\n      decided_by ops\n      criterion \"ok\"\n      go -> \(next)\n      no_go -> rollback r within 1h\n    }\n"
+  }
+  text += "    step done \"Done\"\n  }\n  rollback r \"Undo\" owner ops {\n"
+  for index in 0..<n { text += "    step u\(index) \"Undo \(index)\" duration 1m\n" }
+  return text + "  }\n}\n"
+}
+
 func misspeltShape(_ n: Int) -> String {
   var text = "runbook \"Misspelt\" {\n  role ops \"Ops\"\n  stage s \"S\" owner ops {\n"
   for index in 0..<n { text += "    step step_\(index) \"Step \(index)\"\n" }
@@ -469,6 +483,10 @@ let probes = [
     commands: [["check", "-"], ["check", "--format", "sarif", "-"], ["plan", "-"]]),
   Probe(name: "mistakes explained from the whole runbook", size: 5_000, make: explainedMistakesShape,
     commands: [["check", "-"], ["check", "--format", "json", "-"]]),
+  Probe(name: "gates sharing one rollback", size: 2_000, make: sharedRollbackShape,
+    commands: [["check", "-"], ["check", "--format", "json", "-"]]),
+  Probe(name: "gates sharing one rollback without a bound", size: 2_000, make: { sharedRollbackShape($0).replacingOccurrences(of: " within 1h", with: "") },
+    commands: [["plan", "-"], ["build", "-", "--to", "html"], ["build", "-", "--to", "markdown"], ["build", "-", "--to", "mermaid"]]),
   Probe(name: "steps after one wide stage", size: 20_000, make: wideStageShape,
     commands: [["plan", "-"], ["build", "-", "--to", "plan"], ["build", "-", "--to", "html"]]),
   Probe(name: "steps of thousands of owners", size: 20_000, make: manyOwnersShape,

@@ -416,11 +416,7 @@ final class CheckerTests: XCTestCase {
   /// A rollback of many steps, entered by several gates: each report shows the same worst case,
   /// its first twelve steps and how many more (summed up once for the rollback).
   func testALongRollbackOverItsBoundShowsItsFirstSteps() throws {
-    var text = "  stage s \"S\" owner customer {\n"
-    for index in 0..<3 {
-      text += "    step w\(index) \"W\(index)\"\n    gate g\(index) \"G\(index)\" {\n      decided_by customer\n      criterion \"ok\"\n"
-      text += "      go -> \(index < 2 ? "w\(index + 1)" : "done")\n      no_go -> rollback restore within 1h\n    }\n"
-    }
+    var text = "  stage s \"S\" owner customer {\n" + gateChain(3, decidedBy: "customer", noGo: "rollback restore within 1h")
     text += "    step done \"Done\"\n  }\n  rollback restore \"Restore\" owner engineer {\n"
     for index in 0..<15 { text += "    step u\(index) \"U\(index)\" duration 5m\n" }
     text += "  }\n"

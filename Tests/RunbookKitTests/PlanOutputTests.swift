@@ -46,6 +46,42 @@ final class PlanOutputTests: XCTestCase {
     XCTAssertEqual(schedule.endWorst, 300)
   }
 
+  /// A rollback entered by several gates is placed once: its steps are listed after the first
+  /// gate, and each later run refers to them from its own start (in text, in the chart and on
+  /// the page); the JSON plan still lists every run's steps at their own times.
+  func testARollbackEnteredBySeveralGatesIsListedOnce() throws {
+    var text = "runbook \"Shared\" {\n  role ops \"Ops\"\n  stage s \"S\" owner ops {\n"
+    text += gateChain(3, decidedBy: "ops", noGo: "rollback r", duration: " duration 5m")
+    text += "    step done \"Done\" duration 1m\n  }\n  rollback r \"Undo\" owner ops {\n    step u0 \"Undo 0\" duration 20m\n    step u1 \"Undo 1\" duration 20m\n  }\n}\n"
+    let compilation = compile(text)
+    XCTAssertFalse(compilation.hasErrors, "\(compilation.diagnostics.map(\.message))")
+    let plan = Plan(graph: try XCTUnwrap(compilation.graph), diagnostics: compilation.diagnostics)
+    XCTAssertEqual(plan.schedule.rollbacks.map(\.repeatsEarlierRun), [false, true, true])
+    XCTAssertEqual(plan.schedule.rollbacks.map { Array($0.nodes).filter { plan.graph.isWork($0.node) }.map(\.start) }, [[5, 25], [10, 30], [15, 35]])
+    let rendered = PlanTextBackend.render(plan, sourceName: "shared.runbook")
+    let start = try XCTUnwrap(rendered.range(of: "Rollbacks\n")).lowerBound
+    let section = String(rendered[start...])
+    XCTAssertTrue(section.hasPrefix("""
+      Rollbacks
+        "Undo" after a no-go at 2 "Gate 0 (gate)"
+          starts +5m, takes 40m
+          +5m         +25m        8    Undo 0                                                        Ops
+          +25m        +45m        9    Undo 1                                                        Ops
+        "Undo" after a no-go at 4 "Gate 1 (gate)"
+          starts +10m, takes 40m
+          the same steps as listed after 2 "Gate 0 (gate)", starting +10m
+        "Undo" after a no-go at 6 "Gate 2 (gate)"
+          starts +15m, takes 40m
+          the same steps as listed after 2 "Gate 0 (gate)", starting +15m
+
+      """), section)
+    XCTAssertEqual(MermaidBackend.render(plan).components(separatedBy: "section Rollback").count, 2)
+    let json = PlanJSONBackend.render(plan, source: compilation.source, sourceName: "shared.runbook")
+    let document = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+    let runs = try XCTUnwrap(document["rollbacks"] as? [[String: Any]])
+    XCTAssertEqual(runs.map { ($0["steps"] as? [[String: Any]])?.compactMap { $0["start"] as? Int } ?? [] }, [[5, 25], [10, 30], [15, 35]])
+  }
+
   func testJSONPlansValidateAgainstTheirSchema() throws {
     try requireTool("python3", check: ["-c", "import jsonschema"])
     let schema = repositoryRoot.appendingPathComponent("Grammar/plan.schema.json").path

@@ -159,3 +159,14 @@ extension String {
     range(of: needle, options: .literal) != nil
   }
 }
+
+/// A stage body of `count` steps `w0…`, each followed by a gate `g0…` decided by `owner`, whose
+/// go leads to the next step (the last to `done`) and whose no-go is `noGo` (e.g. `rollback r`).
+func gateChain(_ count: Int, decidedBy owner: String, noGo: String, duration: String = "") -> String {
+  var text = ""
+  for index in 0..<count {
+    text += "    step w\(index) \"Work \(index)\"\(duration)\n    gate g\(index) \"Gate \(index)\" {\n      decided_by \(owner)\n      criterion \"ok\"\n"
+    text += "      go -> \(index + 1 < count ? "w\(index + 1)" : "done")\n      no_go -> \(noGo)\n    }\n"
+  }
+  return text
+}

@@ -88,7 +88,8 @@ private struct HTMLPage: ~Copyable {
     for edge in graph.edges where edge.origin == .after { after[edge.to].append(edge.from) }
     afterEdges = after
     var starts: [Int: Int] = [:]
-    for run in schedule.rollbacks {
+    // (A later run of the same rollback places the same nodes, which its first run placed.)
+    for run in schedule.rollbacks where !run.repeatsEarlierRun {
       for placed in run.nodes where starts[placed.node] == nil { starts[placed.node] = placed.start }
     }
     rollbackStart = starts

@@ -69,7 +69,9 @@ public enum MermaidBackend {
       let start = directPredecessor(node).map { "after t\($0)" } ?? at(schedule.startWorst[node])
       lines.append("  \(named(title(graph, node), schedule.startWorst[node])) :\(tags.joined(separator: ", ")), \(start), \(length)m")
     }
-    for run in schedule.rollbacks {
+    // A section per rollback, placed after the first gate entering it (its later runs are the
+    // same steps, later: charted each, a rollback entered by many gates would repeat them all).
+    for run in schedule.rollbacks where !run.repeatsEarlierRun {
       lines.append("  section " + text("Rollback: " + graph.stages[run.rollback].title + " (on no-go)"))
       for (node, start, finish) in run.nodes where graph.isWork(node) {
         let tags = (finish == start ? ["milestone"] : []) + ["t\(node)"]

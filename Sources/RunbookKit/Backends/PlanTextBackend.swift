@@ -44,6 +44,8 @@ private struct PlanText: ~Copyable {
   private var lastDay = Int.min
   /// Each gate's rollback run, by gate index.
   private let rollbackRunOfGate: [Int: Int]
+  /// The gate of each rollback's first run, by rollback (stage index).
+  private var firstGateOfRollback: [Int: Int] = [:]
   private var durations = PieceCache()
 
   init(plan: Plan, streamingTo destination: DocumentDestination?) {
@@ -221,6 +223,8 @@ private struct PlanText: ~Copyable {
       out.newline()
     }
     if !schedule.rollbacks.isEmpty {
+      // The gate of each rollback's first run: later runs of the rollback refer to its steps.
+      for run in schedule.rollbacks where !run.repeatsEarlierRun { firstGateOfRollback[run.rollback] = run.gate }
       out.newline()
       out.line("Rollbacks")
       for run in schedule.rollbacks { rollback(run) }
@@ -234,7 +238,7 @@ private struct PlanText: ~Copyable {
     if !schedule.stepsWithoutDuration.isEmpty {
       out.newline()
       let count = schedule.stepsWithoutDuration.count
-      out.line("Warning: \(plural(count, "step")) \(count == 1 ? "has" : "have") no duration (or `tbd`) and count as zero:")
+      out.line("Warning: \(plural(count, "step")) \(count == 1 ? "has" : "have") no duration (or `tbd`) and \(count == 1 ? "counts" : "count") as zero:")
       wrapList(schedule.stepsWithoutDuration.map { String(graph.steps[$0].number) }, separator: ", ")
     }
   }
@@ -423,6 +427,14 @@ private struct PlanText: ~Copyable {
     label(graph.gates[run.gate].node)
     out.newline()
     out.line("    starts \(timeWithClock(run.start)), " + rollbackSummary(run))
+    if run.repeatsEarlierRun, let first = firstGateOfRollback[run.rollback] {
+      // Its steps are those listed for the first gate entering it, shifted to this start: a
+      // rollback entered by many gates is listed once, not once for each.
+      out.append("    the same steps as listed after ")
+      label(graph.gates[first].node)
+      out.line(", starting \(timeWithClock(run.start))")
+      return
+    }
     for (node, start, finish) in run.nodes where graph.isWork(node) {
       out.append("    ")
       timeColumn(start)

@@ -94,8 +94,18 @@ public struct RollbackRun: Sendable {
     if lengthWorst > bound { return false }
     return withoutDuration.isEmpty ? true : nil
   }
+  /// The rollback's nodes in order, with their start and finish (worst case) counted from the
+  /// run's start. The same for every run of the rollback, and kept once for all of them: one
+  /// rollback entered by thousands of gates holds its steps once, not once per gate.
+  public var offsets: [(node: Int, start: Int, finish: Int)]
+  /// Whether an earlier run (by gate) is of the same rollback: its nodes are listed already.
+  public var repeatsEarlierRun: Bool
+
   /// The rollback's nodes in order, with their start and finish (worst case).
-  public var nodes: [(node: Int, start: Int, finish: Int)]
+  public var nodes: LazyMapSequence<[(node: Int, start: Int, finish: Int)], (node: Int, start: Int, finish: Int)> {
+    let start = self.start
+    return offsets.lazy.map { (node: $0.node, start: $0.start + start, finish: $0.finish + start) }
+  }
 }
 
 extension Schedule {
@@ -265,58 +275,77 @@ private struct ScheduleBuilder {
   /// Each rollback as it would run after its gate, in the worst and the best case.
   func rollbackRuns(finishWorst: [Int], scheduled: [Bool]) -> [RollbackRun] {
     var runs: [RollbackRun] = []
+    // Each rollback is placed once, from a start of zero; every run of it is that placement,
+    // shifted to where its gate finishes.
+    var placements: [Int: RollbackPlacement] = [:]
     for (index, gate) in graph.gates.enumerated() {
       guard case .rollback(let rollback, let within) = gate.noGo else { continue }
       let begin = scheduled[gate.node] ? finishWorst[gate.node] : 0
-      // The rollback's nodes in an order that respects its own edges.
-      var members: [Int] = []
-      var stack = [graph.stages[rollback].startNode]
-      var seen: Set<Int> = [graph.stages[rollback].startNode]
-      while let node = stack.popLast() {
-        members.append(node)
-        for next in successors(node) where graph.rollback(containing: next) == rollback && seen.insert(next).inserted {
-          stack.append(next)
-        }
-      }
-      members.sort()
-      var remaining: [Int: Int] = [:]
-      let memberSet = Set(members)
-      for node in members { remaining[node] = predecessors(node).filter { memberSet.contains($0) }.count }
-      var ready = Heap(capacity: members.count)
-      for node in members where remaining[node] == 0 { ready.push(node) }
-      var order: [Int] = []
-      while let node = ready.pop() {
-        order.append(node)
-        for next in successors(node) where memberSet.contains(next) {
-          remaining[next, default: 0] -= 1
-          if remaining[next] == 0 { ready.push(next) }
-        }
-      }
-      var worstFinish: [Int: Int] = [:]
-      var bestFinish: [Int: Int] = [:]
-      var placed: [(Int, Int, Int)] = []
-      for node in order {
-        var worstStart = begin
-        var bestStart = begin
-        for previous in predecessors(node) where memberSet.contains(previous) {
-          worstStart = max(worstStart, worstFinish[previous] ?? begin)
-          bestStart = max(bestStart, bestFinish[previous] ?? begin)
-        }
-        worstFinish[node] = worstStart + duration(node, worst: true)
-        bestFinish[node] = bestStart + duration(node, worst: false)
-        placed.append((node, worstStart, worstFinish[node] ?? worstStart))
-      }
-      let end = graph.stages[rollback].endNode
-      let withoutDuration = order.filter {
-        if case .step(let step) = graph.nodes[$0] { return graph.steps[step].durationUnknown }
-        return false
-      }
+      let repeated = placements[rollback] != nil
+      if !repeated { placements[rollback] = placement(of: rollback) }
+      guard let placed = placements[rollback] else { continue }
       runs.append(RollbackRun(
-        gate: index, rollback: rollback, start: begin,
-        lengthBest: (bestFinish[end] ?? begin) - begin, lengthWorst: (worstFinish[end] ?? begin) - begin,
-        bound: within?.maximum, withoutDuration: withoutDuration, nodes: placed))
+        gate: index, rollback: rollback, start: begin, lengthBest: placed.lengthBest, lengthWorst: placed.lengthWorst,
+        bound: within?.maximum, withoutDuration: placed.withoutDuration, offsets: placed.offsets, repeatsEarlierRun: repeated))
     }
     return runs
+  }
+
+  /// A rollback's nodes placed from a start of zero, its lengths, and its steps without a
+  /// duration.
+  private struct RollbackPlacement {
+    var offsets: [(node: Int, start: Int, finish: Int)]
+    var lengthBest: Int
+    var lengthWorst: Int
+    var withoutDuration: [Int]
+  }
+
+  private func placement(of rollback: Int) -> RollbackPlacement {
+    // The rollback's nodes in an order that respects its own edges.
+    var members: [Int] = []
+    var stack = [graph.stages[rollback].startNode]
+    var seen: Set<Int> = [graph.stages[rollback].startNode]
+    while let node = stack.popLast() {
+      members.append(node)
+      for next in successors(node) where graph.rollback(containing: next) == rollback && seen.insert(next).inserted {
+        stack.append(next)
+      }
+    }
+    members.sort()
+    var remaining: [Int: Int] = [:]
+    let memberSet = Set(members)
+    for node in members { remaining[node] = predecessors(node).filter { memberSet.contains($0) }.count }
+    var ready = Heap(capacity: members.count)
+    for node in members where remaining[node] == 0 { ready.push(node) }
+    var order: [Int] = []
+    while let node = ready.pop() {
+      order.append(node)
+      for next in successors(node) where memberSet.contains(next) {
+        remaining[next, default: 0] -= 1
+        if remaining[next] == 0 { ready.push(next) }
+      }
+    }
+    var worstFinish: [Int: Int] = [:]
+    var bestFinish: [Int: Int] = [:]
+    var offsets: [(node: Int, start: Int, finish: Int)] = []
+    for node in order {
+      var worstStart = 0
+      var bestStart = 0
+      for previous in predecessors(node) where memberSet.contains(previous) {
+        worstStart = max(worstStart, worstFinish[previous] ?? 0)
+        bestStart = max(bestStart, bestFinish[previous] ?? 0)
+      }
+      worstFinish[node] = worstStart + duration(node, worst: true)
+      bestFinish[node] = bestStart + duration(node, worst: false)
+      offsets.append((node, worstStart, worstFinish[node] ?? worstStart))
+    }
+    let end = graph.stages[rollback].endNode
+    let withoutDuration = order.filter {
+      if case .step(let step) = graph.nodes[$0] { return graph.steps[step].durationUnknown }
+      return false
+    }
+    return RollbackPlacement(
+      offsets: offsets, lengthBest: bestFinish[end] ?? 0, lengthWorst: worstFinish[end] ?? 0, withoutDuration: withoutDuration)
   }
 
   /// Work from which no gate with a rollback can be reached, whose predecessor could still reach

@@ -28,9 +28,12 @@ public struct RunContext: Sendable {
     sourceChanged: Bool, now: Int, zone: String
   ) {
     var placement: [Int: (gate: Int, start: Int, finish: Int)] = [:]
-    for run in schedule.rollbacks where state.decisions[run.gate] == .noGo {
-      for placed in run.nodes where placement[placed.node] == nil {
-        placement[placed.node] = (run.gate, placed.start - run.start, placed.finish - run.start)
+    // The first no-go into each rollback places its nodes; a later one into the same rollback
+    // would place the same nodes again.
+    var placedRollbacks: Set<Int> = []
+    for run in schedule.rollbacks where state.decisions[run.gate] == .noGo && placedRollbacks.insert(run.rollback).inserted {
+      for placed in run.offsets where placement[placed.node] == nil {
+        placement[placed.node] = (run.gate, placed.start, placed.finish)
       }
     }
     rollbackPlacement = placement
