@@ -448,7 +448,7 @@ func wideStageShape(_ n: Int) -> String {
 }
 
 /// `n` gates whose no-go enters the same rollback of `n` steps: the rollback is placed once and
-/// each run refers to it (only the JSON plan lists every run's steps, its output growing as both).
+/// each run refers to it (in the text and JSON plans, the page and the chart).
 func sharedRollbackShape(_ n: Int) -> String {
   var text = "runbook \"Shared\" {\n  role ops \"Ops\"\n  stage s \"S\" owner ops {\n"
   for index in 0..<n {
@@ -486,7 +486,7 @@ let probes = [
   Probe(name: "gates sharing one rollback", size: 2_000, make: sharedRollbackShape,
     commands: [["check", "-"], ["check", "--format", "json", "-"]]),
   Probe(name: "gates sharing one rollback without a bound", size: 2_000, make: { sharedRollbackShape($0).replacingOccurrences(of: " within 1h", with: "") },
-    commands: [["plan", "-"], ["build", "-", "--to", "html"], ["build", "-", "--to", "markdown"], ["build", "-", "--to", "mermaid"]]),
+    commands: [["plan", "-"], ["build", "-", "--to", "html"], ["build", "-", "--to", "markdown"], ["build", "-", "--to", "mermaid"], ["build", "-", "--to", "plan"]]),
   Probe(name: "steps after one wide stage", size: 20_000, make: wideStageShape,
     commands: [["plan", "-"], ["build", "-", "--to", "plan"], ["build", "-", "--to", "html"]]),
   Probe(name: "steps of thousands of owners", size: 20_000, make: manyOwnersShape,

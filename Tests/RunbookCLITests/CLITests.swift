@@ -271,7 +271,7 @@ final class PlanCommandTests: XCTestCase {
     XCTAssertTrue(text.stdout.contains("no-go → rollback \"Revert to the old situation\""))
     let json = try runTool(["plan", example, "--format", "json"])
     XCTAssertEqual(json.status, 0)
-    XCTAssertTrue(json.stdout.contains("\"schema\": \"runbook-plan/1\""))
+    XCTAssertTrue(json.stdout.contains("\"schema\": \"runbook-plan/2\""))
     let built = try runTool(["build", example, "--to", "plan"])
     XCTAssertEqual(built.stdout, json.stdout)
     let mermaid = try runTool(["build", example, "--to", "mermaid"])

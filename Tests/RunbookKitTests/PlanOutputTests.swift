@@ -47,8 +47,8 @@ final class PlanOutputTests: XCTestCase {
   }
 
   /// A rollback entered by several gates is placed once: its steps are listed after the first
-  /// gate, and each later run refers to them from its own start (in text, in the chart and on
-  /// the page); the JSON plan still lists every run's steps at their own times.
+  /// gate, and each later run refers to them from its own start (in text, in the JSON plan, in
+  /// the chart and on the page).
   func testARollbackEnteredBySeveralGatesIsListedOnce() throws {
     var text = "runbook \"Shared\" {\n  role ops \"Ops\"\n  stage s \"S\" owner ops {\n"
     text += gateChain(3, decidedBy: "ops", noGo: "rollback r", duration: " duration 5m")
@@ -79,18 +79,24 @@ final class PlanOutputTests: XCTestCase {
     let json = PlanJSONBackend.render(plan, source: compilation.source, sourceName: "shared.runbook")
     let document = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
     let runs = try XCTUnwrap(document["rollbacks"] as? [[String: Any]])
-    XCTAssertEqual(runs.map { ($0["steps"] as? [[String: Any]])?.compactMap { $0["start"] as? Int } ?? [] }, [[5, 25], [10, 30], [15, 35]])
+    XCTAssertEqual(runs.map { ($0["steps"] as? [[String: Any]])?.compactMap { $0["start"] as? Int } ?? [] }, [[5, 25], [], []])
+    XCTAssertEqual(runs.map { $0["same_steps_as"] as? String ?? "-" }, ["-", "g0", "g0"])
+    XCTAssertEqual(runs.map { $0["start"] as? Int ?? -1 }, [5, 10, 15])
+    try assertValidPlan(json)
+  }
+
+  /// Validates a JSON plan against Grammar/plan.schema.json (with the PyPI `jsonschema`).
+  func assertValidPlan(_ document: String, file: StaticString = #filePath, line: UInt = #line) throws {
+    try requireTool("python3", check: ["-c", "import jsonschema"])
+    let schema = repositoryRoot.appendingPathComponent("Grammar/plan.schema.json").path
+    let result = try runProgram("python3", ["-c", validatePlanScript, schema], input: Data(document.utf8))
+    XCTAssertEqual(result.status, 0, result.stderr, file: file, line: line)
   }
 
   func testJSONPlansValidateAgainstTheirSchema() throws {
     try requireTool("python3", check: ["-c", "import jsonschema"])
     let schema = repositoryRoot.appendingPathComponent("Grammar/plan.schema.json").path
-    let script = """
-      import json, sys, jsonschema
-      schema = json.load(open(sys.argv[1]))
-      jsonschema.Draft202012Validator.check_schema(schema)
-      jsonschema.Draft202012Validator(schema).validate(json.load(sys.stdin))
-      """
+    let script = validatePlanScript
     for url in examples {
       let (plan, compilation) = try plan(url)
       let document = PlanJSONBackend.render(plan, source: compilation.source, sourceName: url.lastPathComponent)
@@ -128,3 +134,11 @@ final class PlanOutputTests: XCTestCase {
     }
   }
 }
+
+/// Checks the schema (argument 1) and validates the JSON document on standard input against it.
+private let validatePlanScript = """
+  import json, sys, jsonschema
+  schema = json.load(open(sys.argv[1]))
+  jsonschema.Draft202012Validator.check_schema(schema)
+  jsonschema.Draft202012Validator(schema).validate(json.load(sys.stdin))
+  """

@@ -5,8 +5,9 @@
 
 /// Renders a plan as JSON.
 public enum PlanJSONBackend {
-  /// The schema identifier written into every plan.
-  public static let schema = "runbook-plan/1"
+  /// The schema identifier written into every plan. (Version 2: a rollback entered by several
+  /// gates lists its steps once, at its first run; a later run names that run's gate.)
+  public static let schema = "runbook-plan/2"
 
   public static func render(_ plan: Plan, source: SourceFile, sourceName: String) -> String {
     renderBytes(plan, source: source, sourceName: sourceName).text
@@ -141,7 +142,12 @@ private struct PlanEncoder {
         }
       }
       w.array("gates") { w in for gate in graph.gates { self.gate(gate, &w) } }
-      w.array("rollbacks") { w in for run in schedule.rollbacks { rollback(run, &w) } }
+      // The gate of each rollback's first run, to which its later runs refer.
+      var firstGateOfRollback: [Int: Int] = [:]
+      for run in schedule.rollbacks where !run.repeatsEarlierRun { firstGateOfRollback[run.rollback] = run.gate }
+      w.array("rollbacks") { w in
+        for run in schedule.rollbacks { rollback(run, listedAt: run.repeatsEarlierRun ? firstGateOfRollback[run.rollback] : nil, &w) }
+      }
       w.field("steps_without_duration", strings: schedule.stepsWithoutDuration.map { graph.steps[$0].id })
       w.array("diagnostics") { w in for diagnostic in plan.diagnostics { self.diagnostic(diagnostic, &w) } }
     }
@@ -205,7 +211,10 @@ private struct PlanEncoder {
     }
   }
 
-  func rollback(_ run: RollbackRun, _ w: inout JSONWriter) {
+  /// A rollback's run after one gate. A run whose steps are listed at an earlier run (`listedAt`,
+  /// that run's gate) names it and lists none: a rollback entered by thousands of gates would
+  /// otherwise list all its steps thousands of times.
+  func rollback(_ run: RollbackRun, listedAt earlierGate: Int?, _ w: inout JSONWriter) {
     w.object { w in
       w.field("id", graph.stages[run.rollback].key)
       w.field("title", graph.stages[run.rollback].title)
@@ -215,8 +224,10 @@ private struct PlanEncoder {
       w.field("bound", run.bound)
       w.key("fits")
       w.bool(run.fits)
-      w.field("steps_without_duration", strings: run.withoutDuration.map(id))
+      w.field("same_steps_as", earlierGate.map { graph.gates[$0].id })
+      w.field("steps_without_duration", strings: earlierGate == nil ? run.withoutDuration.map(id) : [])
       w.array("steps") { w in
+        guard earlierGate == nil else { return }
         for placed in run.nodes where graph.isWork(placed.node) {
           w.object { w in
             w.field("id", id(placed.node))
