@@ -85,6 +85,43 @@ final class PlanOutputTests: XCTestCase {
     try assertValidPlan(json)
   }
 
+  /// A plan months long counted in minutes has times wider than the header's columns: the
+  /// columns widen, so that every row's values start where the header's names do.
+  func testTheTableWidensForLongTimes() throws {
+    let compilation = compile("""
+      runbook "Long" {
+        role ops "Ops"
+        stage s "S" owner ops {
+          step a "Build the new site" duration 5mo
+          step b "Wait for the vendor" duration 2d18h58m
+          gate g "Go?" {
+            decided_by ops
+            criterion "site up"
+            go -> c
+            no_go -> stop
+          }
+          step c "Cut over" duration 1m
+        }
+      }
+      """)
+    XCTAssertFalse(compilation.hasErrors, "\(compilation.diagnostics.map(\.message))")
+    let plan = Plan(graph: try XCTUnwrap(compilation.graph), diagnostics: compilation.diagnostics)
+    let lines = PlanTextBackend.render(plan, sourceName: "long.runbook").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    let header = try XCTUnwrap(lines.first { $0.hasPrefix("Start ") })
+    let columns = ["Finish", "Slack", "Grp", "#", "Step", "Owner"].map { name in header.range(of: name).map { header.distance(from: header.startIndex, to: $0.lowerBound) } ?? -1 }
+    let rows = lines.filter { $0.hasPrefix("+") || $0.hasPrefix("0m ") }
+    XCTAssertEqual(rows.count, 4)
+    XCTAssertTrue(rows.contains { $0.hasPrefix("+5mo2d18h58m ") }, rows.joined(separator: "\n"))
+    for row in rows {
+      let scalars = Array(row.unicodeScalars)
+      for (name, column) in zip(["Finish", "Slack", "Grp", "#", "Step", "Owner"], columns) {
+        XCTAssertTrue(column > 0 && scalars[column - 1] == " " && scalars[column] != " ", "\(name) at \(column): \(row)")
+      }
+    }
+    let criterion = try XCTUnwrap(lines.first { $0.contains("go if: site up") })
+    XCTAssertEqual(criterion.prefix { $0 == " " }.count, columns[4] + 1)
+  }
+
   /// Validates a JSON plan against Grammar/plan.schema.json (with the PyPI `jsonschema`).
   func assertValidPlan(_ document: String, file: StaticString = #filePath, line: UInt = #line) throws {
     try requireTool("python3", check: ["-c", "import jsonschema"])

@@ -47,6 +47,19 @@ private struct PlanText: ~Copyable {
   /// The gate of each rollback's first run, by rollback (stage index).
   private var firstGateOfRollback: [Int: Int] = [:]
   private var durations = PieceCache()
+  /// The widths of the table's columns of times, slack, groups and numbers: those of the header,
+  /// or wider where a value would not fit (a plan months long, counted in minutes, has times like
+  /// "T-6mo2d18h58m"), so that every row lines up. Set by `measureColumns`.
+  private var timeWidth = 12
+  private var slackWidth = 9
+  private var groupWidth = 5
+  private var numberWidth = 5
+  /// Each work node's worst-case start, finish and slack as saved pieces, made once by
+  /// `measureColumns` for the table and the lanes (by node; the cache of times holds only a few
+  /// thousand, and a large plan has more).
+  private var startPieces: [Int] = []
+  private var finishPieces: [Int] = []
+  private var slackPieces: [Int] = []
 
   init(plan: Plan, streamingTo destination: DocumentDestination?) {
     self.plan = plan
@@ -148,8 +161,49 @@ private struct PlanText: ~Copyable {
   /// A time in a column of the table.
   mutating func timeColumn(_ minutes: Int) {
     let piece = time(minutes)
-    out.column(piece: piece, 12)
+    out.column(piece: piece, timeWidth)
   }
+
+  /// A work node's worst-case start and finish in their columns, the clock between them.
+  mutating func startAndFinishColumns(_ node: Int) {
+    out.column(piece: startPieces[node], timeWidth)
+    clockColumn(schedule.startWorst[node])
+    out.column(piece: finishPieces[node], timeWidth)
+  }
+
+  /// Widens a column whose longest value would fill it: each keeps at least one space after it.
+  /// (The times and durations are made here once, and the rows find them made.)
+  mutating func measureColumns() {
+    var longestTime = 0
+    var longestSlack = 0
+    var longestNumber = 0
+    startPieces = [Int](repeating: 0, count: graph.nodes.count)
+    finishPieces = startPieces
+    slackPieces = startPieces
+    for node in plan.work {
+      startPieces[node] = time(schedule.startWorst[node])
+      finishPieces[node] = time(schedule.finishWorst[node])
+      slackPieces[node] = duration(schedule.slack[node])
+      longestTime = max(longestTime, out.width(of: startPieces[node]), out.width(of: finishPieces[node]))
+      longestSlack = max(longestSlack, out.width(of: slackPieces[node]))
+      longestNumber = max(longestNumber, out.width(of: numbers[node]))
+    }
+    for run in schedule.rollbacks where !run.repeatsEarlierRun {
+      for (node, start, finish) in run.nodes where graph.isWork(node) {
+        longestTime = max(longestTime, out.width(of: time(start)), out.width(of: time(finish)))
+        longestNumber = max(longestNumber, out.width(of: numbers[node]))
+      }
+    }
+    let groups = plan.work.reduce(0) { max($0, plan.group[$1]) }
+    timeWidth = max(timeWidth, longestTime + 1)
+    slackWidth = max(slackWidth, longestSlack + 1)
+    groupWidth = max(groupWidth, decimalLength(groups) + 1)
+    numberWidth = max(numberWidth, longestNumber + 1)
+  }
+
+  /// Where the number column starts in a row of the table, and where its title starts.
+  var numberColumn: Int { 2 * timeWidth + clockWidth + slackWidth + groupWidth + 2 }
+  var titleColumn: Int { numberColumn + numberWidth }
 
   /// A step's or gate's number and its quoted title.
   mutating func label(_ node: Int) {
@@ -200,9 +254,7 @@ private struct PlanText: ~Copyable {
       lastDay = Int.min
       for node in nodes {
         out.append("    ")
-        timeColumn(schedule.startWorst[node])
-        clockColumn(schedule.startWorst[node])
-        timeColumn(schedule.finishWorst[node])
+        startAndFinishColumns(node)
         label(node)
         out.newline()
       }
@@ -255,7 +307,9 @@ private struct PlanText: ~Copyable {
 
   /// The main table: one row per step, gate and sign-off, with stage headings.
   mutating func table() {
-    let header = pad("Start", 12) + (clock == nil ? "" : pad("Clock", 17)) + pad("Finish", 12) + pad("Slack", 9) + pad("Grp", 5) + "  " + pad("#", 5) + pad("Step", 62) + "Owner"
+    measureColumns()
+    let header = pad("Start", timeWidth) + (clock == nil ? "" : pad("Clock", 17)) + pad("Finish", timeWidth) + pad("Slack", slackWidth)
+      + pad("Grp", groupWidth) + "  " + pad("#", numberWidth) + pad("Step", 62) + "Owner"
     out.line(header)
     out.line(String(repeating: "-", count: header.count))
     var currentStage = -1
@@ -269,17 +323,14 @@ private struct PlanText: ~Copyable {
       if noReturn.contains(node) {
         out.line("  ---- point of no return: no rollback is planned from here on ----")
       }
-      timeColumn(schedule.startWorst[node])
-      clockColumn(schedule.startWorst[node])
-      timeColumn(schedule.finishWorst[node])
-      let slack = duration(schedule.slack[node])
-      out.column(piece: slack, 9)
-      // The group number in a column of 5: its digits are one byte, one column each.
+      startAndFinishColumns(node)
+      out.column(piece: slackPieces[node], slackWidth)
+      // The group number in its column: its digits are one byte, one column each.
       out.append(plan.group[node])
-      out.spaces(max(1, 5 - decimalLength(plan.group[node])))
+      out.spaces(max(1, groupWidth - decimalLength(plan.group[node])))
       out.append(ascii: schedule.critical[node] ? "*" : " ")
       out.append(ascii: " ")
-      out.column(piece: numbers[node], 5)
+      out.column(piece: numbers[node], numberWidth)
       out.column(piece: titles[node], 62)
       out.append(piece: ownerNames[node])
       out.newline()
@@ -287,7 +338,7 @@ private struct PlanText: ~Copyable {
       // (Looked up only when there are any: most runbooks that are planned have none.)
       if plan.flags.isEmpty { continue }
       for diagnostic in plan.flags[node] ?? [] {
-        out.spaces(40 + clockWidth)
+        out.spaces(numberColumn)
         out.line(flag(diagnostic))
       }
     }
@@ -374,7 +425,7 @@ private struct PlanText: ~Copyable {
 
   mutating func branches(_ index: Int) {
     let gate = graph.gates[index]
-    let indent = 46 + clockWidth
+    let indent = titleColumn + 1
     for criterion in gate.criteria {
       out.spaces(indent)
       out.line("go if: " + visible(criterion.text, limit: 70))
@@ -439,7 +490,7 @@ private struct PlanText: ~Copyable {
       out.append("    ")
       timeColumn(start)
       timeColumn(finish)
-      out.column(piece: numbers[node], 5)
+      out.column(piece: numbers[node], numberWidth)
       out.column(piece: titles[node], 62)
       out.append(piece: ownerNames[node])
       out.newline()

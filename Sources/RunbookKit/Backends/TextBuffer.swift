@@ -108,6 +108,9 @@ struct TextBuffer: ~Copyable {
 
   func isEmpty(piece: Int) -> Bool { pieceWidths[piece] == 0 }
 
+  /// A saved piece's width in columns (one a scalar).
+  func width(of piece: Int) -> Int { pieceWidths[piece] }
+
   func text(of piece: Int) -> String {
     String(decoding: pieceBytes[byteRange(of: piece)], as: UTF8.self)
   }
