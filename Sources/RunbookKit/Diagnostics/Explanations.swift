@@ -262,7 +262,7 @@ extension DiagnosticCode {
         fixed: windowed("window T-4h..T+2h", "step \"Upgrade\""))
     case .missingUnit:
       return Explanation(
-        summary: "A duration needs its unit right after the number: `m`, `h`, `d`, `w` or `mo`. Durations typed as in a document — `90 mins`, `2 hours`, `half an hour` — are read for what they mean and reported with the way to write them (`90m`, `2h`, `30m`), which `runbook check --fix` writes.",
+        summary: "A duration needs its unit right after the number: `m`, `h`, `d`, `w` or `mo`. Durations typed as in a document — `90 mins`, `2 hours`, `half an hour`, `1h 30m` — are read for what they mean and reported with the way to write them (`90m`, `2h`, `30m`, `1h30m`), which `runbook check --fix` writes.",
         wrong: work("step \"Testing\" duration 5"),
         fixed: work("step \"Testing\" duration 5h"))
     case .durationTooLarge:

@@ -248,9 +248,21 @@ extension Parser {
     return (minutes, token.range)
   }
 
-  /// Durations as people type them in a document — `90 mins`, `2 hours`, `1,5h`, `half an
-  /// hour` — reported with the way to write them (and a fix, since the meaning is certain), and
-  /// read for what they mean, so that nothing else on the line is reported because of them.
+  /// The rank of a duration's first or last unit (`m` 1, `h` 2, `d` 3, `w` 4, `mo` 5; 0 for none).
+  private func unitRank(_ duration: String, last: Bool) -> Int {
+    let unit: Substring
+    if last {
+      unit = duration[(duration.lastIndex { !$0.isLetter }.map(duration.index(after:)) ?? duration.startIndex)...]
+    } else {
+      unit = duration.drop { !$0.isLetter }.prefix { $0.isLetter }
+    }
+    return ["m": 1, "h": 2, "d": 3, "w": 4, "mo": 5][String(unit)] ?? 0
+  }
+
+  /// Durations as people type them in a document — `90 mins`, `2 hours`, `1,5h`, `1h 30m`,
+  /// `half an hour` — reported with the way to write them (and a fix, since the meaning is
+  /// certain), and read for what they mean, so that nothing else on the line is reported because
+  /// of them.
   private mutating func durationAsTyped() -> (minutes: Int, range: SourceRange)? {
     guard !current.atLineStart else { return nil }
     // `90 mins`, `2 hours`, `1 day`: a number, a space, a unit word.
@@ -266,6 +278,31 @@ extension Parser {
         help: "a duration is a number with its unit right after it: `m` minutes, `h` hours, `d` days, `w` weeks, `mo` months",
         fix: Fix("write `\(written)`", replacing: range, with: written))
       return (number * unit.minutes, range)
+    }
+    // `2d 18h 58m`, `1h 30m`: the parts of one duration with spaces between them. Nothing else
+    // may follow a duration on its line, so the parts are read as one, and reported.
+    if at(.quantity), peek().kind == .quantity, !peek().atLineStart, var total = plainDurationOf(current),
+      plainDurationOf(peek()) != nil
+    {
+      var range = current.range
+      var joined = text(current)
+      var inOrder = true
+      advance()
+      while at(.quantity), !current.atLineStart, let part = plainDurationOf(current), total + part <= maximumMinutes {
+        let next = text(current)
+        inOrder = inOrder && unitRank(joined, last: true) > unitRank(next, last: false)
+        total += part
+        joined += next
+        range = range.union(current.range)
+        advance()
+      }
+      // The parts as written when their units come largest first (`2d18h58m`), else the total.
+      let written = inOrder ? joined : formatDuration(total)
+      report(
+        .missingUnit, "`\(clipped(source.text(range)))` is written `\(clipped(written))`", at: range,
+        help: "a duration is one word, its parts without spaces between them: `1h30m`, `2d4h`",
+        fix: Fix("write `\(clipped(written))`", replacing: range, with: written))
+      return (total, range)
     }
     // `2×30m`: a product, as a plan pasted from a spreadsheet may say. The lexer has reported
     // the `×`; it gets the total as its fix, and the duration is read as the total.
