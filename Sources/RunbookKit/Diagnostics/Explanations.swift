@@ -138,12 +138,12 @@ extension DiagnosticCode {
         fixed: work("step backup \"Backup\"\n    step backup_test \"Backup TEST\""))
     case .undefinedRole:
       return Explanation(
-        summary: "An owner, decider or signer names a role that is not declared. Declare it with `role id \"Display name\"` or fix the spelling. A name that spells a declared role's display name — `pharmacist` for `role pharm \"Oncology Pharmacist\"`, `change_board` or `cab` for \"Change Advisory Board\" — is matched to that role, above all to one that owns nothing yet, and the help gives its id.",
+        summary: "An owner, decider or signer names a role that is not declared. Declare it with `role id \"Display name\"` or fix the spelling. A name that spells a declared role's display name — `pharmacist` for `role pharm \"Oncology Pharmacist\"`, `change_board` or `cab` for \"Change Advisory Board\" — is matched to that role, above all to one that owns nothing yet, and the help gives its id. A role's display name in quotes (`owner \"Operations\"`) is matched the same way, with the fix that writes its id.",
         wrong: work("step \"Backup\" owner engineeer"),
         fixed: work("step \"Backup\" owner engineer"))
     case .undefinedReference:
       return Explanation(
-        summary: "`after`, `verifies`, `go ->` or `covers` names an id that no stage, step or gate has. A step without a written id cannot be referred to: give it one.",
+        summary: "`after`, `verifies`, `go ->` or `covers` names an id that no stage, step or gate has. A step without a written id cannot be referred to: give it one. A title in quotes where the id belongs (`after \"Take a full backup\"`) is matched to the work of that title, with the fix that writes its id.",
         wrong: work("step \"Backup\"\n    step \"Upgrade\" after backup"),
         fixed: work("step backup \"Backup\"\n    step \"Upgrade\" after backup"))
     case .undefinedRollback:

@@ -65,7 +65,7 @@ extension GraphBuilder {
     if window >= 0 { graph.steps[index].window = self.window(attributes[window].value) }
     if deadline >= 0 { (graph.steps[index].deadline, graph.steps[index].deadlineUnit) = self.deadline(attributes[deadline].value) }
     guard verifies >= 0, case .reference(let target) = attributes[verifies].value else { return }
-    if let verified = verifiedStep(target.name) {
+    if !isQuoted(target), let verified = verifiedStep(target.name) {
       graph.steps[index].verifies = verified
     } else if let item = resolveItem(target, expecting: "the step it verifies") {
       if case .step(let verified) = item {
@@ -174,10 +174,88 @@ extension GraphBuilder {
     return title.range.end - title.range.start < 2 || (last != UInt8(ascii: "\"") && last != UInt8(ascii: "'") && last != 0x9D)
   }
 
+  // MARK: - Names written as titles
+
+  /// Whether a reference was written as text in quotes where an id belongs (`owner "Operations"`):
+  /// the parser keeps the text as the name, and its range starts at the quote, where an id's
+  /// never does.
+  func isQuoted(_ id: Identifier) -> Bool {
+    guard id.range.start < sourceBytes.count else { return false }
+    let first = sourceBytes[id.range.start]
+    // (0xE2 starts the typographic quotes “ and ‘, reported by the lexer.)
+    return first == UInt8(ascii: "\"") || first == UInt8(ascii: "'") || first == 0xE2
+  }
+
+  /// A role named by its display name in quotes: reported with the role's id (and the fix that
+  /// writes it) when one role has that name or id; resolved to it, so nothing else is reported.
+  mutating func resolveQuotedRole(_ id: Identifier) -> Int? {
+    let folded = id.name.lowercased()
+    let matches = graph.roles.indices.filter { graph.roles[$0].name.lowercased() == folded || graph.roles[$0].id == id.name }
+    guard matches.count == 1, let role = matches.first else {
+      let example = id.name.lowercased().split { !$0.isLetter && !$0.isNumber }.joined(separator: "_")
+      report(
+        .undefinedRole, "a role is named by its id, not by text in quotes; no role is named \"\(clipped(id.name))\"", at: id.range,
+        help: "declare the role with an id and its name, `role \(example.isEmpty ? "ops" : example) \"\(clipped(id.name))\"`, and name it by the id")
+      return nil
+    }
+    usedRoles[role] = true
+    let written = graph.roles[role].id
+    report(
+      .undefinedRole, "a role is named by its id, not by its name in quotes", at: id.range,
+      notes: [DiagnosticNote("the role `\(written)` is declared here", at: graph.roles[role].range)],
+      help: "write `\(written)`, the id of the role \"\(graph.roles[role].name)\"",
+      fix: Fix("write `\(written)`", replacing: id.range, with: written))
+    return role
+  }
+
+  /// Work named by its title in quotes (`after "Take a backup"`): reported with the work's id and
+  /// the fix that writes it when one stage, step or gate has that title and an id; resolved to
+  /// it. Work of that title without an id is told to get one.
+  mutating func resolveQuotedItem(_ id: Identifier, expecting what: String) -> Item? {
+    if workByTitle == nil {
+      var index: [String: Item?] = [:]
+      func add(_ title: String, _ item: Item) {
+        let key = title.lowercased()
+        index[key] = index[key] == nil ? .some(item) : .some(nil)
+      }
+      for (number, step) in graph.steps.enumerated() { add(step.title, .step(number)) }
+      for (number, gate) in graph.gates.enumerated() { add(gate.title, .gate(number)) }
+      for (number, stage) in graph.stages.enumerated() where number != RunbookGraph.rootStage && stage.kind != .rollback { add(stage.title, .stage(number)) }
+      workByTitle = index
+    }
+    let found = workByTitle?[id.name.lowercased()]
+    guard let found, let item = found else {
+      let why = found == nil ? "no stage, step or gate has the title \"\(clipped(id.name))\"" : "several have the title \"\(clipped(id.name))\""
+      report(.undefinedReference, "work is named by its id, not by text in quotes; \(why)", at: id.range, help: "name \(what) by its id: `step backup \"Take a backup\"` is named `backup`")
+      return nil
+    }
+    let (written, title, range): (String?, String, SourceRange) = switch item {
+    case .step(let index): (graph.steps[index].idWritten ? graph.steps[index].id : nil, graph.steps[index].title, graph.steps[index].range)
+    case .gate(let index): (graph.gates[index].idWritten ? graph.gates[index].id : nil, graph.gates[index].title, graph.gates[index].range)
+    case .stage(let index): (graph.stages[index].id, graph.stages[index].title, graph.stages[index].range)
+    case .signoff(let index): (graph.signoffs[index].id, graph.signoffs[index].title, graph.signoffs[index].range)
+    }
+    guard let written else {
+      let example = title.lowercased().split { !$0.isLetter && !$0.isNumber }.prefix(4).joined(separator: "_")
+      report(
+        .undefinedReference, "work is named by its id, not by its title in quotes; the \(kindName(item)) \"\(clipped(title))\" has no id",
+        at: id.range, notes: [DiagnosticNote("it is declared here", at: range)],
+        help: "give it an id after its keyword, `\(kindName(item)) \(example.isEmpty ? "an_id" : example) \"\(clipped(title))\"`, and name it by the id")
+      return nil
+    }
+    report(
+      .undefinedReference, "work is named by its id, not by its title in quotes", at: id.range,
+      notes: [DiagnosticNote("\(kindName(item)) `\(written)` is declared here", at: range)],
+      help: "write `\(written)`, the id of the \(kindName(item)) \"\(clipped(title))\"",
+      fix: Fix("write `\(written)`", replacing: id.range, with: written))
+    return item
+  }
+
   // MARK: - Names
 
   /// The role an id names, or nil (reported).
   mutating func resolveRole(_ id: Identifier) -> Int? {
+    if isQuoted(id) { return resolveQuotedRole(id) }
     if let index = roleIndex[id.name] {
       usedRoles[index] = true
       return index
@@ -231,6 +309,7 @@ extension GraphBuilder {
 
   /// The stage, step, gate or sign-off an id names, or nil (reported).
   mutating func resolveItem(_ id: Identifier, expecting what: String) -> Item? {
+    if isQuoted(id) { return resolveQuotedItem(id, expecting: what) }
     if let entry = names[id.name] {
       if let item = entry.item { return item }
       report(

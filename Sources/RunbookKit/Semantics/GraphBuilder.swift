@@ -47,6 +47,9 @@ struct GraphBuilder {
   var suggestionsMade = 0
   /// "Did you mean" indexes, built on the first miss of each kind.
   var suggestionIndexes: [SuggestionKind: SuggestionIndex] = [:]
+  /// The work of each title, folded to lower case (nil where several share it), built on the
+  /// first reference written as a title in quotes.
+  var workByTitle: [String: Item?]?
   var maximumSteps = RunbookInfo.maximumSteps
   var reportedTooManySteps = false
   /// At most how many edges references will add (`after`, `verifies`, gate outcomes), counted
@@ -134,9 +137,9 @@ struct GraphBuilder {
 
   mutating func report(
     _ code: DiagnosticCode, _ message: String, at range: SourceRange,
-    notes: [DiagnosticNote] = [], help: String? = nil
+    notes: [DiagnosticNote] = [], help: String? = nil, fix: Fix? = nil
   ) {
-    appendCapped(Diagnostic(code, message, at: range, notes: notes, help: help), to: &diagnostics, dropped: &droppedDiagnostics)
+    appendCapped(Diagnostic(code, message, at: range, notes: notes, help: help, fix: fix), to: &diagnostics, dropped: &droppedDiagnostics)
   }
 
   mutating func addNode(_ node: Node) -> Int {

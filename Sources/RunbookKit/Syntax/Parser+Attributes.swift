@@ -91,7 +91,7 @@ extension Parser {
       return parseReferenceList(keyword).map(AttributeValue.references) ?? .invalid
     case .verifies, .by:
       let what = keyword == .by ? "the role that signs" : "the id of the step it verifies"
-      return parseIdentifier(what).map(AttributeValue.reference) ?? .invalid
+      return parseReference(what).map(AttributeValue.reference) ?? .invalid
     case .go:
       guard expect(.arrow, "`->` after `go`", help: "`go -> next_step`") != nil,
         let target = parseIdentifier("the step or stage to continue with")
@@ -146,9 +146,24 @@ extension Parser {
     return identifier
   }
 
+  /// A role or a piece of work named where an id belongs. Text in quotes there — `owner
+  /// "Operations"`, `after "Take a backup"`, as a table pasted from a document has it — is read
+  /// as a reference whose range starts at the quote: the graph builder reports it with the id of
+  /// the role or work of that name, which the parser does not know, and the line reads on.
+  mutating func parseReference(_ what: @autoclosure () -> String) -> Identifier? {
+    if at(.string), !current.atLineStart {
+      let text = parseText()
+      // A string never closed has run to the end of its line, and has been reported.
+      let last = text.range.end > text.range.start + 1 ? source.bytes[text.range.end - 1] : 0
+      guard last == UInt8(ascii: "\"") || last == UInt8(ascii: "'") || last == 0x9D || last == 0x99 else { return nil }
+      return Identifier(name: text.value, range: text.range)
+    }
+    return parseIdentifier(what())
+  }
+
   /// owners = identifier { ("and" | "or") identifier } ;
   mutating func parseOwners(_ keyword: Keyword) -> OwnerExpr? {
-    guard let first = parseIdentifier("a role after `\(keyword.rawValue)`") else { return nil }
+    guard let first = parseReference("a role after `\(keyword.rawValue)`") else { return nil }
     // One role more than there are connectives on the line (allocated once).
     var roles: [Identifier] = []
     roles.reserveCapacity(1 + countOnLine { $0.keyword == .and || $0.keyword == .or })
@@ -163,7 +178,7 @@ extension Parser {
             .expectedToken, "expected `and` or `or` between roles, found `,`", at: current.range,
             help: "write `\(keyword.rawValue) a and b` when all must initial, `\(keyword.rawValue) a or b` when any one may")
           advance()
-          if let next = parseIdentifier("a role") { roles.append(next) }
+          if let next = parseReference("a role") { roles.append(next) }
           continue
         }
         break
@@ -178,7 +193,7 @@ extension Parser {
       }
       mode = mode ?? thisMode
       advance()
-      guard let next = parseIdentifier("a role after `\(connective?.rawValue ?? "")`") else { break }
+      guard let next = parseReference("a role after `\(connective?.rawValue ?? "")`") else { break }
       roles.append(next)
     }
     return OwnerExpr(
@@ -187,7 +202,7 @@ extension Parser {
 
   /// references = identifier { "," identifier } ; a line may break after a comma.
   mutating func parseReferenceList(_ keyword: Keyword) -> [Identifier]? {
-    guard let first = parseIdentifier("an id after `\(keyword.rawValue)`") else { return nil }
+    guard let first = parseReference("an id after `\(keyword.rawValue)`") else { return nil }
     // One id more than there are commas on the line (allocated once).
     var list: [Identifier] = []
     list.reserveCapacity(1 + countOnLine { $0.kind == .comma })
@@ -205,7 +220,7 @@ extension Parser {
         .expectedToken, "expected `,` between ids, found `and`", at: current.range,
         help: "separate the ids with commas: `\(keyword.rawValue) a, b`")
       advance()
-      if let next = parseIdentifier("an id") { list.append(next) }
+      if let next = parseReference("an id") { list.append(next) }
     }
     return list
   }
@@ -221,6 +236,7 @@ extension Parser {
         minimum: 0, maximum: 0, uncertain: true, toBeDecided: true, minimumRange: range,
         maximumRange: range, range: range)
     }
+    if let range = hyphenatedRange() { return range }
     guard let low = parseDuration(after: keyword) else { return nil }
     var high = low
     if !current.atLineStart, eat(.dotDot) != nil {
@@ -246,6 +262,54 @@ extension Parser {
     advance()
     guard let minutes = decodeDuration(token) else { return nil }
     return (minutes, token.range)
+  }
+
+  /// The minutes of `token` when it is a further part of a duration spaced out on its line: a
+  /// positive duration, with only spaces or tabs between it and the part before (which ends at
+  /// `end`). `2h - 3h` and `2h-3h` are not parts of one duration.
+  private func spacedDurationPart(after end: Int, _ token: Token) -> Int? {
+    guard token.kind == .quantity, !token.atLineStart, token.range.start > end,
+      source.bytes[end..<token.range.start].allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }),
+      let minutes = plainDurationOf(token), minutes > 0
+    else { return nil }
+    return minutes
+  }
+
+  /// `2-3h`, `2h-3h`: a range written with a hyphen, as in a document. Read as the range it
+  /// means (a bare number takes the upper end's unit) and reported with the way to write it.
+  private mutating func hyphenatedRange() -> DurationSpec? {
+    let upper = peek()
+    guard !current.atLineStart, at(.number) || at(.quantity), upper.kind == .quantity, upper.range.start == current.range.end,
+      source.bytes[upper.range.start] == UInt8(ascii: "-"), let negative = plainDurationOf(upper), negative < 0
+    else { return nil }
+    let upperText = String(text(upper).dropFirst())
+    let unitText = String(upperText.reversed().prefix { $0.isLetter }.reversed())
+    let low: Int
+    var lowText = text(current)
+    if at(.number) {
+      guard let number = Int(lowText), let unit = TimeUnit.allCases.first(where: { $0.symbol == unitText }),
+        number <= maximumMinutes / unit.minutes
+      else { return nil }
+      low = number * unit.minutes
+      lowText += unitText
+    } else {
+      guard let minutes = plainDurationOf(current), minutes >= 0 else { return nil }
+      low = minutes
+    }
+    let (lowRange, range) = (current.range, current.range.union(upper.range))
+    let highRange = SourceRange(upper.range.start + 1, upper.range.end)
+    advance()
+    advance()
+    let written = lowText + ".." + upperText
+    report(
+      .missingUnit, "`\(source.text(range))` is a range; it is written `\(written)`", at: range,
+      help: "a range of durations is written with two dots, shortest first: `2h..3h`",
+      fix: Fix("write `\(written)`", replacing: range, with: written))
+    var uncertain = false
+    if !current.atLineStart, eat(.question) != nil { uncertain = true }
+    return DurationSpec(
+      minimum: low, maximum: -negative, uncertain: uncertain, toBeDecided: false,
+      minimumRange: lowRange, maximumRange: highRange, range: range.union(SourceRange.at(previousEnd)))
   }
 
   /// The rank of a duration's first or last unit (`m` 1, `h` 2, `d` 3, `w` 4, `mo` 5; 0 for none).
@@ -281,14 +345,12 @@ extension Parser {
     }
     // `2d 18h 58m`, `1h 30m`: the parts of one duration with spaces between them. Nothing else
     // may follow a duration on its line, so the parts are read as one, and reported.
-    if at(.quantity), peek().kind == .quantity, !peek().atLineStart, var total = plainDurationOf(current),
-      plainDurationOf(peek()) != nil
-    {
+    if at(.quantity), var total = plainDurationOf(current), total > 0, spacedDurationPart(after: current.range.end, peek()) != nil {
       var range = current.range
       var joined = text(current)
       var inOrder = true
       advance()
-      while at(.quantity), !current.atLineStart, let part = plainDurationOf(current), total + part <= maximumMinutes {
+      while let part = spacedDurationPart(after: range.end, current), total + part <= maximumMinutes {
         let next = text(current)
         inOrder = inOrder && unitRank(joined, last: true) > unitRank(next, last: false)
         total += part
