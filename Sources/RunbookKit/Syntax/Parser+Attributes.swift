@@ -453,6 +453,20 @@ extension Parser {
   /// window = time ".." time ;
   mutating func parseWindow() -> TimeWindow? {
     guard let start = parseTimePoint() else { return nil }
+    // `T-2d to T-1d`, as a document says it: read as the window, and reported with the way to
+    // write it.
+    let separator = current
+    let typed = separator.kind == .word && !separator.atLineStart && ["to", "until"].contains(text(separator).lowercased())
+      && (peek().kind == .time || peek().kind == .word) && !peek().atLineStart
+    if typed {
+      advance()
+      guard let end = parseTimePoint() else { return nil }
+      report(
+        .expectedToken, "the window's start and end are separated by `..`, not `\(text(separator))`", at: separator.range,
+        help: "`window \(source.text(start.range))..\(source.text(end.range))`",
+        fix: Fix("write `..`", replacing: SourceRange(start.range.end, end.range.start), with: ".."))
+      return TimeWindow(start: start, end: end, range: start.range.union(end.range))
+    }
     guard expect(.dotDot, "`..` between the window's start and end", help: "`window T-4h..T+12h`") != nil,
       let end = parseTimePoint()
     else { return nil }
