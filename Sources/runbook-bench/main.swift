@@ -183,11 +183,17 @@ func spawnAndWait(_ executable: String, _ arguments: [String], stdout: String, s
 /// The instructions a command executes (user space), counted by valgrind's callgrind, which is
 /// exact and does not move with the machine's load; nil without valgrind. About fifty times
 /// slower than running the command, so it is counted once, for sizes up to 100k steps.
-func instructions(_ executable: String, _ arguments: [String]) -> Int? {
+func instructions(_ executable: String, _ arguments: [String], stdin: String? = nil) -> Int? {
   let process = Process()
   process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
   process.arguments = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", executable] + arguments
   let errors = Pipe()
+  if let stdin {
+    guard let input = FileHandle(forReadingAtPath: stdin) else { return nil }
+    process.standardInput = input
+  } else {
+    process.standardInput = FileHandle.nullDevice
+  }
   process.standardOutput = FileHandle.nullDevice
   process.standardError = errors
   guard (try? process.run()) != nil else { return nil }
@@ -497,20 +503,30 @@ let probes = [
     commands: [["check", "-"], ["check", "--format", "json", "-"], ["plan", "-"], ["build", "-", "--to", "json"], ["fmt", "-"]]),
 ]
 print("")
-print("Scaling probes (N and 4N; a linear cost grows about 4x)")
+print("Scaling probes (N and 4N; a linear cost grows about 4x)" + (haveValgrind ? "; judged by instructions (callgrind), which the machine's load does not move, with the best of 3 wall times beside them" : "; judged by the best of 3 wall times (no valgrind to count instructions)"))
 for probe in probes {
   var timings: [[Double]] = []
+  var counts: [[Int?]] = []
   for size in [probe.size, probe.size * 4] {
     let file = work.appendingPathComponent("probe.runbook")
     try Data(probe.make(size).utf8).write(to: file)
     timings.append(probe.commands.map { command in
       best(3) { measure(runbook, command, stdin: file.path) }.seconds
     })
+    counts.append(probe.commands.map { command in
+      haveValgrind ? instructions(runbook, command, stdin: file.path) : nil
+    })
   }
   for (index, command) in probe.commands.enumerated() {
-    let growth = timings[1][index] / max(timings[0][index], 0.0005)
-    target("\(probe.name), \(command.joined(separator: " ")): N→4N at most 5x", growth <= 5,
-      String(format: "%.3f s → %.3f s (%.1fx)", timings[0][index], timings[1][index], growth))
+    let timeGrowth = timings[1][index] / max(timings[0][index], 0.0005)
+    let timeText = String(format: "%.3f s → %.3f s (%.1fx)", timings[0][index], timings[1][index], timeGrowth)
+    let name = "\(probe.name), \(command.joined(separator: " ")): N→4N at most 5x"
+    if let small = counts[0][index], let large = counts[1][index], small > 0 {
+      let growth = Double(large) / Double(small)
+      target(name, growth <= 5, String(format: "%.1f M → %.1f M instructions (%.2fx); ", Double(small) / 1e6, Double(large) / 1e6, growth) + timeText)
+    } else {
+      target(name, timeGrowth <= 5, timeText)
+    }
   }
 }
 

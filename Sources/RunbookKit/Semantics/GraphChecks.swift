@@ -507,15 +507,19 @@ struct LateChains {
     var originStart: Int
   }
 
-  private var summaries: [Summary?]
+  /// The summary of each node summed up so far; made with the first report, so that a runbook
+  /// whose windows all hold (most of them) never holds a table of every node for it.
+  private var summaries: [Summary?] = []
+  private let nodeCount: Int
 
   init(nodeCount: Int) {
-    summaries = [Summary?](repeating: nil, count: nodeCount)
+    self.nodeCount = nodeCount
   }
 
   /// The chain of `node`: walked back to a node already summed up, or to the chain's start, and
   /// each node on the way summed up from the far end.
   mutating func summary(of node: Int, graph: RunbookGraph, times: FlowTimes) -> Summary {
+    if summaries.isEmpty { summaries = [Summary?](repeating: nil, count: nodeCount) }
     var path: [(node: Int, link: Link?)] = []
     var far = Summary(count: 0, farEnd: [], origin: -1, originStart: 0)
     var current = node
