@@ -58,7 +58,13 @@ final class LexerTests: XCTestCase {
       ("'single'", ["RB0001"], [.string]),
       ("a = b", ["RB0001"], [.word, .word]),
       ("a . b", ["RB0001"], [.word, .word]),
-      ("x // y", ["RB0001", "RB0001"], [.word, .word]),
+      // A run of the same stray byte is one problem; different ones are one each.
+      ("x // y", ["RB0001"], [.word, .word]),
+      ("x /@ y", ["RB0001", "RB0001"], [.word, .word]),
+      // A dash standing between the ends of a range is read as `..`, and reported.
+      ("2h - 3h", ["RB0001"], [.quantity, .dotDot, .quantity]),
+      ("T-4h – T+2h", ["RB0001"], [.time, .dotDot, .time]),
+      ("a - 3h", ["RB0001"], [.word, .quantity]),
     ]
     for (input, codes, expectedKinds) in table {
       let result = kinds(input)
@@ -96,6 +102,17 @@ final class LexerTests: XCTestCase {
 
   /// Columns count scalars, and a byte that belongs to no valid UTF-8 sequence counts as one:
   /// two stray continuation bytes are two columns, and a range over one byte is one column wide.
+  /// A run of one stray character is one problem that covers the run: a file of a million `(`
+  /// is one error, not a thousand and a count.
+  func testARunOfOneStrayCharacterIsOneProblem() {
+    let messages = { (text: String) in Lexer.lex(SourceFile(path: "t", text: text)).diagnostics.map(\.message) }
+    XCTAssertEqual(messages("a ( b"), ["unexpected character `(`"])
+    XCTAssertEqual(messages("a ((( b"), ["unexpected characters `(((`"])
+    XCTAssertEqual(messages(String(repeating: "(", count: 200_000)), ["200000 unexpected characters `(` in a row"])
+    let run = Lexer.lex(SourceFile(path: "t", text: "x " + String(repeating: "@", count: 20) + " y"))
+    XCTAssertEqual(run.diagnostics.map(\.range), [SourceRange(2, 22)])
+  }
+
   func testStrayBytesEachTakeAColumn() {
     let source = SourceFile(path: "t", bytes: Array("ab".utf8) + [0x80, 0x80] + Array("é".utf8) + [0xBF] + Array("z".utf8))
     XCTAssertEqual(source.lineColumn(of: 2).column, 3)

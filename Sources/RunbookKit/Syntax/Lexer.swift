@@ -64,6 +64,9 @@ public struct Lexer {
     appendCapped(Diagnostic(code, message, at: range, notes: notes, help: help, fix: fix), to: &diagnostics, dropped: &droppedDiagnostics)
   }
 
+  /// Whether another problem would be kept rather than only counted (past the cap).
+  private var keepsDiagnostics: Bool { diagnostics.count < RunbookInfo.maximumKeptDiagnostics }
+
   // MARK: - Main loop
 
   private mutating func run() {
@@ -100,6 +103,8 @@ public struct Lexer {
         } else if isDigit(peek(1)) {
           position += 1
           lexNumber(from: start)
+        } else if let next = spacedDashInRange(at: start, length: 1) {
+          rangeDash(from: start, length: 1, name: "a hyphen", text: "-", next: next)
         } else {
           invalidASCII(byte)
         }
@@ -413,15 +418,35 @@ public struct Lexer {
 
   // MARK: - Bad bytes
 
+  /// A byte that has no place outside quotes; a run of the same byte is one problem.
   private mutating func invalidASCII(_ byte: UInt8) {
     let start = position
     position += 1
-    let shown = byte >= 0x20 && byte < 0x7F
-      ? "`\(Character(Unicode.Scalar(byte)))`" : "U+\(hex(byte, width: 4))"
-    var help = "remove it, or put the text in quotes"
-    if byte == UInt8(ascii: "'") { help = "strings use double quotes: \"like this\"" }
-    if byte == UInt8(ascii: "/") { help = "comments start with `#`" }
-    report(.invalidCharacter, "unexpected character \(shown)", SourceRange(start, position), help: help)
+    while position < bytes.count && bytes[position] == byte { position += 1 }
+    let count = position - start
+    // Past the cap a problem is only counted: its message is not made.
+    guard keepsDiagnostics else {
+      droppedDiagnostics += 1
+      return
+    }
+    report(.invalidCharacter, Lexer.unexpected(byte, count: count), SourceRange(start, position), help: Lexer.invalidHelp(byte, count: count))
+  }
+
+  /// "unexpected character `(`", "unexpected characters `//`", "5000 unexpected characters `(`".
+  private static func unexpected(_ byte: UInt8, count: Int) -> String {
+    guard byte >= 0x20 && byte < 0x7F else {
+      return count == 1 ? "unexpected character U+\(hex(byte, width: 4))" : "\(count) unexpected characters U+\(hex(byte, width: 4))"
+    }
+    let character = String(Character(Unicode.Scalar(byte)))
+    if count == 1 { return "unexpected character `\(character)`" }
+    if count <= 8 { return "unexpected characters `\(String(repeating: character, count: count))`" }
+    return "\(count) unexpected characters `\(character)` in a row"
+  }
+
+  private static func invalidHelp(_ byte: UInt8, count: Int) -> String {
+    if byte == UInt8(ascii: "'") { return "strings use double quotes: \"like this\"" }
+    if byte == UInt8(ascii: "/") { return "comments start with `#`" }
+    return count == 1 ? "remove it, or put the text in quotes" : "remove them, or put the text in quotes"
   }
 
   private mutating func invalidNonASCII() {
@@ -446,6 +471,10 @@ public struct Lexer {
         help: "ranges are written with two dots: `3h..5h`",
         fix: Fix("replace `\(dash.text)` with `..`", replacing: SourceRange(start, position), with: ".."))
       emit(.dotDot, from: start)
+      return
+    }
+    if let dash = pastedDash(at: start), let next = spacedDashInRange(at: start, length: dash.length) {
+      rangeDash(from: start, length: dash.length, name: dash.name, text: dash.text, next: next)
       return
     }
     if let opening = curlyQuote(at: start), opening.opens {
@@ -480,7 +509,7 @@ public struct Lexer {
     } else if value == 0x00D7 {
       help = "the language has no arithmetic: write the total, such as `1h30m`, or put the text in quotes"
     } else if let dash = pastedDash(at: start) {
-      help = "write `..` for a range (`3h..5h`) or `-` for a minus sign (`T-4h`); a \(dash.name) may stand only inside quotes"
+      help = "write `..` for a range (`3h..5h`) or `-` for a minus sign (`T-4h`); \(dash.name) may stand only inside quotes"
     }
     report(.invalidCharacter, "unexpected character \(code)", range, help: help, fix: fix)
   }
@@ -512,6 +541,32 @@ public struct Lexer {
     guard end < bytes.count else { return false }
     let next = bytes[end]
     return isDigit(next) || (previous.kind != .word && isWordByte(next)) || (previous.kind == .word && isWordByte(next) && previous.range.end - previous.range.start <= 2)
+  }
+
+  /// `2h - 3h`, `2h – 3h`, `T-4h - T+2h`: whether the dash at `start` stands between the two
+  /// ends of a range with spaces around it: a duration, number or time before it on its line,
+  /// then the dash, then (after spaces) a digit, or for a time the anchor's name. Where the next
+  /// end starts, if so.
+  private func spacedDashInRange(at start: Int, length: Int) -> Int? {
+    guard let previous = tokens.last, [.quantity, .number, .time].contains(previous.kind), previous.range.end <= start else { return nil }
+    for index in previous.range.end..<start where bytes[index] != UInt8(ascii: " ") && bytes[index] != UInt8(ascii: "\t") { return nil }
+    var next = start + length
+    while next < bytes.count && (bytes[next] == UInt8(ascii: " ") || bytes[next] == UInt8(ascii: "\t")) { next += 1 }
+    guard next < bytes.count, isDigit(bytes[next]) || (previous.kind == .time && isWordByte(bytes[next])) else { return nil }
+    return next
+  }
+
+  /// A dash between the ends of a range, spaces around it, as a document writes it: read as
+  /// `..`, so that the range is read and nothing else on the line is lost, and reported with the
+  /// fix that closes the range up.
+  private mutating func rangeDash(from start: Int, length: Int, name: String, text: String, next: Int) {
+    position = start + length
+    let written = SourceRange(tokens.last?.range.end ?? start, next)
+    report(
+      .invalidCharacter, "\(name) `\(text)` between the ends of a range", SourceRange(start, position),
+      help: "a range is written with two dots and no spaces, shortest first: `3h..5h`, `T-4h..T+2h`",
+      fix: Fix("write `..`", replacing: written, with: ".."))
+    emit(.dotDot, from: start)
   }
 
   /// The name of a character that looks like a space but is not one, or nil.

@@ -237,7 +237,7 @@ extension Parser {
         maximumRange: range, range: range)
     }
     if let range = hyphenatedRange() { return range }
-    guard let low = parseDuration(after: keyword) else { return nil }
+    guard let low = bareLowerEnd() ?? parseDuration(after: keyword) else { return nil }
     var high = low
     if !current.atLineStart, eat(.dotDot) != nil {
       guard let upper = parseDuration(after: "`..`") else { return nil }
@@ -275,14 +275,32 @@ extension Parser {
     return minutes
   }
 
-  /// `2-3h`, `2h-3h`: a range written with a hyphen, as in a document. Read as the range it
-  /// means (a bare number takes the upper end's unit) and reported with the way to write it.
+  /// `2-3h`, `2h-3h`, `2h -3h`, `2h to 3h`, `2 to 3h`: a range written as in a document. Read as
+  /// the range it means (a bare number takes the upper end's unit) and reported with the way to
+  /// write it. (`2h - 3h` and `2h – 3h` come here as `2h..3h` already: the lexer reads a dash
+  /// standing between the ends of a range as `..`, and reports it.)
   private mutating func hyphenatedRange() -> DurationSpec? {
-    let upper = peek()
-    guard !current.atLineStart, at(.number) || at(.quantity), upper.kind == .quantity, upper.range.start == current.range.end,
-      source.bytes[upper.range.start] == UInt8(ascii: "-"), let negative = plainDurationOf(upper), negative < 0
-    else { return nil }
-    let upperText = String(text(upper).dropFirst())
+    guard !current.atLineStart, at(.number) || at(.quantity) else { return nil }
+    let separator = peek()
+    let upper: Token
+    let upperText: String
+    let highRange: SourceRange
+    if separator.kind == .quantity, !separator.atLineStart, blanksOnly(from: current.range.end, to: separator.range.start),
+      source.bytes[separator.range.start] == UInt8(ascii: "-"), let negative = plainDurationOf(separator), negative < 0
+    {
+      upper = separator
+      upperText = String(text(upper).dropFirst())
+      highRange = SourceRange(upper.range.start + 1, upper.range.end)
+    } else if separator.kind == .word, !separator.atLineStart, text(separator).lowercased() == "to",
+      peek(2).kind == .quantity, !peek(2).atLineStart, let minutes = plainDurationOf(peek(2)), minutes >= 0
+    {
+      upper = peek(2)
+      upperText = text(upper)
+      highRange = upper.range
+    } else {
+      return nil
+    }
+    guard let high = plainDurationOf(upper).map(abs) else { return nil }
     let unitText = String(upperText.reversed().prefix { $0.isLetter }.reversed())
     let low: Int
     var lowText = text(current)
@@ -297,9 +315,8 @@ extension Parser {
       low = minutes
     }
     let (lowRange, range) = (current.range, current.range.union(upper.range))
-    let highRange = SourceRange(upper.range.start + 1, upper.range.end)
-    advance()
-    advance()
+    // The lower end, the hyphenated upper end or `to` and the upper end.
+    for _ in 0..<(upper.range == separator.range ? 2 : 3) { advance() }
     let written = lowText + ".." + upperText
     report(
       .missingUnit, "`\(source.text(range))` is a range; it is written `\(written)`", at: range,
@@ -308,8 +325,35 @@ extension Parser {
     var uncertain = false
     if !current.atLineStart, eat(.question) != nil { uncertain = true }
     return DurationSpec(
-      minimum: low, maximum: -negative, uncertain: uncertain, toBeDecided: false,
+      minimum: low, maximum: high, uncertain: uncertain, toBeDecided: false,
       minimumRange: lowRange, maximumRange: highRange, range: range.union(SourceRange.at(previousEnd)))
+  }
+
+  /// `2..3h`: the lower end of a range written without its unit, as a document leaves it off.
+  /// Read with the upper end's unit and reported with the fix that writes it; the rest of the
+  /// range is read as usual.
+  private mutating func bareLowerEnd() -> (minutes: Int, range: SourceRange)? {
+    let upper = peek(2)
+    guard !current.atLineStart, at(.number), peek().kind == .dotDot, !peek().atLineStart,
+      upper.kind == .quantity, !upper.atLineStart, plainDurationOf(upper) != nil
+    else { return nil }
+    let unitText = String(text(upper).reversed().prefix { $0.isLetter }.reversed())
+    guard let number = Int(text(current)), let unit = TimeUnit.allCases.first(where: { $0.symbol == unitText }),
+      number <= maximumMinutes / unit.minutes
+    else { return nil }
+    let written = text(current) + unitText
+    let range = current.range
+    report(
+      .missingUnit, "`\(text(current))` has no unit; in this range it is `\(written)`", at: range,
+      help: "each end of a range has its unit: `\(written)..\(text(upper))`",
+      fix: Fix("write `\(written)`", replacing: range, with: written))
+    advance()
+    return (number * unit.minutes, range)
+  }
+
+  /// Whether the bytes from `start` to `end` are spaces and tabs only (or none).
+  private func blanksOnly(from start: Int, to end: Int) -> Bool {
+    start <= end && source.bytes[start..<end].allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
   }
 
   /// The rank of a duration's first or last unit (`m` 1, `h` 2, `d` 3, `w` 4, `mo` 5; 0 for none).
