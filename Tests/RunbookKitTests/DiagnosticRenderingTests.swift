@@ -38,4 +38,17 @@ final class DiagnosticRenderingTests: XCTestCase {
     XCTAssertTrue(rendered.contains("<U+202E>evil"), rendered)
     XCTAssertFalse(rendered.contains("\u{202E}"))
   }
+
+  /// However long the range, the snippet shows a window of the line: a run of 100,000 stray
+  /// characters is marked to the window's edge and cut with `…`, not printed whole.
+  func testALongRangeIsShownInAWindow() throws {
+    let compilation = compile("runbook \"R\" { " + String(repeating: "@", count: 100_000) + " }\n")
+    let diagnostic = try XCTUnwrap(compilation.diagnostics.first { $0.code == .invalidCharacter })
+    XCTAssertEqual(diagnostic.range.end - diagnostic.range.start, 100_000)
+    let lines = DiagnosticRenderer(color: false).render(diagnostic, in: compilation.source).split(separator: "\n")
+    XCTAssertEqual(lines.count, 5, lines.joined(separator: "\n"))
+    XCTAssertTrue(lines.allSatisfy { $0.unicodeScalars.count < 180 }, lines.map { "\($0.count)" }.joined(separator: ", "))
+    XCTAssertTrue(lines[2].hasSuffix("@…"), String(lines[2]))
+    XCTAssertTrue(lines[3].hasSuffix("^"), String(lines[3]))
+  }
 }

@@ -69,11 +69,12 @@ public struct DiagnosticRenderer: Sendable {
     let start = min(max(range.start, line.start), line.end)
     let end = min(max(range.end, start), line.end)
 
-    // Show at most a window of the line around the range.
+    // Show at most a window of the line around the range, however long the line or the range
+    // (a run of 200,000 stray characters is marked to the window's edge, then `…`).
     var windowStart = line.start
     if start - windowStart > 80 { windowStart = alignedToScalar(source.bytes, start - 60) }
     var windowEnd = line.end
-    if windowEnd - windowStart > 160 { windowEnd = alignedToScalar(source.bytes, max(end, windowStart + 160)) }
+    if windowEnd - windowStart > 160 { windowEnd = alignedToScalar(source.bytes, windowStart + 160) }
     windowEnd = min(windowEnd, line.end)
 
     let before = displayText(source.bytes, windowStart, start)
