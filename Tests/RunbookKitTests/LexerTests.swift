@@ -65,6 +65,14 @@ final class LexerTests: XCTestCase {
       ("2h - 3h", ["RB0001"], [.quantity, .dotDot, .quantity]),
       ("T-4h – T+2h", ["RB0001"], [.time, .dotDot, .time]),
       ("a - 3h", ["RB0001"], [.word, .quantity]),
+      // Names joined as a document joins them are read as `and`, and reported.
+      ("ops & dba", ["RB0001"], [.word, .word, .word]),
+      ("ops/dba", ["RB0001"], [.word, .word, .word]),
+      ("\"x\" & dba", ["RB0001"], [.string, .word]),
+      // A YAML colon after a keyword, and an estimate marked with `~`.
+      ("owner: ops", ["RB0001"], [.word, .word]),
+      ("x: ops", ["RB0001"], [.word, .word]),
+      ("~2h", ["RB0001"], [.quantity]),
     ]
     for (input, codes, expectedKinds) in table {
       let result = kinds(input)

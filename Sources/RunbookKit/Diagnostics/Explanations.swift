@@ -28,7 +28,7 @@ extension DiagnosticCode {
     // MARK: Lexical
     case .invalidCharacter:
       return Explanation(
-        summary: "A character that the language does not use appeared outside a string or comment. Names use letters, digits and `_`; text goes in double quotes; comments start with `#`. Text pasted from Word or Outlook is the common cause, and each such character is named and read for what it means, so the rest of the line is still checked: typographic quotes “…” (straightened), an en or em dash or an ellipsis in a range `3h–5h` (written `..`), a hyphen or dash with spaces around it between the ends of a range `2h - 3h` (written `..` too), a dash for the minus sign `T–4h`, a non-breaking or other look-alike space (a space), full-width letters and digits (their plain forms). Each of these has a fix that `runbook check --fix` applies.",
+        summary: "A character that the language does not use appeared outside a string or comment. Names use letters, digits and `_`; text goes in double quotes; comments start with `#`. Text pasted from Word or Outlook is the common cause, and each such character is named and read for what it means, so the rest of the line is still checked: typographic quotes “…” (straightened), an en or em dash or an ellipsis in a range `3h–5h` (written `..`), a hyphen or dash with spaces around it between the ends of a range `2h - 3h` (written `..` too), `&` between two roles `owner ops & dba` (written `and`; `/` is read as `and` too, but has no fix, since `or` may be meant), a colon after an attribute's keyword as YAML writes it `owner: ops` (deleted), `~2h` for an estimate (written `2h?`), a dash for the minus sign `T–4h`, a non-breaking or other look-alike space (a space), full-width letters and digits (their plain forms). Each of these has a fix that `runbook check --fix` applies.",
         wrong: work("step \u{201C}Users notified\u{201D}"),
         fixed: work("step \"Users notified\""))
     case .invalidUTF8:
@@ -262,7 +262,7 @@ extension DiagnosticCode {
         fixed: windowed("window T-4h..T+2h", "step \"Upgrade\""))
     case .missingUnit:
       return Explanation(
-        summary: "A duration needs its unit right after the number: `m`, `h`, `d`, `w` or `mo`. Durations typed as in a document — `90 mins`, `2 hours`, `half an hour`, `1h 30m` — are read for what they mean and reported with the way to write them (`90m`, `2h`, `30m`, `1h30m`), which `runbook check --fix` writes. Ranges typed the same way — `2-3h`, `2h -3h`, `2h to 3h`, a lower end without its unit `2..3h` — are read as the range they mean and written `2h..3h`.",
+        summary: "A duration needs its unit right after the number: `m`, `h`, `d`, `w` or `mo`. Durations typed as in a document — `90 mins`, `2 hours`, `half an hour`, `1h 30m` — are read for what they mean and reported with the way to write them (`90m`, `2h`, `30m`, `1h30m`), which `runbook check --fix` writes. Ranges typed the same way — `2-3h`, `2h -3h`, `2h to 3h`, a lower end without its unit `2..3h`, `2-3 hours` — are read as the range they mean and written `2h..3h`; an estimate written `about 2h` or `approx 2h` is written `2h?`.",
         wrong: work("step \"Testing\" duration 5"),
         fixed: work("step \"Testing\" duration 5h"))
     case .durationTooLarge:

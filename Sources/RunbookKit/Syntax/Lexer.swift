@@ -115,6 +115,18 @@ public struct Lexer {
         } else {
           invalidASCII(byte)
         }
+      // (One `where` for each pattern: a `where` binds only the pattern it follows.)
+      case UInt8(ascii: "&") where joinsTwoNames(at: start), UInt8(ascii: "/") where joinsTwoNames(at: start):
+        nameJoiner(byte)
+      case UInt8(ascii: ":") where colonAfterKeyword(at: start):
+        position += 1
+        let keyword = tokens.last.map { String(decoding: bytes[$0.range.start..<$0.range.end], as: UTF8.self) } ?? ""
+        report(
+          .invalidCharacter, "`\(keyword):` is written `\(keyword)`, without the colon", SourceRange(start, position),
+          help: "an attribute takes its value after a space: `owner ops`, `duration 2h`, `after backup`",
+          fix: Fix("delete the `:`", replacing: SourceRange(start, position), with: ""))
+      case UInt8(ascii: "~") where isDigit(peek(1)):
+        approximately()
       case UInt8(ascii: ","): single(.comma)
       case UInt8(ascii: "{"): single(.leftBrace)
       case UInt8(ascii: "}"): single(.rightBrace)
@@ -541,6 +553,62 @@ public struct Lexer {
     guard end < bytes.count else { return false }
     let next = bytes[end]
     return isDigit(next) || (previous.kind != .word && isWordByte(next)) || (previous.kind == .word && isWordByte(next) && previous.range.end - previous.range.start <= 2)
+  }
+
+  /// `owner ops & dba`, `owner ops/dba`: whether the byte at `start` stands between two names
+  /// on one line, as a list of roles in a document joins them.
+  private func joinsTwoNames(at start: Int) -> Bool {
+    guard let previous = tokens.last, previous.kind == .word, previous.range.end <= start else { return false }
+    for index in previous.range.end..<start where bytes[index] != UInt8(ascii: " ") && bytes[index] != UInt8(ascii: "\t") { return false }
+    var next = start + 1
+    while next < bytes.count && (bytes[next] == UInt8(ascii: " ") || bytes[next] == UInt8(ascii: "\t")) { next += 1 }
+    return next < bytes.count && isWordByte(bytes[next]) && !isDigit(bytes[next])
+  }
+
+  /// `&` or `/` between two names: read as `and`, so that the line reads on, and reported: `&`
+  /// with the fix that writes `and`, `/` with the choice it leaves open (all or any one).
+  private mutating func nameJoiner(_ byte: UInt8) {
+    let start = position
+    position += 1
+    let range = SourceRange(start, position)
+    let glued = tokens.last?.range.end == start
+    let after = position < bytes.count && bytes[position] != UInt8(ascii: " ") && bytes[position] != UInt8(ascii: "\t")
+    if byte == UInt8(ascii: "&") {
+      let written = (glued ? " " : "") + "and" + (after ? " " : "")
+      report(
+        .invalidCharacter, "`&` between two names is written `and`", range,
+        help: "`owner ops and dba` when every role initials, `owner ops or dba` when any one may",
+        fix: Fix("write `and`", replacing: range, with: written))
+    } else {
+      report(
+        .invalidCharacter, "`/` between two names: write `and` or `or`", range,
+        help: "`owner ops and dba` when every role initials, `owner ops or dba` when any one may; read as `and` until it is written")
+    }
+    emit(.word, from: start, keyword: .and)
+  }
+
+  /// `~2h`: an estimate marked as a document marks it. Reported with the way to write it (`2h?`),
+  /// and with the fix that writes it when the duration stands alone; the duration is then read.
+  private mutating func approximately() {
+    let start = position
+    position += 1
+    var end = position
+    while end < bytes.count && isWordByte(bytes[end]) { end += 1 }
+    let alone = end == bytes.count || [UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r")].contains(bytes[end])
+    let duration = String(decoding: bytes[position..<end], as: UTF8.self)
+    report(
+      .invalidCharacter, "`~\(duration)` is an estimate; it is written `\(duration)?`", SourceRange(start, position),
+      help: "a duration that is only an estimate takes `?` after it: `2h?`, `2h..3h?`",
+      fix: alone ? Fix("write `\(duration)?`", [TextEdit(range: SourceRange(start, position), replacement: ""), TextEdit(range: SourceRange.at(end), replacement: "?")]) : nil)
+  }
+
+  /// `owner: ops`, `duration: 2h`: a colon right after an attribute's keyword, as YAML writes it.
+  private func colonAfterKeyword(at start: Int) -> Bool {
+    guard let previous = tokens.last, previous.kind == .word, previous.range.end == start, let keyword = previous.keyword else { return false }
+    switch keyword {
+    case .and, .or, .tbd, .stop, .at: return false
+    default: return true
+    }
   }
 
   /// `2h - 3h`, `2h – 3h`, `T-4h - T+2h`: whether the dash at `start` stands between the two

@@ -236,6 +236,18 @@ extension Parser {
         minimum: 0, maximum: 0, uncertain: true, toBeDecided: true, minimumRange: range,
         maximumRange: range, range: range)
     }
+    if let estimate = estimateWord() {
+      guard var spec = parseDurationSpec(after: keyword) else { return nil }
+      report(
+        .missingUnit, "`\(text(estimate))` before a duration: an estimate is written with `?` after it", at: estimate.range,
+        help: "a duration that is only an estimate takes `?` after it: `2h?`, `2h..3h?`",
+        fix: Fix(spec.uncertain ? "delete `\(text(estimate))`" : "delete `\(text(estimate))` and write `?` after the duration", [
+          TextEdit(range: SourceRange(estimate.range.start, spec.range.start), replacement: ""),
+          TextEdit(range: SourceRange.at(spec.range.end), replacement: spec.uncertain ? "" : "?"),
+        ]))
+      spec.uncertain = true
+      return spec
+    }
     if let range = hyphenatedRange() { return range }
     guard let low = bareLowerEnd() ?? parseDuration(after: keyword) else { return nil }
     var high = low
@@ -275,49 +287,44 @@ extension Parser {
     return minutes
   }
 
-  /// `2-3h`, `2h-3h`, `2h -3h`, `2h to 3h`, `2 to 3h`: a range written as in a document. Read as
-  /// the range it means (a bare number takes the upper end's unit) and reported with the way to
-  /// write it. (`2h - 3h` and `2h – 3h` come here as `2h..3h` already: the lexer reads a dash
-  /// standing between the ends of a range as `..`, and reports it.)
+  /// `2-3h`, `2h-3h`, `2h -3h`, `2h to 3h`, `2 to 3h`, `2-3 hours`, `2 to 3 hours`: a range
+  /// written as in a document. Read as the range it means (a bare number takes the upper end's
+  /// unit) and reported with the way to write it. (`2h - 3h` and `2h – 3h` come here as `2h..3h`
+  /// already: the lexer reads a dash standing between the ends of a range as `..`, and reports
+  /// it.)
   private mutating func hyphenatedRange() -> DurationSpec? {
     guard !current.atLineStart, at(.number) || at(.quantity) else { return nil }
     let separator = peek()
-    let upper: Token
-    let upperText: String
-    let highRange: SourceRange
-    if separator.kind == .quantity, !separator.atLineStart, blanksOnly(from: current.range.end, to: separator.range.start),
-      source.bytes[separator.range.start] == UInt8(ascii: "-"), let negative = plainDurationOf(separator), negative < 0
+    let upperAt: Int
+    if (separator.kind == .quantity || separator.kind == .number), !separator.atLineStart,
+      blanksOnly(from: current.range.end, to: separator.range.start), source.bytes[separator.range.start] == UInt8(ascii: "-")
     {
-      upper = separator
-      upperText = String(text(upper).dropFirst())
-      highRange = SourceRange(upper.range.start + 1, upper.range.end)
-    } else if separator.kind == .word, !separator.atLineStart, text(separator).lowercased() == "to",
-      peek(2).kind == .quantity, !peek(2).atLineStart, let minutes = plainDurationOf(peek(2)), minutes >= 0
-    {
-      upper = peek(2)
-      upperText = text(upper)
-      highRange = upper.range
+      upperAt = 1
+    } else if separator.kind == .word, !separator.atLineStart, text(separator).lowercased() == "to" {
+      upperAt = 2
+    } else if at(.number), separator.kind == .dotDot, !separator.atLineStart, typedUpperEnd(at: 2)?.tokens == 2 {
+      // `2 - 3 hours`, whose dash the lexer has read as `..`: neither end is written as a
+      // duration. (In `1h..3 hours` only the upper end is typed, and is reported alone.)
+      upperAt = 2
     } else {
       return nil
     }
-    guard let high = plainDurationOf(upper).map(abs) else { return nil }
-    let unitText = String(upperText.reversed().prefix { $0.isLetter }.reversed())
+    guard let upper = typedUpperEnd(at: upperAt) else { return nil }
     let low: Int
     var lowText = text(current)
     if at(.number) {
-      guard let number = Int(lowText), let unit = TimeUnit.allCases.first(where: { $0.symbol == unitText }),
+      guard let number = Int(lowText), let unit = TimeUnit.allCases.first(where: { $0.symbol == upper.unit }),
         number <= maximumMinutes / unit.minutes
       else { return nil }
       low = number * unit.minutes
-      lowText += unitText
+      lowText += upper.unit
     } else {
       guard let minutes = plainDurationOf(current), minutes >= 0 else { return nil }
       low = minutes
     }
     let (lowRange, range) = (current.range, current.range.union(upper.range))
-    // The lower end, the hyphenated upper end or `to` and the upper end.
-    for _ in 0..<(upper.range == separator.range ? 2 : 3) { advance() }
-    let written = lowText + ".." + upperText
+    for _ in 0..<(upperAt + upper.tokens) { advance() }
+    let written = lowText + ".." + upper.written
     report(
       .missingUnit, "`\(source.text(range))` is a range; it is written `\(written)`", at: range,
       help: "a range of durations is written with two dots, shortest first: `2h..3h`",
@@ -325,8 +332,42 @@ extension Parser {
     var uncertain = false
     if !current.atLineStart, eat(.question) != nil { uncertain = true }
     return DurationSpec(
-      minimum: low, maximum: high, uncertain: uncertain, toBeDecided: false,
-      minimumRange: lowRange, maximumRange: highRange, range: range.union(SourceRange.at(previousEnd)))
+      minimum: low, maximum: upper.minutes, uncertain: uncertain, toBeDecided: false,
+      minimumRange: lowRange, maximumRange: upper.range, range: range.union(SourceRange.at(previousEnd)))
+  }
+
+  /// The upper end of a range typed as in a document, `ahead` tokens on: a duration (`3h`, or
+  /// `-3h` glued to its hyphen), or a number and a unit word (`3 hours`, `-3 hours`). Its
+  /// minutes, how it is written, its last unit, where it was written (without a hyphen) and how
+  /// many tokens it takes.
+  private func typedUpperEnd(at ahead: Int) -> (minutes: Int, written: String, unit: String, range: SourceRange, tokens: Int)? {
+    let token = peek(ahead)
+    guard !token.atLineStart else { return nil }
+    let hyphen = source.bytes[token.range.start] == UInt8(ascii: "-") ? 1 : 0
+    if token.kind == .quantity, let minutes = plainDurationOf(token), (minutes < 0) == (hyphen == 1) {
+      let written = String(text(token).dropFirst(hyphen))
+      let unit = String(written.reversed().prefix { $0.isLetter }.reversed())
+      return (abs(minutes), written, unit, SourceRange(token.range.start + hyphen, token.range.end), 1)
+    }
+    let word = peek(ahead + 1)
+    guard token.kind == .number, word.kind == .word, !word.atLineStart, let unit = unitWord(text(word)),
+      let number = Int(text(token).dropFirst(hyphen)), number <= maximumMinutes / unit.minutes
+    else { return nil }
+    return (number * unit.minutes, "\(number)\(unit.symbol)", unit.symbol, SourceRange(token.range.start + hyphen, word.range.end), 2)
+  }
+
+  /// `about 2h`, `approx 2h`: a word that makes the duration after it an estimate, as a document
+  /// writes one. Taken (and returned) when a duration follows it on the line.
+  private mutating func estimateWord() -> Token? {
+    guard !current.atLineStart, at(.word), !peek().atLineStart, peek().kind == .quantity || peek().kind == .number else { return nil }
+    switch text(current).lowercased() {
+    case "about", "approx", "approximately", "around", "roughly", "circa", "ca", "est", "estimated":
+      let word = current
+      advance()
+      return word
+    default:
+      return nil
+    }
   }
 
   /// `2..3h`: the lower end of a range written without its unit, as a document leaves it off.
