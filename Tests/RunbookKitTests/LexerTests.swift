@@ -73,6 +73,9 @@ final class LexerTests: XCTestCase {
       ("owner: ops", ["RB0001"], [.word, .word]),
       ("x: ops", ["RB0001"], [.word, .word]),
       ("~2h", ["RB0001"], [.quantity]),
+      // A clock time is one token, read as a time and reported by the graph builder.
+      ("23:30", [], [.time]),
+      ("1:30x", ["RB0001"], [.number, .quantity]),
     ]
     for (input, codes, expectedKinds) in table {
       let result = kinds(input)

@@ -86,6 +86,21 @@ final class DatedAnchorTests: XCTestCase {
     XCTAssertNotNil(time("2028-02-29 09:00 UTC"))
   }
 
+  /// A clock time written where a time from the anchor belongs is read as the nearest such time
+  /// to the anchor, across midnight and across a change of the clocks; a time the clocks skip
+  /// is none.
+  func testTheNearestClockTimeToTheAnchor() throws {
+    let winter = Clock(try XCTUnwrap(time("2026-12-05 22:00 Europe/Berlin")))
+    XCTAssertEqual(winter.nearest(clockMinutes: 23 * 60 + 30), 90)
+    XCTAssertEqual(winter.nearest(clockMinutes: 21 * 60), -60)
+    XCTAssertEqual(winter.nearest(clockMinutes: 60), 180)  // 01:00 the next day
+    XCTAssertEqual(winter.nearest(clockMinutes: 10 * 60), -12 * 60)  // the earlier of two as near
+    // Berlin's clocks go from 02:00 to 03:00 on 29 March 2026: 04:00 is two hours after 01:00.
+    let spring = Clock(try XCTUnwrap(time("2026-03-29 01:00 Europe/Berlin")))
+    XCTAssertEqual(spring.nearest(clockMinutes: 4 * 60), 120)
+    XCTAssertNil(spring.nearest(clockMinutes: 2 * 60 + 30))
+  }
+
   func testBadDatesTimesAndZones() {
     XCTAssertEqual(problem("2026-02-29 09:00 UTC"), .invalidDate("February 2026 has 28 days, not 29"))
     XCTAssertEqual(problem("2026-13-01 09:00 UTC"), .invalidDate("there is no month 13"))

@@ -272,7 +272,7 @@ extension DiagnosticCode {
         fixed: work("step \"Testing\" duration 2mo"))
     case .invalidDateTime:
       return Explanation(
-        summary: "The anchor's `at` gives the date and time that T stands for, so that plans and checklists can show clock times. Write the date (year-month-day), the time on a 24-hour clock and the time zone: `at \"2026-12-05 22:00 Europe/Berlin\"`, or an ISO 8601 time with its UTC offset: `at \"2026-12-05T22:00+01:00\"`. A date that does not exist (30 February), a time past 23:59, a missing zone or an offset the zone does not have at that time is an error. Leave `at` out while the date is not agreed; `--anchor-at` can give it later.",
+        summary: "The anchor's `at` gives the date and time that T stands for, so that plans and checklists can show clock times. Write the date (year-month-day), the time on a 24-hour clock and the time zone: `at \"2026-12-05 22:00 Europe/Berlin\"`, or an ISO 8601 time with its UTC offset: `at \"2026-12-05T22:00+01:00\"`. A date that does not exist (30 February), a time past 23:59, a missing zone or an offset the zone does not have at that time is an error. Leave `at` out while the date is not agreed; `--anchor-at` can give it later. Every other time is written from the anchor (`deadline T+1h30m`); a clock time such as `deadline 23:30` is reported with the time from the anchor that the nearest 23:30 is, read as that so the rest is checked, but not fixed for you, since only you know the day.",
         wrong: dated("2026-02-30 22:00"),
         fixed: dated("2026-03-02 22:00 Europe/Berlin"))
     case .unknownTimeZone:

@@ -219,6 +219,22 @@ public struct Clock: Sendable {
       weekday: ((days % 7) + 11) % 7, dayNumber: days, offset: offset)
   }
 
+  /// The minutes from the anchor of the wall-clock time `clockMinutes` after midnight nearest
+  /// to the anchor (within twelve hours; the earlier of two equally near), or nil when the
+  /// clocks skip that time on that day.
+  public func nearest(clockMinutes: Int) -> Int? {
+    let anchorLocal = local(0)
+    var difference = clockMinutes - (anchorLocal.hour * 60 + anchorLocal.minute)
+    if difference > 12 * 60 { difference -= 24 * 60 }
+    if difference < -12 * 60 { difference += 24 * 60 }
+    // Across a change of the clocks the wall-clock difference is not the real one: corrected by
+    // the change, and checked.
+    let corrected = difference + (anchorLocal.offset - local(difference).offset) / 60
+    let found = local(corrected)
+    guard found.hour * 60 + found.minute == clockMinutes else { return nil }
+    return corrected
+  }
+
   /// "Sat 5 Dec 22:03", an instant (seconds since 1970 UTC) on the wall clock, with the year
   /// when it is not the anchor's.
   public func dayAndTime(instant: Int) -> String {

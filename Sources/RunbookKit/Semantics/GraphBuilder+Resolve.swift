@@ -451,6 +451,7 @@ extension GraphBuilder {
 
   /// The minutes from the anchor of a time such as `T-4h`, once its anchor is checked.
   mutating func offset(_ point: TimePoint) -> Int? {
+    if let clock = point.clock { return clockTimeOffset(clock, at: point.range) }
     guard let anchor = graph.anchorName else {
       report(
         .undefinedAnchor, "`\(clipped(point.anchor.name))` refers to an anchor, but the runbook declares none",
@@ -466,6 +467,35 @@ extension GraphBuilder {
       return nil
     }
     return point.offset
+  }
+
+  /// `deadline 23:30`: a clock time where a time from the anchor belongs. Reported with the time
+  /// from the anchor that the nearest such clock time is, when the anchor's date and time are
+  /// known, and read as it (so that the rest is checked); a guess of the day, so no fix is
+  /// offered. Without the anchor's date and time nothing can be read from it.
+  mutating func clockTimeOffset(_ clock: Int, at range: SourceRange) -> Int? {
+    let anchor = graph.anchorName ?? "T"
+    let written = "\(clock / 60 < 10 ? "0" : "")\(clock / 60):\(clock % 60 < 10 ? "0" : "")\(clock % 60)"
+    if let time = graph.anchorTime, Clock(time).nearest(clockMinutes: clock) == nil {
+      report(
+        .invalidDateTime, "`\(written)` is a clock time, and one that the clocks skip near `\(anchor)` (\(Clock(time).dayAndTime(0)))", at: range,
+        help: "write the time from `\(anchor)`, as `\(anchor)+2h` or `\(anchor)-30m`")
+      return nil
+    }
+    guard let time = graph.anchorTime, let minutes = Clock(time).nearest(clockMinutes: clock) else {
+      report(
+        .invalidDateTime, "`\(written)` is a clock time; times are written from the anchor, as `\(anchor)+2h` or `\(anchor)-30m`", at: range,
+        help: graph.anchorName == nil
+          ? "declare the anchor with its date and time, `anchor T \"Go-live\" at \"2026-12-05 22:00 Europe/Berlin\"`, and write `T+2h`: the checklist prints the clock times"
+          : "write the time from `\(anchor)`; give the anchor its date and time (`at \"2026-12-05 22:00 Europe/Berlin\"`) and the checklist prints the clock times")
+      return nil
+    }
+    let relative = formatTime(minutes, anchor: anchor)
+    report(
+      .invalidDateTime, "`\(written)` is a clock time; times are written from the anchor: here `\(relative)`", at: range,
+      notes: anchorRange.map { [DiagnosticNote("`\(anchor)` is \(Clock(time).dayAndTime(0)); the nearest \(written) to it is \(Clock(time).dayAndTime(minutes))", at: $0)] } ?? [],
+      help: "write `\(relative)`; for \(written) on another day, count from `\(anchor)` to it")
+    return minutes
   }
 
   /// A gate criterion as the graph keeps it.

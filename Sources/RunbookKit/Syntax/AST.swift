@@ -47,6 +47,10 @@ public struct TimePoint: Hashable, Sendable {
   public var offset: Int
   /// Where it was written.
   public var range: SourceRange
+  /// For a clock time written where a time from the anchor belongs (`deadline 23:30`), its
+  /// minutes after midnight: a mistake, which the graph builder reports with the time from the
+  /// anchor it stands for. Nil for a time written from the anchor.
+  public var clock: Int? = nil
 }
 
 /// A window `T-4h..T+12h` in which a stage or step must happen.

@@ -276,6 +276,14 @@ public struct Lexer {
 
   private mutating func lexNumber(from start: Int) {
     let hasLetters = scanNumberBody()
+    // `22:00`: a clock time, as a document gives one, where a time from the anchor belongs. One
+    // token, so that the parser reads it as a time and the graph builder reports it with the
+    // time from the anchor it stands for.
+    if !hasLetters, position - start <= 2, isDigit(bytes[start]), peek() == UInt8(ascii: ":"), isDigit(peek(1)), isDigit(peek(2)), !isWordByte(peek(3)) {
+      position += 3
+      emit(.time, from: start)
+      return
+    }
     if !hasLetters && peek() == UInt8(ascii: "%") {
       position += 1
       emit(.percent, from: start)

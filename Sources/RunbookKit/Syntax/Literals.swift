@@ -399,6 +399,9 @@ extension Parser {
     // The name is word bytes; the sign after it is `+`, `-`, or a dash pasted from Word for `-`
     // (three bytes, E2 80 93/94 or E2 88 92, reported by the lexer).
     let bytes = source.bytes
+    if token.range.start < token.range.end, bytes[token.range.start] >= 0x30, bytes[token.range.start] <= 0x39 {
+      return decodeClockTime(token)
+    }
     var signStart = token.range.start
     while signStart < token.range.end, bytes[signStart] != UInt8(ascii: "+"), bytes[signStart] != UInt8(ascii: "-"), bytes[signStart] != 0xE2 {
       signStart += 1
@@ -410,6 +413,20 @@ extension Parser {
     let durationToken = Token(kind: .quantity, range: SourceRange(signStart + signLength, token.range.end), atLineStart: false)
     guard let minutes = decodeDuration(durationToken) else { return nil }
     return TimePoint(anchor: anchor, offset: (plus ? 1 : -1) * minutes, range: token.range)
+  }
+
+  /// `23:30` where a time from the anchor belongs (the lexer makes one token of it): kept with
+  /// its minutes after midnight for the graph builder, which knows the anchor's date and time.
+  private mutating func decodeClockTime(_ token: Token) -> TimePoint? {
+    let parts = text(token).split(separator: ":")
+    guard parts.count == 2, let hour = Int(parts[0]), let minute = Int(parts[1]), hour < 24, minute < 60 else {
+      report(
+        .invalidDateTime, "`\(text(token))` is not a time of day", at: token.range,
+        help: "times are written from the anchor: `T+2h`, `T-30m`")
+      return nil
+    }
+    let anchor = Identifier(name: "", range: token.range)
+    return TimePoint(anchor: anchor, offset: 0, range: token.range, clock: hour * 60 + minute)
   }
 
   /// `99.9%`, `2s`, `4.0`, `500ms` as a measure.
