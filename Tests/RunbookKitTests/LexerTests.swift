@@ -73,6 +73,10 @@ final class LexerTests: XCTestCase {
       ("owner: ops", ["RB0001"], [.word, .word]),
       ("x: ops", ["RB0001"], [.word, .word]),
       ("~2h", ["RB0001"], [.quantity]),
+      // Arrows as written elsewhere, read as `->`.
+      ("go => b", ["RB0001"], [.word, .arrow, .word]),
+      ("go \u{2192} b", ["RB0001"], [.word, .arrow, .word]),
+      ("go: b", ["RB0001"], [.word, .arrow, .word]),
       // A clock time is one token, read as a time and reported by the graph builder.
       ("23:30", [], [.time]),
       ("1:30x", ["RB0001"], [.number, .quantity]),

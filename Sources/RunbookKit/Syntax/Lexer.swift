@@ -118,6 +118,14 @@ public struct Lexer {
       // (One `where` for each pattern: a `where` binds only the pattern it follows.)
       case UInt8(ascii: "&") where joinsTwoNames(at: start), UInt8(ascii: "/") where joinsTwoNames(at: start):
         nameJoiner(byte)
+      case UInt8(ascii: ":") where tokens.last?.range.end == start && (tokens.last?.keyword == .go || tokens.last?.keyword == .noGo):
+        // `go: next`, `no_go: rollback restore`: the colon stands for the arrow.
+        position += 1
+        report(
+          .invalidCharacter, "a gate's outcome is written with `->`, not `:`", SourceRange(start, position),
+          help: "`go -> next_step`, `no_go -> rollback restore within 1h`",
+          fix: Fix("write ` ->`", replacing: SourceRange(start, position), with: " ->"))
+        emit(.arrow, from: start)
       case UInt8(ascii: ":") where colonAfterKeyword(at: start):
         position += 1
         let keyword = tokens.last.map { String(decoding: bytes[$0.range.start..<$0.range.end], as: UTF8.self) } ?? ""
@@ -137,6 +145,8 @@ public struct Lexer {
         if peek(1) == UInt8(ascii: "=") {
           position += 2
           emit(.equalEqual, from: start)
+        } else if peek(1) == UInt8(ascii: ">") {
+          arrowAsWritten(from: start, length: 2, name: "`=>`")
         } else {
           position += 1
           report(
@@ -497,6 +507,11 @@ public struct Lexer {
       rangeDash(from: start, length: dash.length, name: dash.name, text: dash.text, next: next)
       return
     }
+    if start + 2 < bytes.count, bytes[start] == 0xE2, (bytes[start + 1] == 0x86 || bytes[start + 1] == 0x87), bytes[start + 2] == 0x92 {
+      // `→`, `⇒`: the arrows Word's AutoCorrect makes of `->` and `=>`.
+      arrowAsWritten(from: start, length: 3, name: bytes[start + 1] == 0x86 ? "an arrow `→`" : "a double arrow `⇒`")
+      return
+    }
     if let opening = curlyQuote(at: start), opening.opens {
       lexCurlyQuotedString(from: start, quoteLength: opening.length)
       return
@@ -608,6 +623,17 @@ public struct Lexer {
       .invalidCharacter, "`~\(duration)` is an estimate; it is written `\(duration)?`", SourceRange(start, position),
       help: "a duration that is only an estimate takes `?` after it: `2h?`, `2h..3h?`",
       fix: alone ? Fix("write `\(duration)?`", [TextEdit(range: SourceRange(start, position), replacement: ""), TextEdit(range: SourceRange.at(end), replacement: "?")]) : nil)
+  }
+
+  /// `=>`, `→`, `⇒` for `->`: read as the arrow, and reported with the fix that writes it.
+  private mutating func arrowAsWritten(from start: Int, length: Int, name: String) {
+    position = start + length
+    let range = SourceRange(start, position)
+    report(
+      .invalidCharacter, "\(name) is written `->`", range,
+      help: "a gate's outcome is written with a hyphen and `>`: `go -> next_step`" + (length == 3 ? "; Word's AutoCorrect turns `->` into `→`" : ""),
+      fix: Fix("write `->`", replacing: range, with: "->"))
+    emit(.arrow, from: start)
   }
 
   /// `owner: ops`, `duration: 2h`: a colon right after an attribute's keyword, as YAML writes it.

@@ -93,12 +93,12 @@ extension Parser {
       let what = keyword == .by ? "the role that signs" : "the id of the step it verifies"
       return parseReference(what).map(AttributeValue.reference) ?? .invalid
     case .go:
-      guard expect(.arrow, "`->` after `go`", help: "`go -> next_step`") != nil,
+      guard expectArrow(after: "go", help: "`go -> next_step`"),
         let target = parseIdentifier("the step or stage to continue with")
       else { return .invalid }
       return .reference(target)
     case .noGo:
-      guard expect(.arrow, "`->` after `no_go`", help: "`no_go -> rollback restore within 1h`") != nil
+      guard expectArrow(after: "no_go", help: "`no_go -> rollback restore within 1h`")
       else { return .invalid }
       if currentKeyword == .stop && !current.atLineStart {
         advance()
@@ -159,6 +159,23 @@ extension Parser {
       return Identifier(name: text.value, range: text.range)
     }
     return parseIdentifier(what())
+  }
+
+  /// The `->` after `go` or `no_go`. Left out before the outcome's name (`no_go rollback
+  /// restore`), it is reported with the fix that writes it, and the outcome is read.
+  private mutating func expectArrow(after keyword: String, help: String) -> Bool {
+    if at(.arrow) && !current.atLineStart {
+      advance()
+      return true
+    }
+    guard at(.word), !current.atLineStart else {
+      reportExpected("`->` after `\(keyword)`", help: help)
+      return false
+    }
+    report(
+      .expectedToken, "`->` is missing after `\(keyword)`", at: SourceRange.at(current.range.start), help: help,
+      fix: Fix("write `->`", replacing: SourceRange.at(current.range.start), with: "-> "))
+    return true
   }
 
   /// owners = identifier { ("and" | "or") identifier } ;
