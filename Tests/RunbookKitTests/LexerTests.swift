@@ -77,6 +77,11 @@ final class LexerTests: XCTestCase {
       ("go => b", ["RB0001"], [.word, .arrow, .word]),
       ("go \u{2192} b", ["RB0001"], [.word, .arrow, .word]),
       ("go: b", ["RB0001"], [.word, .arrow, .word]),
+      // A list marker before a statement is skipped, and reported; not one mid-line.
+      ("1. step", ["RB0001"], [.word]),
+      ("  - step", ["RB0001"], [.word]),
+      ("x\n* step", ["RB0001"], [.word, .word]),
+      ("-3h", [], [.quantity]),
       // A clock time is one token, read as a time and reported by the graph builder.
       ("23:30", [], [.time]),
       ("1:30x", ["RB0001"], [.number, .quantity]),

@@ -50,14 +50,16 @@ struct BraceBalance {
     source.bytes.withUnsafeBufferPointer { indentation(before: tokens[tokenIndex].range.start, in: $0) }
   }
 
-  /// The width of the spaces and tabs right before `position` in `bytes`.
+  /// The width of the spaces and tabs that start the line holding `position` in `bytes` (the
+  /// first token's line: what stands before the token, such as a list marker the lexer skipped,
+  /// does not change how deep the line is indented).
   private func indentation(before position: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
-    var position = position
+    var lineStart = position
+    while lineStart > 0 && bytes[lineStart - 1] != UInt8(ascii: "\n") { lineStart -= 1 }
     var width = 0
-    while position > 0 {
-      let byte = bytes[position - 1]
+    for index in lineStart..<position {
+      let byte = bytes[index]
       if byte == UInt8(ascii: " ") { width += 1 } else if byte == UInt8(ascii: "\t") { width += 4 } else { break }
-      position -= 1
     }
     return width
   }

@@ -71,6 +71,10 @@ public struct Lexer {
 
   private mutating func run() {
     while !atEnd {
+      if atLineStart, let marker = listMarker(at: position) {
+        skipListMarker(marker)
+        continue
+      }
       let byte = peek()
       let start = position
       switch byte {
@@ -623,6 +627,40 @@ public struct Lexer {
       .invalidCharacter, "`~\(duration)` is an estimate; it is written `\(duration)?`", SourceRange(start, position),
       help: "a duration that is only an estimate takes `?` after it: `2h?`, `2h..3h?`",
       fix: alone ? Fix("write `\(duration)?`", [TextEdit(range: SourceRange(start, position), replacement: ""), TextEdit(range: SourceRange.at(end), replacement: "?")]) : nil)
+  }
+
+  /// `- step …`, `* step …`, `• step …`, `1. step …`, `2) step …`, `[ ] step …`: the marker a
+  /// list in a document puts before each line, at `index`, the first thing on its line, with a
+  /// space and a letter after it. Its length and the spaces after it, or nil.
+  private func listMarker(at index: Int) -> (length: Int, spaces: Int)? {
+    var end = index
+    if end < bytes.count, bytes[end] == UInt8(ascii: "-") || bytes[end] == UInt8(ascii: "*") {
+      end += 1
+    } else if end + 2 < bytes.count, bytes[end] == 0xE2, bytes[end + 1] == 0x80, bytes[end + 2] == 0xA2 {
+      end += 3  // •
+    } else if end + 2 < bytes.count, bytes[end] == UInt8(ascii: "["), bytes[end + 1] == UInt8(ascii: " ") || bytes[end + 1] == UInt8(ascii: "x"), bytes[end + 2] == UInt8(ascii: "]") {
+      end += 3
+    } else {
+      while end < bytes.count && end - index < 3 && isDigit(bytes[end]) { end += 1 }
+      guard end > index, end < bytes.count, bytes[end] == UInt8(ascii: ".") || bytes[end] == UInt8(ascii: ")") else { return nil }
+      end += 1
+    }
+    var next = end
+    while next < bytes.count && (bytes[next] == UInt8(ascii: " ") || bytes[next] == UInt8(ascii: "\t")) { next += 1 }
+    guard next > end, next < bytes.count, (bytes[next] | 0x20) >= UInt8(ascii: "a"), (bytes[next] | 0x20) <= UInt8(ascii: "z") else { return nil }
+    return (end - index, next - end)
+  }
+
+  /// A list marker is reported with the fix that deletes it, and skipped: the statement after it
+  /// is read as it stands.
+  private mutating func skipListMarker(_ marker: (length: Int, spaces: Int)) {
+    let start = position
+    position += marker.length
+    let shown = String(decoding: bytes[start..<position], as: UTF8.self)
+    report(
+      .invalidCharacter, "`\(shown)` before a statement, as a list in a document has it", SourceRange(start, position),
+      help: "statements stand on their own lines without bullets or numbers: the checklist numbers the steps itself",
+      fix: Fix("delete `\(shown)`", replacing: SourceRange(start, position + marker.spaces), with: ""))
   }
 
   /// `=>`, `→`, `⇒` for `->`: read as the arrow, and reported with the fix that writes it.

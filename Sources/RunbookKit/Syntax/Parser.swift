@@ -313,8 +313,14 @@ public struct Parser {
   /// One line of a block: a child declaration or an attribute.
   mutating func parseStatement(into declaration: inout DeclarationDraft, shape: DeclarationShape) {
     guard at(.word) else {
-      reportExpected(
-        statementPhrase(declaration.kind), help: nil)
+      // A statement starts its line: what stands there is reported where it stands.
+      let range = at(.endOfFile) ? SourceRange.at(previousEnd) : current.range
+      // A title on its own line in a stage is a step without its keyword.
+      let untitledStep = at(.string) && (declaration.kind == .stage || declaration.kind == .rollback)
+      report(
+        .expectedToken, "expected \(statementPhrase(declaration.kind)), found \(describeCurrent(sameLineExpected: false))", at: range,
+        help: untitledStep ? "a step starts with `step`: `step \(clipped(text(current)))`" : nil,
+        fix: untitledStep ? Fix("write `step` before it", replacing: SourceRange.at(range.start), with: "step ") : nil)
       skipStatement(bodyKind: declaration.kind)
       return
     }
