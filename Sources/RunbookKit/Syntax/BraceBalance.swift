@@ -55,8 +55,16 @@ struct BraceBalance {
   /// does not change how deep the line is indented).
   private func indentation(before position: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
     var lineStart = position
-    while lineStart > 0 && bytes[lineStart - 1] != UInt8(ascii: "\n") { lineStart -= 1 }
     var width = 0
+    while lineStart > 0 {
+      let byte = bytes[lineStart - 1]
+      if byte == UInt8(ascii: " ") { width += 1 } else if byte == UInt8(ascii: "\t") { width += 4 } else { break }
+      lineStart -= 1
+    }
+    // Only blanks before the token, as on almost every line.
+    if lineStart == 0 || bytes[lineStart - 1] == UInt8(ascii: "\n") { return width }
+    while lineStart > 0 && bytes[lineStart - 1] != UInt8(ascii: "\n") { lineStart -= 1 }
+    width = 0
     for index in lineStart..<position {
       let byte = bytes[index]
       if byte == UInt8(ascii: " ") { width += 1 } else if byte == UInt8(ascii: "\t") { width += 4 } else { break }

@@ -71,10 +71,6 @@ public struct Lexer {
 
   private mutating func run() {
     while !atEnd {
-      if atLineStart, let marker = listMarker(at: position) {
-        skipListMarker(marker)
-        continue
-      }
       let byte = peek()
       let start = position
       switch byte {
@@ -96,7 +92,11 @@ public struct Lexer {
       case UInt8(ascii: "'"):
         lexSingleQuotedString()
       case UInt8(ascii: "0")...UInt8(ascii: "9"):
-        lexNumber(from: start)
+        if atLineStart, let marker = listMarker(at: start) {
+          skipListMarker(marker)
+        } else {
+          lexNumber(from: start)
+        }
       case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
         UInt8(ascii: "_"):
         lexWord()
@@ -107,6 +107,8 @@ public struct Lexer {
         } else if isDigit(peek(1)) {
           position += 1
           lexNumber(from: start)
+        } else if atLineStart, let marker = listMarker(at: start) {
+          skipListMarker(marker)
         } else if let next = spacedDashInRange(at: start, length: 1) {
           rangeDash(from: start, length: 1, name: "a hyphen", text: "-", next: next)
         } else {
@@ -137,6 +139,12 @@ public struct Lexer {
           .invalidCharacter, "`\(keyword):` is written `\(keyword)`, without the colon", SourceRange(start, position),
           help: "an attribute takes its value after a space: `owner ops`, `duration 2h`, `after backup`",
           fix: Fix("delete the `:`", replacing: SourceRange(start, position), with: ""))
+      case UInt8(ascii: "*"), UInt8(ascii: "["):
+        if atLineStart, let marker = listMarker(at: start) {
+          skipListMarker(marker)
+        } else {
+          invalidASCII(byte)
+        }
       case UInt8(ascii: "~") where isDigit(peek(1)):
         approximately()
       case UInt8(ascii: ","): single(.comma)
@@ -485,6 +493,10 @@ public struct Lexer {
 
   private mutating func invalidNonASCII() {
     let start = position
+    if atLineStart, let marker = listMarker(at: start) {
+      skipListMarker(marker)
+      return
+    }
     let length = validUTF8Length(bytes, position)
     if length == 0 {
       // A run of bytes that are not UTF-8 is one problem.
@@ -631,7 +643,8 @@ public struct Lexer {
 
   /// `- step …`, `* step …`, `• step …`, `1. step …`, `2) step …`, `[ ] step …`: the marker a
   /// list in a document puts before each line, at `index`, the first thing on its line, with a
-  /// space and a letter after it. Its length and the spaces after it, or nil.
+  /// space and a letter after it. Its length and the spaces after it, or nil. (Asked only where
+  /// a line starts with one of the marker's bytes, so that other lines pay nothing for it.)
   private func listMarker(at index: Int) -> (length: Int, spaces: Int)? {
     var end = index
     if end < bytes.count, bytes[end] == UInt8(ascii: "-") || bytes[end] == UInt8(ascii: "*") {
