@@ -379,7 +379,8 @@ private let monthNames = [
 private let monthAbbreviations = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 private let weekdayNames = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
 
-private func twoDigits(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+/// `7` as `07`, for clock times.
+func twoDigits(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
 
 /// "02:00": the wall-clock time of seconds since 1970 in local time.
 private func clockText(_ localSeconds: Int) -> String {

@@ -475,14 +475,8 @@ extension GraphBuilder {
   /// offered. Without the anchor's date and time nothing can be read from it.
   mutating func clockTimeOffset(_ clock: Int, at range: SourceRange) -> Int? {
     let anchor = graph.anchorName ?? "T"
-    let written = "\(clock / 60 < 10 ? "0" : "")\(clock / 60):\(clock % 60 < 10 ? "0" : "")\(clock % 60)"
-    if let time = graph.anchorTime, Clock(time).nearest(clockMinutes: clock) == nil {
-      report(
-        .invalidDateTime, "`\(written)` is a clock time, and one that the clocks skip near `\(anchor)` (\(Clock(time).dayAndTime(0)))", at: range,
-        help: "write the time from `\(anchor)`, as `\(anchor)+2h` or `\(anchor)-30m`")
-      return nil
-    }
-    guard let time = graph.anchorTime, let minutes = Clock(time).nearest(clockMinutes: clock) else {
+    let written = twoDigits(clock / 60) + ":" + twoDigits(clock % 60)
+    guard let time = graph.anchorTime else {
       report(
         .invalidDateTime, "`\(written)` is a clock time; times are written from the anchor, as `\(anchor)+2h` or `\(anchor)-30m`", at: range,
         help: graph.anchorName == nil
@@ -490,10 +484,17 @@ extension GraphBuilder {
           : "write the time from `\(anchor)`; give the anchor its date and time (`at \"2026-12-05 22:00 Europe/Berlin\"`) and the checklist prints the clock times")
       return nil
     }
+    let dated = Clock(time)
+    guard let minutes = dated.nearest(clockMinutes: clock) else {
+      report(
+        .invalidDateTime, "`\(written)` is a clock time, and one that the clocks skip near `\(anchor)` (\(dated.dayAndTime(0)))", at: range,
+        help: "write the time from `\(anchor)`, as `\(anchor)+2h` or `\(anchor)-30m`")
+      return nil
+    }
     let relative = formatTime(minutes, anchor: anchor)
     report(
       .invalidDateTime, "`\(written)` is a clock time; times are written from the anchor: here `\(relative)`", at: range,
-      notes: anchorRange.map { [DiagnosticNote("`\(anchor)` is \(Clock(time).dayAndTime(0)); the nearest \(written) to it is \(Clock(time).dayAndTime(minutes))", at: $0)] } ?? [],
+      notes: anchorRange.map { [DiagnosticNote("`\(anchor)` is \(dated.dayAndTime(0)); the nearest \(written) to it is \(dated.dayAndTime(minutes))", at: $0)] } ?? [],
       help: "write `\(relative)`; for \(written) on another day, count from `\(anchor)` to it")
     return minutes
   }

@@ -597,11 +597,24 @@ public struct Lexer {
   /// `owner ops & dba`, `owner ops/dba`: whether the byte at `start` stands between two names
   /// on one line, as a list of roles in a document joins them.
   private func joinsTwoNames(at start: Int) -> Bool {
-    guard let previous = tokens.last, previous.kind == .word, previous.range.end <= start else { return false }
-    for index in previous.range.end..<start where bytes[index] != UInt8(ascii: " ") && bytes[index] != UInt8(ascii: "\t") { return false }
-    var next = start + 1
-    while next < bytes.count && (bytes[next] == UInt8(ascii: " ") || bytes[next] == UInt8(ascii: "\t")) { next += 1 }
+    guard let previous = tokens.last, previous.kind == .word, blanksOnly(from: previous.range.end, to: start) else { return false }
+    let next = skippingBlanks(from: start + 1)
     return next < bytes.count && isWordByte(bytes[next]) && !isDigit(bytes[next])
+  }
+
+  /// Whether the bytes from `start` to `end` are spaces and tabs only (or none): false when `end`
+  /// comes before `start`.
+  private func blanksOnly(from start: Int, to end: Int) -> Bool {
+    guard start <= end else { return false }
+    for index in start..<end where bytes[index] != UInt8(ascii: " ") && bytes[index] != UInt8(ascii: "\t") { return false }
+    return true
+  }
+
+  /// The offset of the first byte at or after `index` that is not a space or tab.
+  private func skippingBlanks(from index: Int) -> Int {
+    var next = index
+    while next < bytes.count && (bytes[next] == UInt8(ascii: " ") || bytes[next] == UInt8(ascii: "\t")) { next += 1 }
+    return next
   }
 
   /// `&` or `/` between two names: read as `and`, so that the line reads on, and reported: `&`
@@ -658,8 +671,7 @@ public struct Lexer {
       guard end > index, end < bytes.count, bytes[end] == UInt8(ascii: ".") || bytes[end] == UInt8(ascii: ")") else { return nil }
       end += 1
     }
-    var next = end
-    while next < bytes.count && (bytes[next] == UInt8(ascii: " ") || bytes[next] == UInt8(ascii: "\t")) { next += 1 }
+    let next = skippingBlanks(from: end)
     guard next > end, next < bytes.count, (bytes[next] | 0x20) >= UInt8(ascii: "a"), (bytes[next] | 0x20) <= UInt8(ascii: "z") else { return nil }
     return (end - index, next - end)
   }
@@ -701,10 +713,9 @@ public struct Lexer {
   /// then the dash, then (after spaces) a digit, or for a time the anchor's name. Where the next
   /// end starts, if so.
   private func spacedDashInRange(at start: Int, length: Int) -> Int? {
-    guard let previous = tokens.last, [.quantity, .number, .time].contains(previous.kind), previous.range.end <= start else { return nil }
-    for index in previous.range.end..<start where bytes[index] != UInt8(ascii: " ") && bytes[index] != UInt8(ascii: "\t") { return nil }
-    var next = start + length
-    while next < bytes.count && (bytes[next] == UInt8(ascii: " ") || bytes[next] == UInt8(ascii: "\t")) { next += 1 }
+    guard let previous = tokens.last, [.quantity, .number, .time].contains(previous.kind), blanksOnly(from: previous.range.end, to: start)
+    else { return nil }
+    let next = skippingBlanks(from: start + length)
     guard next < bytes.count, isDigit(bytes[next]) || (previous.kind == .time && isWordByte(bytes[next])) else { return nil }
     return next
   }

@@ -297,8 +297,7 @@ extension Parser {
   /// positive duration, with only spaces or tabs between it and the part before (which ends at
   /// `end`). `2h - 3h` and `2h-3h` are not parts of one duration.
   private func spacedDurationPart(after end: Int, _ token: Token) -> Int? {
-    guard token.kind == .quantity, !token.atLineStart, token.range.start > end,
-      source.bytes[end..<token.range.start].allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }),
+    guard token.kind == .quantity, !token.atLineStart, token.range.start > end, blanksOnly(from: end, to: token.range.start),
       let minutes = plainDurationOf(token), minutes > 0
     else { return nil }
     return minutes
@@ -330,11 +329,8 @@ extension Parser {
     let low: Int
     var lowText = text(current)
     if at(.number) {
-      guard let number = Int(lowText), let unit = TimeUnit.allCases.first(where: { $0.symbol == upper.unit }),
-        number <= maximumMinutes / unit.minutes
-      else { return nil }
-      low = number * unit.minutes
-      lowText += upper.unit
+      guard let bare = bareNumber(current, in: upper.unit) else { return nil }
+      (low, lowText) = bare
     } else {
       guard let minutes = plainDurationOf(current), minutes >= 0 else { return nil }
       low = minutes
@@ -363,8 +359,7 @@ extension Parser {
     let hyphen = source.bytes[token.range.start] == UInt8(ascii: "-") ? 1 : 0
     if token.kind == .quantity, let minutes = plainDurationOf(token), (minutes < 0) == (hyphen == 1) {
       let written = String(text(token).dropFirst(hyphen))
-      let unit = String(written.reversed().prefix { $0.isLetter }.reversed())
-      return (abs(minutes), written, unit, SourceRange(token.range.start + hyphen, token.range.end), 1)
+      return (abs(minutes), written, lastUnitSymbol(written), SourceRange(token.range.start + hyphen, token.range.end), 1)
     }
     let word = peek(ahead + 1)
     guard token.kind == .number, word.kind == .word, !word.atLineStart, let unit = unitWord(text(word)),
@@ -395,18 +390,29 @@ extension Parser {
     guard !current.atLineStart, at(.number), peek().kind == .dotDot, !peek().atLineStart,
       upper.kind == .quantity, !upper.atLineStart, plainDurationOf(upper) != nil
     else { return nil }
-    let unitText = String(text(upper).reversed().prefix { $0.isLetter }.reversed())
-    guard let number = Int(text(current)), let unit = TimeUnit.allCases.first(where: { $0.symbol == unitText }),
-      number <= maximumMinutes / unit.minutes
-    else { return nil }
-    let written = text(current) + unitText
+    guard let (minutes, written) = bareNumber(current, in: lastUnitSymbol(text(upper))) else { return nil }
     let range = current.range
     report(
       .missingUnit, "`\(text(current))` has no unit; in this range it is `\(written)`", at: range,
       help: "each end of a range has its unit: `\(written)..\(text(upper))`",
       fix: Fix("write `\(written)`", replacing: range, with: written))
     advance()
-    return (number * unit.minutes, range)
+    return (minutes, range)
+  }
+
+  /// A number written without its unit, read in the unit of the other end of its range
+  /// (`symbol`, as `h`): its minutes and how it is written with the unit. Nil when the unit is
+  /// not one, or the duration would be too long.
+  private func bareNumber(_ token: Token, in symbol: String) -> (minutes: Int, written: String)? {
+    guard let number = Int(text(token)), let unit = TimeUnit.allCases.first(where: { $0.symbol == symbol }),
+      number <= maximumMinutes / unit.minutes
+    else { return nil }
+    return (number * unit.minutes, text(token) + symbol)
+  }
+
+  /// The unit a duration ends with, as written: `m` of `1h30m`.
+  private func lastUnitSymbol(_ duration: String) -> String {
+    String(duration.reversed().prefix { $0.isLetter }.reversed())
   }
 
   /// Whether the bytes from `start` to `end` are spaces and tabs only (or none).
