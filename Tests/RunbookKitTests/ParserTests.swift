@@ -109,7 +109,7 @@ final class ParserTests: XCTestCase {
           step a "A" ⟨RB0102⟩ownr customer
         }
         stage s2 "Two" {
-          step b "B" owner customer⟨RB0101⟩, customer
+          step b "B" owner customer⟨RB0101⟩, vendor
           step c "C" duration 5⟨RB0008⟩x
         }
         stage s3 "Three" {
@@ -126,6 +126,9 @@ final class ParserTests: XCTestCase {
     assertSyntaxDiagnostics("runbook \"R\" {\n  stage s \"S\" {\n    step x \"X\" owner a and b ⟨RB0109⟩or c\n  }\n}\n")
     assertSyntaxDiagnostics("runbook \"R\" {\n  stage s \"S\" {\n    ⟨RB0105⟩anchor T \"x\"\n  }\n}\n")
     assertSyntaxDiagnostics("runbook \"R\" {\n  stage s \"S\" {\n    step x \"X\" owner a ⟨RB0108⟩owner b\n  }\n}\n")
+    // A repeat in a long list is found through a table, in a short one by search.
+    assertSyntaxDiagnostics("runbook \"R\" {\n  stage s \"S\" {\n    step x \"X\" owner a or b or ⟨RB0112⟩a\n  }\n}\n")
+    assertSyntaxDiagnostics("runbook \"R\" {\n  stage s \"S\" {\n    step x \"X\" after a, b, c, d, e, f, g, h, i, ⟨RB0112⟩c, j, ⟨RB0112⟩j\n  }\n}\n")
     assertSyntaxDiagnostics("runbook \"R\" {\n  stage s \"S\" {\n    step x \"X\" duration ⟨RB0604⟩5\n  }\n}\n")
     assertSyntaxDiagnostics("runbook \"R\" {\n  stage s \"S\" {\n    step x \"X\" duration ⟨RB0008⟩3hours\n  }\n}\n")
     assertSyntaxDiagnostics("runbook \"R\" {\n  stage s \"S\" {\n    step x \"X\" {\n      record ⟨RB0102⟩datee \"D\"\n    }\n  }\n}\n")

@@ -28,6 +28,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable, Comparable {
   case mixedOwnerOperators = "RB0109"
   case missingID = "RB0110"
   case misleadingIndentation = "RB0111"
+  case repeatedName = "RB0112"
 
   // MARK: - Names (RB02xx)
   case duplicateID = "RB0201"
@@ -85,7 +86,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable, Comparable {
   /// The severity a diagnostic of this code has unless a caller changes it.
   public var defaultSeverity: Severity {
     switch self {
-    case .unusedRole, .misleadingIndentation, .gateWithoutCriteria, .rollbackNeverEntered, .rollbackBoundUnchecked, .unusedSuppression, .bidiControl,
+    case .unusedRole, .misleadingIndentation, .repeatedName, .gateWithoutCriteria, .rollbackNeverEntered, .rollbackBoundUnchecked, .unusedSuppression, .bidiControl,
       .unknownSuppressionCode, .errorNotSuppressible, .malformedSuppression:
       .warning
     default: .error
@@ -116,6 +117,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable, Comparable {
     case .mixedOwnerOperators: "`and` mixed with `or`"
     case .missingID: "missing id"
     case .misleadingIndentation: "indentation that hides the nesting"
+    case .repeatedName: "name listed twice"
     case .duplicateID: "duplicate id"
     case .undefinedRole: "undefined role"
     case .undefinedReference: "undefined step, stage or gate"

@@ -95,6 +95,11 @@ extension DiagnosticCode {
         summary: "The lines inside a block are indented no deeper than the block's first line, so they read as if they stood beside it, not in it. That is how a stage ends up nested in another one by accident: a `}` is missing above, and another one further down closes both. Indent the inside of each block (`runbook fmt` does it), or close the block where you meant it to end.",
         wrong: "runbook \"Example\" {\n  role customer \"Customer\"\n  stage prep \"Preparation\" owner customer {\n  step \"Backup\"\n  }\n}\n",
         fixed: "runbook \"Example\" {\n  role customer \"Customer\"\n  stage prep \"Preparation\" owner customer {\n    step \"Backup\"\n  }\n}\n")
+    case .repeatedName:
+      return Explanation(
+        summary: "One list names the same role or the same work twice: `owner ops and ops`, `after backup, backup`. It counts once, so the runbook means what it would mean without the repeat; but a repeat is usually a copy-and-paste slip for another name (the second role of a four-eyes step, another step to wait for). Delete the repeat (the fix does), or name the one that was meant.",
+        wrong: work("step backup \"Backup\" owner customer and customer"),
+        fixed: work("step backup \"Backup\" owner customer and engineer"))
     case .nestingTooDeep:
       return Explanation(
         summary: "Blocks are nested more than 32 levels deep. Real runbooks nest a few levels (stage, section, step); deeper nesting is refused so that no input can exhaust the compiler's stack.",

@@ -213,6 +213,7 @@ extension Parser {
       guard let next = parseReference("a role after `\(connective?.rawValue ?? "")`") else { break }
       roles.append(next)
     }
+    reportRepeats(in: roles, after: keyword)
     return OwnerExpr(
       roles: roles, mode: mode ?? .all, range: first.range.union(roles[roles.count - 1].range))
   }
@@ -239,7 +240,39 @@ extension Parser {
       advance()
       if let next = parseReference("an id") { list.append(next) }
     }
+    reportRepeats(in: list, after: keyword)
     return list
+  }
+
+  /// A name given twice in one list, `owner ops and ops` or `after backup, backup`: it counts
+  /// once, so the list means what it says without the repeat, which is reported as the slip it
+  /// usually is (for another role, other work), with the fix that deletes it and the separator
+  /// before it. Short lists, nearly all of them, are searched name by name; long ones through a
+  /// table, so that a list of thousands costs no square of its length.
+  private mutating func reportRepeats(in names: [Identifier], after keyword: Keyword) {
+    guard names.count > 1 else { return }
+    var firstIndex: [String: Int] = [:]
+    for index in names.indices {
+      let earlier: Int?
+      if names.count <= 8 {
+        earlier = names[..<index].firstIndex { $0.name == names[index].name }
+      } else {
+        earlier = firstIndex[names[index].name]
+        if earlier == nil { firstIndex[names[index].name] = index }
+      }
+      guard let earlier else { continue }
+      // Past the cap nothing but the count is made (a list of a hundred thousand repeats).
+      if diagnostics.count >= RunbookInfo.maximumKeptDiagnostics {
+        droppedDiagnostics += 1
+        continue
+      }
+      let name = clipped(names[index].name)
+      report(
+        .repeatedName, "`\(name)` is named twice after `\(keyword.rawValue)`", at: names[index].range,
+        notes: [DiagnosticNote("it is first named here", at: names[earlier].range)],
+        help: "a name counts once in a list; delete the repeat, or name the \(keyword == .owner || keyword == .decidedBy ? "role" : "work") that was meant",
+        fix: Fix("delete the second `\(name)`", replacing: SourceRange(names[index - 1].range.end, names[index].range.end), with: ""))
+    }
   }
 
   // MARK: - Time
@@ -312,6 +345,8 @@ extension Parser {
     guard !current.atLineStart, at(.number) || at(.quantity) else { return nil }
     let separator = peek()
     let upperAt: Int
+    // The dash of `2 - 3 hours`, which the lexer has reported: this range's report stands for it.
+    var lexedDash: Int? = nil
     if (separator.kind == .quantity || separator.kind == .number), !separator.atLineStart,
       blanksOnly(from: current.range.end, to: separator.range.start), source.bytes[separator.range.start] == UInt8(ascii: "-")
     {
@@ -322,6 +357,7 @@ extension Parser {
       // `2 - 3 hours`, whose dash the lexer has read as `..`: neither end is written as a
       // duration. (In `1h..3 hours` only the upper end is typed, and is reported alone.)
       upperAt = 2
+      lexedDash = separator.range.start
     } else {
       return nil
     }
@@ -338,10 +374,14 @@ extension Parser {
     let (lowRange, range) = (current.range, current.range.union(upper.range))
     for _ in 0..<(upperAt + upper.tokens) { advance() }
     let written = lowText + ".." + upper.written
-    report(
-      .missingUnit, "`\(source.text(range))` is a range; it is written `\(written)`", at: range,
-      help: "a range of durations is written with two dots, shortest first: `2h..3h`",
-      fix: Fix("write `\(written)`", replacing: range, with: written))
+    let message = "`\(source.text(range))` is a range; it is written `\(written)`"
+    let help = "a range of durations is written with two dots, shortest first: `2h..3h`"
+    let fix = Fix("write `\(written)`", replacing: range, with: written)
+    if let lexedDash {
+      report(.missingUnit, message, at: range, help: help, fix: fix, replacingLexed: .invalidCharacter, at: lexedDash)
+    } else {
+      report(.missingUnit, message, at: range, help: help, fix: fix)
+    }
     var uncertain = false
     if !current.atLineStart, eat(.question) != nil { uncertain = true }
     return DurationSpec(

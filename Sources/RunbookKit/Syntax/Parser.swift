@@ -16,6 +16,8 @@ public struct Parser {
   var diagnostics: [Diagnostic] = []
   /// Diagnostics past the cap, counted.
   var droppedDiagnostics = 0
+  /// How many of `diagnostics` the lexer made: they come first, in the order of the source.
+  var lexedDiagnosticCount = 0
   var depth = 0
 
   /// Lexes and parses a file.
@@ -33,6 +35,7 @@ public struct Parser {
     return balanced.tokens.withUnsafeBufferPointer { tokens in
       var parser = Parser(source: source, tokens: tokens)
       parser.diagnostics = lexed.diagnostics + balanced.diagnostics
+      parser.lexedDiagnosticCount = lexed.diagnostics.count
       let root = parser.parseFile()
       if let summary = droppedSummary(parser.droppedDiagnostics, after: parser.diagnostics) { parser.diagnostics.append(summary) }
       return SyntaxTree(
@@ -109,6 +112,27 @@ public struct Parser {
     notes: [DiagnosticNote] = [], help: String? = nil, fix: Fix? = nil
   ) {
     appendCapped(Diagnostic(code, message, at: range, notes: notes, help: help, fix: fix), to: &diagnostics, dropped: &droppedDiagnostics)
+  }
+
+  /// Reports a mistake that takes in one the lexer reported at `start` with `code`: the report
+  /// takes the lexer's place, so that one mistake is one problem with one fix. (Found by halving
+  /// the lexer's reports, which are in the order of the source.) Reported anew when the lexer's
+  /// is not there.
+  mutating func report(
+    _ code: DiagnosticCode, _ message: String, at range: SourceRange, help: String? = nil, fix: Fix? = nil,
+    replacingLexed lexedCode: DiagnosticCode, at start: Int
+  ) {
+    var low = 0
+    var high = lexedDiagnosticCount
+    while low < high {
+      let middle = (low + high) / 2
+      if diagnostics[middle].range.start < start { low = middle + 1 } else { high = middle }
+    }
+    if low < lexedDiagnosticCount, diagnostics[low].range.start == start, diagnostics[low].code == lexedCode {
+      diagnostics[low] = Diagnostic(code, message, at: range, help: help, fix: fix)
+    } else {
+      report(code, message, at: range, help: help, fix: fix)
+    }
   }
 
   /// Reports "expected X, found Y" at the current token (or just after the previous token when
