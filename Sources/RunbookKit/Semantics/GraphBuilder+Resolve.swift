@@ -5,7 +5,8 @@
 extension GraphBuilder {
   mutating func resolve() {
     usedRoles = [Bool](repeating: false, count: graph.roles.count)
-    ownedSteps = [OwnedSteps](repeating: OwnedSteps(), count: graph.roles.count)
+    ownedSteps = []
+    ownedStepsKept = false
     for index in graph.stages.indices {
       resolveStage(index, stageDeclarations[index])
     }
@@ -78,15 +79,32 @@ extension GraphBuilder {
     }
   }
 
-  /// Gives a step its owners, and counts it among the steps each of them owns (for the help of
-  /// a role named where work was meant: the steps with ids that role owns so far).
-  private mutating func setOwners(_ owners: Owners, ofStep index: Int) {
+  /// Gives a step its owners, and counts it among the steps each of them owns once that table
+  /// is kept.
+  private mutating func setOwners(_ owners: consuming Owners, ofStep index: Int) {
     graph.steps[index].owners = owners
-    guard graph.steps[index].idWritten else { return }
-    for role in owners.roles {
+    if ownedStepsKept { countOwned(step: index) }
+  }
+
+  /// Counts a step with an id among the steps its owners own.
+  private mutating func countOwned(step index: Int) {
+    guard graph.steps[index].idWritten, let roles = graph.steps[index].owners?.roles else { return }
+    for role in roles {
       if ownedSteps[role].first.count < OwnedSteps.shown { ownedSteps[role].first.append(graph.steps[index].id) }
       ownedSteps[role].count += 1
     }
+  }
+
+  /// The steps with ids a role owns so far (for the help of a role named where work was meant):
+  /// the table is made from the steps resolved until now the first time it is asked for. Steps
+  /// are resolved in order, and only they have owners yet.
+  private mutating func stepsOwned(by role: Int) -> OwnedSteps {
+    if !ownedStepsKept {
+      ownedSteps = [OwnedSteps](repeating: OwnedSteps(), count: graph.roles.count)
+      ownedStepsKept = true
+      for index in graph.steps.indices { countOwned(step: index) }
+    }
+    return role < ownedSteps.count ? ownedSteps[role] : OwnedSteps()
   }
 
   private mutating func resolveGate(_ index: Int, _ declaration: Declaration) {
@@ -321,7 +339,7 @@ extension GraphBuilder {
     if brokenNames.contains(id.name) { return nil }
     if let role = roleIndex[id.name] {
       // `after vendor`: a role where a step was meant.
-      let owned = role < ownedSteps.count ? ownedSteps[role] : OwnedSteps()
+      let owned = stepsOwned(by: role)
       let shown = owned.first.map { "`\($0)`" }
       let more = owned.count > OwnedSteps.shown ? " and \(owned.count - OwnedSteps.shown) more" : ""
       let list = owned.count == 0 ? "" : "; the steps \(graph.roles[role].name) owns are " + listPhrase(shown, conjunction: "and") + more

@@ -40,8 +40,12 @@ struct GraphBuilder {
   /// Whether each role owns, decides or signs something, by role index (a flag per role rather
   /// than a set: every step marks its owners).
   var usedRoles: [Bool] = []
-  /// For each role, the first steps with ids it owns and how many, as owners are resolved.
+  /// For each role, the first steps with ids it owns and how many, as owners are resolved. Made
+  /// when a message first needs it (from the steps resolved by then), and kept up from there on:
+  /// most runbooks never need it.
   var ownedSteps: [OwnedSteps] = []
+  /// Whether `ownedSteps` has been made and is kept up.
+  var ownedStepsKept = false
   /// Roles offered for an undeclared name that spells their display name.
   var suggestedRoles: Set<Int> = []
   var suggestionsMade = 0

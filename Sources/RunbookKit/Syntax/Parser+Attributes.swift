@@ -493,7 +493,9 @@ extension Parser {
     }
     // `2d 18h 58m`, `1h 30m`: the parts of one duration with spaces between them. Nothing else
     // may follow a duration on its line, so the parts are read as one, and reported.
-    if at(.quantity), var total = plainDurationOf(current), total > 0, spacedDurationPart(after: current.range.end, peek()) != nil {
+    // (The part after it is looked for first: nearly every duration has none, and is then
+    // decoded once, by `parseDuration`.)
+    if at(.quantity), spacedDurationPart(after: current.range.end, peek()) != nil, var total = plainDurationOf(current), total > 0 {
       var range = current.range
       var joined = text(current)
       var inOrder = true
