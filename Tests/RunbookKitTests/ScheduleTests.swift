@@ -36,6 +36,33 @@ private struct Planned {
 }
 
 final class ScheduleTests: XCTestCase {
+  /// The schedule reads the worst-case times the check of windows computed (over every edge)
+  /// instead of computing them again (over the edges without `no_go`): it is the same schedule
+  /// either way, for every runbook of the repository with windows or deadlines.
+  func testTheScheduleFromTheCheckedTimesIsTheScheduleComputedAfresh() throws {
+    var reused = 0
+    for url in runbookFiles(in: "Examples") + runbookFiles(in: "Tests/RunbookKitTests/Fixtures") {
+      let compilation = Compiler.compile(SourceFile(path: url.path, bytes: Array(try Data(contentsOf: url))))
+      guard var graph = compilation.graph, graph.flowTimes != nil else { continue }
+      reused += 1
+      let fromCheck = Schedule.compute(graph)
+      graph.flowTimes = nil
+      let afresh = Schedule.compute(graph)
+      let name = url.lastPathComponent
+      XCTAssertEqual(fromCheck.order, afresh.order, name)
+      XCTAssertEqual(fromCheck.startWorst, afresh.startWorst, name)
+      XCTAssertEqual(fromCheck.finishWorst, afresh.finishWorst, name)
+      XCTAssertEqual(fromCheck.startBest, afresh.startBest, name)
+      XCTAssertEqual(fromCheck.finishBest, afresh.finishBest, name)
+      XCTAssertEqual(fromCheck.latestStart, afresh.latestStart, name)
+      XCTAssertEqual(fromCheck.slack, afresh.slack, name)
+      XCTAssertEqual(fromCheck.rank, afresh.rank, name)
+      XCTAssertEqual(fromCheck.start, afresh.start, name)
+      XCTAssertEqual([fromCheck.endBest, fromCheck.endWorst], [afresh.endBest, afresh.endWorst], name)
+    }
+    XCTAssertGreaterThan(reused, 5, "too few runbooks with windows or deadlines to compare")
+  }
+
   /// a (1h..2h) → b (2h..3h) and c (1h) → d (30m).
   /// Worst: a 0–120, b 120–300, c 120–180, d 300–330. Best: a 0–60, b 60–180, c 60–120,
   /// d 180–210. Latest starts (worst): d 300, b 120, c 240, a 0. Slack: c 120, others 0.

@@ -71,7 +71,7 @@ public struct Plan: Sendable {
       lanes[index].1.sort { (schedule.startWorst[$0], position[$0]) < (schedule.startWorst[$1], position[$1]) }
     }
     self.lanes = lanes
-    self.handoffs = PlanShape.handoffs(graph, work: work, scheduled: schedule.scheduled)
+    self.handoffs = PlanShape.handoffs(graph, work: work, flow: schedule.flow, scheduled: schedule.scheduled)
     self.criticalPath = work.filter { schedule.critical[$0] }
     (self.flags, self.generalFlags) = PlanShape.attach(diagnostics, to: graph)
   }
@@ -83,9 +83,7 @@ enum PlanShape {
   /// walk back is bounded, so the cost stays linear however wide a stage is: it ends at 8 pieces
   /// of work found or 64 nodes seen, and stops taking a node's predecessors at that bound too
   /// (thousands of steps `after` one wide stage each walked into all of its steps).
-  static func handoffs(_ graph: RunbookGraph, work: [Int], scheduled: [Bool]) -> [Plan.Handoff] {
-    let flow = graph.edges.filter { $0.origin != .noGo }
-    let adjacency = Adjacency(nodeCount: graph.nodes.count, edges: flow)
+  static func handoffs(_ graph: RunbookGraph, work: [Int], flow adjacency: Adjacency, scheduled: [Bool]) -> [Plan.Handoff] {
     // The walk from each node marks what it has seen with the node's own number, so the marks
     // need no clearing between walks.
     var seenBy = [Int](repeating: -1, count: graph.nodes.count)

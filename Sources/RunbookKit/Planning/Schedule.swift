@@ -49,6 +49,9 @@ public struct Schedule: Sendable {
   public var rollbacks: [RollbackRun]
   /// Nodes after which no planned rollback can be reached any more (points of no return).
   public var pointsOfNoReturn: [Int]
+  /// The edges the flow follows (all but `no_go`), by source and by target: what the schedule
+  /// was computed over, kept for the plan's hand-offs.
+  var flow: Adjacency
 }
 
 /// A chain of critical work: each node starts when the one before it finishes.
@@ -135,7 +138,16 @@ private struct ScheduleBuilder {
   func duration(_ node: Int, worst: Bool) -> Int { FlowTimes.length(graph, node, worst: worst) }
 
   func build() -> Schedule {
-    let times = FlowTimes(graph: graph, adjacency: adjacency, bestCase: true)
+    // The worst case as the check computed it, when it did (for windows and deadlines): the
+    // same pass over the same edges (a `no_go` edge leads into a rollback, which the flow leaves
+    // out), so only the best case is left to compute.
+    var times: FlowTimes
+    if let checked = graph.flowTimes {
+      times = checked
+      times.addBestCase(graph, adjacency: adjacency)
+    } else {
+      times = FlowTimes(graph: graph, adjacency: adjacency, bestCase: true)
+    }
     let order = times.order
     let scheduled = times.scheduled
     let unscheduled = (0..<count).filter { !times.inRollback[$0] && !scheduled[$0] }
@@ -194,7 +206,7 @@ private struct ScheduleBuilder {
       stageStart: spanStart, stageFinish: spanFinish,
       criticalChains: criticalChains(order: order, critical: critical, times: times),
       rollbacks: rollbackRuns(finishWorst: finishWorst, scheduled: scheduled),
-      pointsOfNoReturn: pointsOfNoReturn(order: order, scheduled: scheduled))
+      pointsOfNoReturn: pointsOfNoReturn(order: order, scheduled: scheduled), flow: adjacency)
   }
 
   /// Each stage's span: the earliest start and latest finish of what is inside it, at any depth,

@@ -98,6 +98,13 @@ struct FlowTimes: Sendable {
     }
   }
 
+  /// Adds the best case to times computed without it (the check's, which the schedule reuses).
+  /// The adjacency is of the edges the flow follows, as for `init`.
+  mutating func addBestCase(_ graph: RunbookGraph, adjacency: Adjacency) {
+    guard startBest.isEmpty else { return }
+    (startBest, finishBest, _) = forward(graph, adjacency: adjacency, from: blockStart ?? 0, worst: false, lengths: FlowTimes.lengths(graph, worst: false))
+  }
+
   /// The nodes of the normal flow in a topological order, ties to source order; the end of a
   /// stage comes after its start.
   private static func flowOrder(_ graph: RunbookGraph, adjacency: Adjacency, inRollback: [Bool]) -> [Int] {

@@ -352,17 +352,23 @@ public struct RunbookGraph: Sendable {
 
   public var roles: [Role]
   /// Every container: index 0 is the runbook itself; rollbacks have kind `.rollback`.
-  public var stages: [Stage]
-  public var steps: [Step]
-  public var gates: [Gate]
+  public internal(set) var stages: [Stage]
+  public internal(set) var steps: [Step]
+  public internal(set) var gates: [Gate]
   public var signoffs: [Signoff]
   public var templates: [Template]
   public var contactGroups: [ContactGroup]
 
   /// The nodes of the dependency graph.
-  public var nodes: [Node]
+  public internal(set) var nodes: [Node]
   /// The edges, in the order they were made.
-  public var edges: [Edge]
+  public internal(set) var edges: [Edge]
+
+  /// The worst-case times of the normal flow as the check of windows and deadlines computed
+  /// them, kept so that the schedule does not compute them again; nil when the check needed
+  /// none. What they are computed from (stages, steps, gates, nodes, edges) is changed only by
+  /// the graph builder, which sets them last.
+  var flowTimes: FlowTimes? = nil
 
   /// The index of the runbook container in `stages`.
   public static let rootStage = 0

@@ -46,6 +46,8 @@ struct GraphBuilder {
   var ownedSteps: [OwnedSteps] = []
   /// Whether `ownedSteps` has been made and is kept up.
   var ownedStepsKept = false
+  /// The worst-case times the check of windows computed, for the schedule (`RunbookGraph.flowTimes`).
+  var checkedTimes: FlowTimes? = nil
   /// Roles offered for an undeclared name that spells their display name.
   var suggestedRoles: Set<Int> = []
   var suggestionsMade = 0
@@ -81,6 +83,7 @@ struct GraphBuilder {
     builder.names = NameTable()
     builder.checkGraph()
     builder.reportUnusedRoles()
+    builder.graph.flowTimes = builder.checkedTimes
     if let summary = droppedSummary(builder.droppedDiagnostics, after: builder.diagnostics) { builder.diagnostics.append(summary) }
     return (builder.graph, builder.diagnostics)
   }

@@ -216,6 +216,8 @@ extension GraphBuilder {
         lateBefore[node] = inherited
       }
     }
+    // The schedule reads the same times: kept for it, and given to the graph once it is done.
+    checkedTimes = times
   }
 
   /// When a node may start, when it must be done by, where that limit was written, and a phrase
