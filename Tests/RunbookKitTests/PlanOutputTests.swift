@@ -29,6 +29,22 @@ final class PlanOutputTests: XCTestCase {
     }
   }
 
+  /// A step that waits for a hundred steps of another role: its walk back stops taking nodes at
+  /// its bound, but the work among the nodes it has seen is still handed over (8 at most).
+  func testAStepAfterAHundredOthersHasItsHandoffs() throws {
+    let steps = (0..<100).map { "    step s\($0) \"S\($0)\"\n" }.joined()
+    let ids = (0..<100).map { "s\($0)" }.joined(separator: ", ")
+    let text = "runbook \"R\" {\n  role a \"A\"\n  role b \"B\"\n  stage wide \"Wide\" parallel owner a {\n" + steps
+      + "  }\n  stage last \"Last\" owner b {\n    step done \"Done\" after \(ids)\n  }\n}\n"
+    let compilation = compile(text)
+    let graph = try XCTUnwrap(compilation.graph)
+    let plan = Plan(graph: graph, diagnostics: compilation.diagnostics)
+    let done = try XCTUnwrap(graph.steps.first { $0.id == "done" }).node
+    let into = plan.handoffs.filter { $0.to == done }
+    XCTAssertEqual(into.count, 8)
+    XCTAssertTrue(into.allSatisfy { graph.owners(of: $0.from)?.roles == [0] })
+  }
+
   func testTheClinSparkPlanIsRightOnInspection() throws {
     let (plan, _) = try plan(repositoryRoot.appendingPathComponent("Examples/clinspark-upgrade.runbook"))
     let schedule = plan.schedule

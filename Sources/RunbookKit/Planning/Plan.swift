@@ -81,8 +81,9 @@ public struct Plan: Sendable {
 enum PlanShape {
   /// Each dependency between work of different roles, found through stage boundaries. Each
   /// walk back is bounded, so the cost stays linear however wide a stage is: it ends at 8 pieces
-  /// of work found or 64 nodes seen, and stops taking a node's predecessors at that bound too
-  /// (thousands of steps `after` one wide stage each walked into all of its steps).
+  /// of work found, and takes no more nodes once it has seen 64 (thousands of steps `after` one
+  /// wide stage each walked into all of its steps); the work among the nodes seen is still found,
+  /// so a step that waits for a hundred others has its hand-offs.
   static func handoffs(_ graph: RunbookGraph, work: [Int], flow adjacency: Adjacency, scheduled: [Bool]) -> [Plan.Handoff] {
     // The walk from each node marks what it has seen with the node's own number, so the marks
     // need no clearing between walks.
@@ -107,11 +108,12 @@ enum PlanShape {
         if seen >= 64 { break }
         visit(adjacency.predecessor(at: position))
       }
-      while let previous = frontier.popLast(), found.count < 8, seen < 64 {
+      while let previous = frontier.popLast(), found.count < 8 {
         if graph.isWork(previous) {
           found.append(previous)
           continue
         }
+        if seen >= 64 { continue }
         for position in adjacency.predecessorPositions(previous) {
           if seen >= 64 { break }
           visit(adjacency.predecessor(at: position))
