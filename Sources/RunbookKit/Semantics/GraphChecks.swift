@@ -10,10 +10,12 @@ extension GraphBuilder {
       reportCycles(order: order, adjacency: adjacency)
     }
     checkReachability(adjacency: adjacency)
-    checkWindows(adjacency: adjacency)
     checkRollbackBounds(order: order, adjacency: adjacency)
     checkSignoffPlacement()
     checkFourEyes()
+    // Last: the times it computes are kept for the schedule, and would otherwise be held while
+    // the checks above make their own tables, at the peak of `check`'s memory.
+    checkWindows(adjacency: adjacency)
   }
 
   // MARK: - Cycles
