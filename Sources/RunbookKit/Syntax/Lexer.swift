@@ -597,17 +597,9 @@ public struct Lexer {
   /// `owner ops & dba`, `owner ops/dba`: whether the byte at `start` stands between two names
   /// on one line, as a list of roles in a document joins them.
   private func joinsTwoNames(at start: Int) -> Bool {
-    guard let previous = tokens.last, previous.kind == .word, blanksOnly(from: previous.range.end, to: start) else { return false }
+    guard let previous = tokens.last, previous.kind == .word, blanksOnly(bytes, from: previous.range.end, to: start) else { return false }
     let next = skippingBlanks(from: start + 1)
     return next < bytes.count && isWordByte(bytes[next]) && !isDigit(bytes[next])
-  }
-
-  /// Whether the bytes from `start` to `end` are spaces and tabs only (or none): false when `end`
-  /// comes before `start`.
-  private func blanksOnly(from start: Int, to end: Int) -> Bool {
-    guard start <= end else { return false }
-    for index in start..<end where bytes[index] != UInt8(ascii: " ") && bytes[index] != UInt8(ascii: "\t") { return false }
-    return true
   }
 
   /// The offset of the first byte at or after `index` that is not a space or tab.
@@ -713,7 +705,7 @@ public struct Lexer {
   /// then the dash, then (after spaces) a digit, or for a time the anchor's name. Where the next
   /// end starts, if so.
   private func spacedDashInRange(at start: Int, length: Int) -> Int? {
-    guard let previous = tokens.last, [.quantity, .number, .time].contains(previous.kind), blanksOnly(from: previous.range.end, to: start)
+    guard let previous = tokens.last, [.quantity, .number, .time].contains(previous.kind), blanksOnly(bytes, from: previous.range.end, to: start)
     else { return nil }
     let next = skippingBlanks(from: start + length)
     guard next < bytes.count, isDigit(bytes[next]) || (previous.kind == .time && isWordByte(bytes[next])) else { return nil }
@@ -830,4 +822,13 @@ func validUTF8Length(_ bytes: UnsafeBufferPointer<UInt8>, _ index: Int) -> Int {
 func hex<T: BinaryInteger>(_ value: T, width: Int = 2) -> String {
   let digits = String(value, radix: 16, uppercase: true)
   return String(repeating: "0", count: max(0, width - digits.count)) + digits
+}
+
+/// Whether `bytes` from `start` to `end` are spaces and tabs only (or none): false when `end`
+/// comes before `start`. Asked of the source by the lexer and by the parser.
+func blanksOnly<Bytes: RandomAccessCollection>(_ bytes: Bytes, from start: Int, to end: Int) -> Bool
+where Bytes.Element == UInt8, Bytes.Index == Int {
+  guard start <= end else { return false }
+  for index in start..<end where bytes[index] != UInt8(ascii: " ") && bytes[index] != UInt8(ascii: "\t") { return false }
+  return true
 }

@@ -330,7 +330,7 @@ extension Parser {
   /// positive duration, with only spaces or tabs between it and the part before (which ends at
   /// `end`). `2h - 3h` and `2h-3h` are not parts of one duration.
   private func spacedDurationPart(after end: Int, _ token: Token) -> Int? {
-    guard token.kind == .quantity, !token.atLineStart, token.range.start > end, blanksOnly(from: end, to: token.range.start),
+    guard token.kind == .quantity, !token.atLineStart, token.range.start > end, blanksOnly(source.bytes, from: end, to: token.range.start),
       let minutes = plainDurationOf(token), minutes > 0
     else { return nil }
     return minutes
@@ -348,7 +348,7 @@ extension Parser {
     // The dash of `2 - 3 hours`, which the lexer has reported: this range's report stands for it.
     var lexedDash: Int? = nil
     if (separator.kind == .quantity || separator.kind == .number), !separator.atLineStart,
-      blanksOnly(from: current.range.end, to: separator.range.start), source.bytes[separator.range.start] == UInt8(ascii: "-")
+      blanksOnly(source.bytes, from: current.range.end, to: separator.range.start), source.bytes[separator.range.start] == UInt8(ascii: "-")
     {
       upperAt = 1
     } else if separator.kind == .word, !separator.atLineStart, text(separator).lowercased() == "to" {
@@ -453,11 +453,6 @@ extension Parser {
   /// The unit a duration ends with, as written: `m` of `1h30m`.
   private func lastUnitSymbol(_ duration: String) -> String {
     String(duration.reversed().prefix { $0.isLetter }.reversed())
-  }
-
-  /// Whether the bytes from `start` to `end` are spaces and tabs only (or none).
-  private func blanksOnly(from start: Int, to end: Int) -> Bool {
-    start <= end && source.bytes[start..<end].allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
   }
 
   /// The rank of a duration's first or last unit (`m` 1, `h` 2, `d` 3, `w` 4, `mo` 5; 0 for none).
