@@ -1,4 +1,4 @@
-// runbook-bench: generates runbooks of 1k, 10k, 100k and 1M steps in two shapes and measures
+// runbook-bench: generates runbooks of 1k, 10k, 100k and 1M steps in three shapes and measures
 // the release `runbook` binary on them — check, plan, Markdown, HTML and JSON: wall time,
 // steps/s, MB/s, peak memory and (with valgrind) instructions per source byte — beside two
 // baselines on the same data: `wc -l` on the source and Python's `json.load` on runbook's own
@@ -128,6 +128,54 @@ func generateDense(steps total: Int) -> String {
   return lines.joined(separator: "\n") + "\n"
 }
 
+/// A runbook of the shape of the checklists in `Examples/`, `steps` steps: steps without ids (so
+/// each id is made from its title), titles of five to twelve words that repeat from area to
+/// area, areas of 8–20 steps as parallel sub-stages of a phase with a deadline, a step in four
+/// owned by someone other than its area, notes and records on some, a gate after every phase.
+/// (The last gate leads to a closing stage: one step more than asked for.)
+func generateTranscribed(steps total: Int) -> String {
+  var lines = ["runbook \"Generated go-live checklist of \(total) steps\" {", "  system \"CareSync HMS\"", "  anchor T \"Go-live: deployment initiated\""]
+  let roles = ["deployment_lead", "operations_lead", "support_lead", "communications_lead", "business_lead"]
+  for role in roles { lines.append("  role \(role) \"\(role.replacingOccurrences(of: "_", with: " ").capitalized)\"") }
+  let subjects = ["Production servers", "Load balancers", "Database cluster (primary + replicas)", "Redis cache cluster", "SSL certificates", "DNS records", "CDN for static assets", "Backup systems", "Firewall rules", "Multi-factor authentication for admins", "Security monitoring (IDS/IPS)", "Data migration", "User accounts", "Role assignments", "Email/SMS templates", "Training materials", "Help desk", "Rollback procedures"]
+  let states = ["provisioned and healthy", "configured and tested", "operational", "valid and auto-renewing", "validated and documented", "completed and signed off", "distributed and reviewed", "active and alerting on-call"]
+  var step = 0
+  var phase = 0
+  while step < total {
+    phase += 1
+    lines.append("  stage phase_\(phase) \"Phase \(phase): checklist (complete 48 hours before go-live)\" {")
+    lines.append("    deadline T-\(48 + phase)h")
+    for area in 0..<6 where step < total {
+      lines.append("    stage area_\(phase)_\(area) \"\(subjects[(phase + area) % subjects.count]) area\" parallel owner \(roles[(phase + area) % roles.count]) {")
+      for index in 0..<(8 + (phase * 7 + area * 5) % 13) where step < total {
+        step += 1
+        var line = "      step \"\(subjects[(step * 5 + index) % subjects.count]) \(states[(step + area) % states.count])\""
+        if step % 4 == 0 { line += " owner \(roles[(step / 4) % roles.count])" }
+        if step % 9 == 0 { line += " duration \(10 + step % 50)m" }
+        if step % 6 == 0 {
+          line += " {\n        note \"Confirm with the vendor's engineer on the bridge call before ticking this off.\"\n        record initials \"Checked by\"\n        record text \"Ticket number\"\n      }"
+        }
+        lines.append(line)
+      }
+      lines.append("    }")
+    }
+    if step < total {
+      step += 1
+      lines += [
+        "    gate \"Go / No-Go for phase \(phase)\" {", "      decided_by business_lead or deployment_lead",
+        "      criterion \"All items of the phase are initialled and all is per expectations\"",
+        "      criterion availability >= 99.9% \"System availability\"",
+        "      go -> \(step < total ? "phase_\(phase + 1)" : "closing")", "      no_go -> stop", "    }",
+      ]
+    }
+    lines.append("  }")
+  }
+  lines.append("  stage closing \"Closing\" owner support_lead {\n    step \"Hand over to the support desk\"\n  }")
+  lines.append("  signoff \"Go-live accepted\" by business_lead")
+  lines.append("}")
+  return lines.joined(separator: "\n") + "\n"
+}
+
 // MARK: - Measuring
 
 struct Measurement {
@@ -241,14 +289,17 @@ while let argument = arguments.first {
     sizes = []
   } else if argument == "--emit", arguments.count >= 2, let size = Int(arguments[0]) {
     // Writes one generated runbook and stops: the input for profiling a single command.
-    // `--emit-dense` writes the second shape.
+    // `--emit-dense` and `--emit-transcribed` write the other shapes.
     try Data(generate(steps: size).utf8).write(to: URL(fileURLWithPath: arguments[1]))
     exit(0)
   } else if argument == "--emit-dense", arguments.count >= 2, let size = Int(arguments[0]) {
     try Data(generateDense(steps: size).utf8).write(to: URL(fileURLWithPath: arguments[1]))
     exit(0)
+  } else if argument == "--emit-transcribed", arguments.count >= 2, let size = Int(arguments[0]) {
+    try Data(generateTranscribed(steps: size).utf8).write(to: URL(fileURLWithPath: arguments[1]))
+    exit(0)
   } else {
-    FileHandle.standardError.write(Data("usage: runbook-bench [--sizes 1000,10000,100000,1000000] | --probes | --emit STEPS FILE | --emit-dense STEPS FILE\n".utf8))
+    FileHandle.standardError.write(Data("usage: runbook-bench [--sizes 1000,10000,100000,1000000] | --probes | --emit STEPS FILE | --emit-dense STEPS FILE | --emit-transcribed STEPS FILE\n".utf8))
     exit(2)
   }
 }
@@ -286,14 +337,15 @@ let commands: [(name: String, arguments: [String])] = [
   ("check", ["check"]), ("plan", ["plan"]), ("build --to markdown", ["build", "--to", "markdown"]),
   ("build --to html", ["build", "--to", "html"]), ("build --to json", ["build", "--to", "json"]),
 ]
-/// The two generators: the standard shape, and a dense one of many `after` edges, multi-owner
-/// steps, windows in every stage and long titles.
-let shapes: [(name: String, make: (Int) -> String)] = [("standard", generate), ("dense", generateDense)]
+/// The three generators: the standard shape; a dense one of many `after` edges, multi-owner
+/// steps, windows in every stage and long titles; and one transcribed as the real checklists
+/// are, whose steps have no ids.
+let shapes: [(name: String, make: (Int) -> String)] = [("standard", generate), ("dense", generateDense), ("transcribed", generateTranscribed)]
 
 print("runbook-bench: binary \(runbook): \(linkage(of: runbook))")
 print("runbook-bench: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory / 1_073_741_824) GiB; times are the best of 3 runs (1 for 1M steps); instructions by callgrind up to 100k steps; peak memory " + (gnuTime == nil ? "from wait4 (install GNU time for the program's own)" : "by GNU time"))
 print("")
-print("shape     " + "steps".padding(toLength: 9, withPad: " ", startingAt: 0) + "source MB  " + "command".padding(toLength: 22, withPad: " ", startingAt: 0) + "seconds    steps/s      MB/s   peak MB  peak/source  instr/byte")
+print("shape       " + "steps".padding(toLength: 9, withPad: " ", startingAt: 0) + "source MB  " + "command".padding(toLength: 22, withPad: " ", startingAt: 0) + "seconds    steps/s      MB/s   peak MB  peak/source  instr/byte")
 /// Measurements by shape, size and command.
 var results: [String: [Int: [String: Measurement]]] = [:]
 /// Instructions by shape, size and command, when valgrind is there.
@@ -305,7 +357,7 @@ for shape in shapes {
     let text = shape.make(size)
     // The dense shape of a million steps is larger than a runbook may be (64 MiB).
     guard text.utf8.count <= 64 << 20 else {
-      print(shape.name.padding(toLength: 10, withPad: " ", startingAt: 0) + String(size).padding(toLength: 9, withPad: " ", startingAt: 0) + String(format: "%9.1f  ", Double(text.utf8.count) / 1_048_576) + "skipped: larger than the 64 MiB a runbook may be")
+      print(shape.name.padding(toLength: 12, withPad: " ", startingAt: 0) + String(size).padding(toLength: 9, withPad: " ", startingAt: 0) + String(format: "%9.1f  ", Double(text.utf8.count) / 1_048_576) + "skipped: larger than the 64 MiB a runbook may be")
       continue
     }
     try Data(text.utf8).write(to: file)
@@ -323,7 +375,7 @@ for shape in shapes {
     for name in commands.map(\.name) + ["baseline: wc -l", "baseline: json.load"] {
       guard let m = row[name] else { continue }
       let megabytes = Double(text.utf8.count) / 1_048_576
-      var line = shape.name.padding(toLength: 10, withPad: " ", startingAt: 0) + String(size).padding(toLength: 9, withPad: " ", startingAt: 0)
+      var line = shape.name.padding(toLength: 12, withPad: " ", startingAt: 0) + String(size).padding(toLength: 9, withPad: " ", startingAt: 0)
       line += String(format: "%9.1f  ", megabytes)
       line += name.padding(toLength: 22, withPad: " ", startingAt: 0)
       line += String(format: "%7.3f %10.0f %9.1f %9.1f %12.1f", m.seconds, Double(size) / m.seconds, megabytes / m.seconds, Double(m.peakBytes) / 1_048_576, Double(m.peakBytes) / Double(text.utf8.count))

@@ -365,7 +365,8 @@ struct GraphBuilder {
   /// the title, unique in the runbook.
   mutating func deriveIDs() {
     var number = 0
-    var taken = IDAllocator(declared: names)
+    let untitled = graph.steps.count(where: { !$0.idWritten }) + graph.gates.count(where: { !$0.idWritten })
+    var taken = IDAllocator(declared: names, capacity: untitled)
     for stage in graph.stages.indices where graph.stages[stage].parent == nil {
       numberItems(of: stage, number: &number, taken: &taken)
     }
@@ -403,41 +404,97 @@ struct GraphBuilder {
 
 /// Makes ids from titles: lowercase ASCII letters and digits joined by `_`, at most about 40
 /// characters, made unique with a `_2`, `_3` … suffix.
+///
+/// Real runbooks leave most steps without an id, so this runs for nearly every step: the slug is
+/// made from the title's bytes (through `lowercased()` only for a title outside ASCII), and one
+/// table answers both whether an id is taken and which suffix a slug tries next.
 struct IDAllocator {
   /// The ids written in the runbook (shared with the builder's table, not copied).
   let declared: NameTable<(item: Item?, range: SourceRange)>
-  /// The ids derived so far.
-  var derived: Set<String> = []
-  /// The next suffix to try for each slug, so that many equal titles cost linear time.
-  var nextSuffix: [String: Int] = [:]
+  /// Every id derived so far, and every slug tried (a slug not derived was taken by a written
+  /// id): each with the next suffix to try when a title makes it again, so that many equal
+  /// titles cost linear time. An id derived with a suffix may be another title's slug: its
+  /// suffixes then start at 2, as for any slug.
+  var taken = NameTable<Int>()
 
-  init(declared: NameTable<(item: Item?, range: SourceRange)>) {
+  /// An allocator of about `capacity` ids (the table is sized once for them).
+  init(declared: NameTable<(item: Item?, range: SourceRange)>, capacity: Int = 0) {
     self.declared = declared
+    taken = NameTable(capacity: capacity)
   }
 
   mutating func derive(from title: String) -> String {
-    var slug = ""
-    var pendingUnderscore = false
-    for scalar in title.lowercased().unicodeScalars {
-      if scalar.isASCII && (("a"..."z").contains(scalar) || ("0"..."9").contains(scalar)) {
-        if pendingUnderscore && !slug.isEmpty { slug += "_" }
-        pendingUnderscore = false
-        slug.unicodeScalars.append(scalar)
-        if slug.utf8.count >= 40 { break }
-      } else {
-        pendingUnderscore = true
-      }
-    }
-    if slug.isEmpty || slug.first?.isNumber == true { slug = "item_" + slug }
-    var candidate = slug
-    var suffix = nextSuffix[slug] ?? 2
-    while declared[candidate] != nil || derived.contains(candidate) {
-      candidate = "\(slug)_\(suffix)"
+    let slug = Self.slug(of: title)
+    let slugHash = taken.hash(slug)
+    let declaredSlug = declared[slug, hash: slugHash] != nil
+    let known = taken.insertNew(slug, 2, hash: slugHash)
+    if known == nil && !declaredSlug { return slug }
+    var suffix = known ?? 2
+    var candidate: String
+    var candidateHash: UInt64
+    repeat {
+      candidate = Self.suffixed(slug, suffix)
+      candidateHash = taken.hash(candidate)
       suffix += 1
-    }
-    nextSuffix[slug] = suffix
-    derived.insert(candidate)
+    } while declared[candidate, hash: candidateHash] != nil || taken[candidate, hash: candidateHash] != nil
+    taken.set(slug, suffix, hash: slugHash)
+    _ = taken.insertNew(candidate, 2, hash: candidateHash)
     return candidate
+  }
+
+  /// `slug_suffix`, written as bytes (an interpolation, or `+` of three strings, took several
+  /// times as long, and a runbook of repeated titles makes one for nearly every step).
+  static func suffixed(_ slug: String, _ suffix: Int) -> String {
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(slug.utf8.count + 21)
+    bytes.append(contentsOf: slug.utf8)
+    bytes.append(UInt8(ascii: "_"))
+    let digitsStart = bytes.count
+    var rest = suffix
+    repeat {
+      bytes.append(UInt8(ascii: "0") + UInt8(rest % 10))
+      rest /= 10
+    } while rest > 0
+    bytes[digitsStart...].reverse()
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
+  /// The title's lowercase ASCII letters and digits, each other run between them as one `_`,
+  /// cut once 40 bytes are reached; `item_` in front when that leaves nothing or starts with a
+  /// digit. Read as bytes: every byte of a character outside ASCII is a separator, as the
+  /// character is.
+  static func slug(of title: String) -> String {
+    let ascii = title.utf8.withContiguousStorageIfAvailable { bytes in
+      bytes.allSatisfy { $0 < 0x80 } ? slug(ofLowercased: bytes, folding: true) : nil
+    }
+    if let ascii = ascii ?? nil { return ascii }
+    return Array(title.lowercased().utf8).withUnsafeBufferPointer { slug(ofLowercased: $0, folding: false) }
+  }
+
+  /// The slug of bytes already lowercased, or of ASCII whose capitals are folded here.
+  private static func slug(ofLowercased bytes: UnsafeBufferPointer<UInt8>, folding: Bool) -> String {
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 41) { slug in
+      var count = 0
+      var pendingUnderscore = false
+      for var byte in bytes {
+        if folding && byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") { byte |= 0x20 }
+        let keep = (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+        guard keep else {
+          pendingUnderscore = true
+          continue
+        }
+        if pendingUnderscore && count > 0 {
+          slug[count] = UInt8(ascii: "_")
+          count += 1
+        }
+        pendingUnderscore = false
+        slug[count] = byte
+        count += 1
+        if count >= 40 { break }
+      }
+      let text = String(decoding: UnsafeBufferPointer(rebasing: slug[0..<count]), as: UTF8.self)
+      return count == 0 || (slug[0] >= UInt8(ascii: "0") && slug[0] <= UInt8(ascii: "9")) ? "item_" + text : text
+    }
   }
 }
 

@@ -35,22 +35,43 @@ struct NameTable<Value> {
 
   var count: Int { keys.count }
 
-  /// The value of `name`, if it has been added.
-  subscript(name: String) -> Value? {
-    find(name, hash: hash(name)).index.map { values[$0] }
+  /// The value of `name`, if it has been added. (`hash`, when given, is `hash(name)`: every
+  /// table of the process hashes alike, so a name looked up in several is hashed once.)
+  subscript(name: String, hash hash: UInt64? = nil) -> Value? {
+    find(name, hash: hash ?? self.hash(name)).index.map { values[$0] }
   }
 
   /// Adds `name` with `value` when it is new, and returns nil; when it is already there, leaves
   /// the table as it is and returns the value it has.
-  mutating func insertNew(_ name: String, _ value: Value) -> Value? {
+  mutating func insertNew(_ name: String, _ value: Value, hash: UInt64? = nil) -> Value? {
+    let place = placeFor(name, hash: hash)
+    if let index = place.index { return values[index] }
+    add(name, value, at: place)
+    return nil
+  }
+
+  /// Sets the value of `name`, adding it when it is new.
+  mutating func set(_ name: String, _ value: Value, hash: UInt64? = nil) {
+    let place = placeFor(name, hash: hash)
+    if let index = place.index {
+      values[index] = value
+    } else {
+      add(name, value, at: place)
+    }
+  }
+
+  /// Where `name` is, or the slot it would take, with room made for one more name first.
+  private mutating func placeFor(_ name: String, hash: UInt64?) -> (slot: Int, index: Int?, hash: UInt64) {
     if 2 * (keys.count + 1) > slots.count { grow() }
-    let hash = hash(name)
+    let hash = hash ?? self.hash(name)
     let found = find(name, hash: hash)
-    if let index = found.index { return values[index] }
+    return (found.slot, found.index, hash)
+  }
+
+  private mutating func add(_ name: String, _ value: Value, at place: (slot: Int, index: Int?, hash: UInt64)) {
     keys.append(name)
     values.append(value)
-    slots[found.slot] = (hash >> 32) << 32 | UInt64(keys.count)
-    return nil
+    slots[place.slot] = (place.hash >> 32) << 32 | UInt64(keys.count)
   }
 
   /// Where `name` is: its index in `keys` when it is there, and the slot that holds it or, when
