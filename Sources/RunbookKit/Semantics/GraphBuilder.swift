@@ -433,30 +433,13 @@ struct IDAllocator {
     var candidate: String
     var candidateHash: UInt64
     repeat {
-      candidate = Self.suffixed(slug, suffix)
+      candidate = slug + "_" + String(suffix)
       candidateHash = taken.hash(candidate)
       suffix += 1
     } while declared[candidate, hash: candidateHash] != nil || taken[candidate, hash: candidateHash] != nil
     taken.set(slug, suffix, hash: slugHash)
     _ = taken.insertNew(candidate, 2, hash: candidateHash)
     return candidate
-  }
-
-  /// `slug_suffix`, written as bytes (an interpolation, or `+` of three strings, took several
-  /// times as long, and a runbook of repeated titles makes one for nearly every step).
-  static func suffixed(_ slug: String, _ suffix: Int) -> String {
-    var bytes: [UInt8] = []
-    bytes.reserveCapacity(slug.utf8.count + 21)
-    bytes.append(contentsOf: slug.utf8)
-    bytes.append(UInt8(ascii: "_"))
-    let digitsStart = bytes.count
-    var rest = suffix
-    repeat {
-      bytes.append(UInt8(ascii: "0") + UInt8(rest % 10))
-      rest /= 10
-    } while rest > 0
-    bytes[digitsStart...].reverse()
-    return String(decoding: bytes, as: UTF8.self)
   }
 
   /// The title's lowercase ASCII letters and digits, each other run between them as one `_`,
@@ -468,7 +451,7 @@ struct IDAllocator {
       bytes.allSatisfy { $0 < 0x80 } ? slug(ofLowercased: bytes, folding: true) : nil
     }
     if let ascii = ascii ?? nil { return ascii }
-    return Array(title.lowercased().utf8).withUnsafeBufferPointer { slug(ofLowercased: $0, folding: false) }
+    return lowercasedBytes(title).withUnsafeBufferPointer { slug(ofLowercased: $0, folding: false) }
   }
 
   /// The slug of bytes already lowercased, or of ASCII whose capitals are folded here.
