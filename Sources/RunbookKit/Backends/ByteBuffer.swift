@@ -221,6 +221,13 @@ struct ByteBuffer: ~Copyable, ByteSink {
     try body(UnsafeRawBufferPointer(start: base, count: count))
   }
 
+  /// The written bytes in `range`, read in place for the length of `body`.
+  @inline(__always)
+  func withBytes<Result>(in range: Range<Int>, _ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+    precondition(range.lowerBound >= 0 && range.upperBound <= count, "bytes outside those written")
+    return try body(UnsafeBufferPointer(start: base + range.lowerBound, count: range.count))
+  }
+
   /// The bytes written, copied into an array.
   func array() -> [UInt8] {
     [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in

@@ -3,19 +3,22 @@
 // Unicode scalars (the columns of this tool) straight from the bytes.
 
 /// A growing text of lines, with a store of saved pieces: short texts printed many times over
-/// (a step's title, a time) are saved once, end to end in one byte array with their widths, and
+/// (a step's title, a time) are saved once, end to end in one buffer with their widths, and
 /// then cost a copy of bytes each time they are printed, with no allocation and no counting.
 struct TextBuffer: ~Copyable {
   /// The text so far; the escapers of the backends append to it directly.
   var bytes: ByteBuffer
-  private var pieceBytes: [UInt8] = []
+  /// The saved pieces' bytes, end to end. A buffer of its own rather than an array: a piece is
+  /// appended hundreds of thousands of times in a large plan, and each append from an array
+  /// first counted a reference to the array's storage up and then down.
+  private var pieceBytes: ByteBuffer
   private var pieceEnds: [Int] = []
   private var pieceWidths: [Int] = []
 
   /// Room for `capacity` bytes of text, or a buffer's worth handed to `destination` at a time.
   init(capacity: Int = 0, pieceCapacity: Int = 0, streamingTo destination: DocumentDestination? = nil) {
     bytes = ByteBuffer(capacity: capacity, streamingTo: destination)
-    pieceBytes.reserveCapacity(pieceCapacity)
+    pieceBytes = ByteBuffer(capacity: pieceCapacity)
   }
 
   /// The text written (when streaming, since the last hand-over), in the buffer it was written
@@ -71,14 +74,14 @@ struct TextBuffer: ~Copyable {
   }
 
   /// Adds bytes written by `write` to the piece being saved.
-  mutating func addToPiece(_ write: (inout [UInt8]) -> Void) {
+  mutating func addToPiece(_ write: (inout ByteBuffer) -> Void) {
     write(&pieceBytes)
   }
 
   /// Finishes the piece being saved and returns its number.
   mutating func savePiece() -> Int {
     let start = pieceEnds.last ?? 0
-    let width = pieceBytes.withUnsafeBufferPointer { scalarCount(UnsafeBufferPointer(rebasing: $0[start...])) }
+    let width = pieceBytes.withBytes(in: start..<pieceBytes.count) { scalarCount($0) }
     pieceEnds.append(pieceBytes.count)
     pieceWidths.append(width)
     return pieceEnds.count - 1
@@ -92,10 +95,7 @@ struct TextBuffer: ~Copyable {
 
   /// Appends a saved piece.
   mutating func append(piece: Int) {
-    let range = byteRange(of: piece)
-    pieceBytes.withUnsafeBufferPointer { all in
-      bytes.append(bytes: UnsafeBufferPointer(rebasing: all[range]))
-    }
+    pieceBytes.withBytes(in: byteRange(of: piece)) { bytes.append(bytes: $0) }
   }
 
   /// A saved piece in a column `width` scalars wide: padded with spaces, or followed by one
@@ -112,7 +112,7 @@ struct TextBuffer: ~Copyable {
   func width(of piece: Int) -> Int { pieceWidths[piece] }
 
   func text(of piece: Int) -> String {
-    String(decoding: pieceBytes[byteRange(of: piece)], as: UTF8.self)
+    pieceBytes.withBytes(in: byteRange(of: piece)) { String(decoding: $0, as: UTF8.self) }
   }
 
   /// Where a saved piece's bytes are: from the end of the one before it to its own end.
