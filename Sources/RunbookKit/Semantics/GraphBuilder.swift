@@ -433,7 +433,7 @@ struct IDAllocator {
     var candidate: String
     var candidateHash: UInt64
     repeat {
-      candidate = slug + "_" + String(suffix)
+      candidate = Self.suffixed(slug, suffix)
       candidateHash = taken.hash(candidate)
       suffix += 1
     } while declared[candidate, hash: candidateHash] != nil || taken[candidate, hash: candidateHash] != nil
@@ -442,41 +442,70 @@ struct IDAllocator {
     return candidate
   }
 
+  /// `slug_suffix`, written into the new string's storage at once: made as `slug + "_" +
+  /// String(suffix)`, it took two strings in between, each made, grown and released, and the
+  /// number written through its protocol, about 2,100 instructions where this takes a few hundred
+  /// (a runbook of repeated titles makes one for nearly every step).
+  static func suffixed(_ slug: String, _ suffix: Int) -> String {
+    slug.withUTF8InPlace { slugBytes in
+      let length = slugBytes.count + 1 + decimalLength(suffix)
+      return String(unsafeUninitializedCapacity: length) { buffer in
+        let start = buffer.baseAddress!
+        if let source = slugBytes.baseAddress { start.initialize(from: source, count: slugBytes.count) }
+        start[slugBytes.count] = UInt8(ascii: "_")
+        return slugBytes.count + 1 + writeDecimal(suffix, to: start + slugBytes.count + 1)
+      }
+    }
+  }
+
   /// The title's lowercase ASCII letters and digits, each other run between them as one `_`,
   /// cut once 40 bytes are reached; `item_` in front when that leaves nothing or starts with a
   /// digit. Read as bytes: every byte of a character outside ASCII is a separator, as the
   /// character is.
   static func slug(of title: String) -> String {
     let ascii = title.utf8.withContiguousStorageIfAvailable { bytes in
-      bytes.allSatisfy { $0 < 0x80 } ? slug(ofLowercased: bytes, folding: true) : nil
+      bytes.allSatisfy { $0 < 0x80 } ? slug(ofLowercased: bytes) : nil
     }
     if let ascii = ascii ?? nil { return ascii }
-    return lowercasedBytes(title).withUnsafeBufferPointer { slug(ofLowercased: $0, folding: false) }
+    return lowercasedBytes(title).withUnsafeBufferPointer { slug(ofLowercased: $0) }
   }
 
-  /// The slug of bytes already lowercased, or of ASCII whose capitals are folded here.
-  private static func slug(ofLowercased bytes: UnsafeBufferPointer<UInt8>, folding: Bool) -> String {
-    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 41) { slug in
-      var count = 0
-      var pendingUnderscore = false
-      for var byte in bytes {
-        if folding && byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") { byte |= 0x20 }
-        let keep = (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
-        guard keep else {
-          pendingUnderscore = true
-          continue
-        }
-        if pendingUnderscore && count > 0 {
-          slug[count] = UInt8(ascii: "_")
+  /// What each byte is in a slug: itself for a lowercase letter or a digit, the lowercase
+  /// letter for a capital, 0 for a separator (every other byte, and every byte outside ASCII):
+  /// one look-up a byte, where two ranges were tested for each.
+  private static let slugBytes: [UInt8] = (0..<256).map { value in
+    let byte = UInt8(value)
+    switch byte {
+    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): return byte
+    case UInt8(ascii: "A")...UInt8(ascii: "Z"): return byte | 0x20
+    default: return 0
+    }
+  }
+
+  /// The slug of ASCII, or of bytes already lowercased (whose capitals, none, need no folding).
+  private static func slug(ofLowercased bytes: UnsafeBufferPointer<UInt8>) -> String {
+    slugBytes.withUnsafeBufferPointer { table in
+      withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 41) { slug in
+        var count = 0
+        var pendingUnderscore = false
+        for byte in bytes {
+          let kept = table[Int(byte)]
+          guard kept != 0 else {
+            pendingUnderscore = true
+            continue
+          }
+          if pendingUnderscore && count > 0 {
+            slug[count] = UInt8(ascii: "_")
+            count += 1
+          }
+          pendingUnderscore = false
+          slug[count] = kept
           count += 1
+          if count >= 40 { break }
         }
-        pendingUnderscore = false
-        slug[count] = byte
-        count += 1
-        if count >= 40 { break }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: slug[0..<count]), as: UTF8.self)
+        return count == 0 || (slug[0] >= UInt8(ascii: "0") && slug[0] <= UInt8(ascii: "9")) ? "item_" + text : text
       }
-      let text = String(decoding: UnsafeBufferPointer(rebasing: slug[0..<count]), as: UTF8.self)
-      return count == 0 || (slug[0] >= UInt8(ascii: "0") && slug[0] <= UInt8(ascii: "9")) ? "item_" + text : text
     }
   }
 }
