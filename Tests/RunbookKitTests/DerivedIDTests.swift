@@ -76,6 +76,16 @@ final class DerivedIDTests: XCTestCase {
     }
   }
 
+  func testSuffixedIdsAreTheSlugAnUnderscoreAndTheNumber() {
+    // Slugs held in the string itself (up to 15 bytes) and in storage of their own, numbers of
+    // one digit and of many.
+    for slug in ["a", "check", "exactly_fifteen", "a_slug_of_forty_bytes_made_for_this_test"] {
+      for suffix in [2, 9, 10, 99, 100, 12_345, Int.max] {
+        XCTAssertEqual(IDAllocator.suffixed(slug, suffix), slug + "_" + String(suffix))
+      }
+    }
+  }
+
   func testNameTableSetReplacesOrAdds() {
     var table = NameTable<Int>()
     table.set("backup", 1)
