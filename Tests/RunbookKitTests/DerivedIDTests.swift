@@ -76,14 +76,20 @@ final class DerivedIDTests: XCTestCase {
     }
   }
 
-  func testSuffixedIdsAreTheSlugAnUnderscoreAndTheNumber() {
-    // Slugs held in the string itself (up to 15 bytes) and in storage of their own, numbers of
-    // one digit and of many.
-    for slug in ["a", "check", "exactly_fifteen", "a_slug_of_forty_bytes_made_for_this_test"] {
-      for suffix in [2, 9, 10, 99, 100, 12_345, Int.max] {
-        XCTAssertEqual(IDAllocator.suffixed(slug, suffix), slug + "_" + String(suffix))
+  func testSuffixesOfEveryLengthAgreeWithTheRule() {
+    // Slugs short enough to be held in a string itself and of the longest kind (`item_` and 40
+    // bytes), each made a thousand times: suffixes of one digit to four.
+    let long = "1" + String(repeating: "x", count: 60)
+    var (allocator, reference) = allocators(declaring: ["a_5", "item_1" + String(repeating: "x", count: 39) + "_7"])
+    var seen: Set<String> = []
+    for _ in 0..<1_000 {
+      for title in ["A", long, "Backup of the database"] {
+        let id = allocator.derive(from: title)
+        XCTAssertEqual(id, reference.derive(from: title), title)
+        XCTAssertTrue(seen.insert(id).inserted, "\(id) given twice")
       }
     }
+    XCTAssertTrue(seen.contains("a_1001"))
   }
 
   func testNameTableSetReplacesOrAdds() {

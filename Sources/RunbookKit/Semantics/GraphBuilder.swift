@@ -416,6 +416,8 @@ struct IDAllocator {
   /// titles cost linear time. An id derived with a suffix may be another title's slug: its
   /// suffixes then start at 2, as for any slug.
   var taken = NameTable<Int>()
+  /// Where the slug and each candidate are put together.
+  private let scratch = ScratchBytes(capacity: maximumSlugLength + 1 + maximumDecimalLength)
 
   /// An allocator of about `capacity` ids (the table is sized once for them).
   init(declared: NameTable<(item: Item?, range: SourceRange)>, capacity: Int = 0) {
@@ -423,51 +425,64 @@ struct IDAllocator {
     taken = NameTable(capacity: capacity)
   }
 
+  /// The id a title makes: its slug, or the slug with the next free suffix. The slug and each
+  /// candidate are put together in a buffer and looked up as bytes, and only the id given is
+  /// made a string (with the slug, the first time one is tried): a runbook of repeated titles
+  /// made two strings for nearly every step, one of them thrown away.
   mutating func derive(from title: String) -> String {
-    let slug = Self.slug(of: title)
+    let start = scratch.start
+    let slugLength = Self.writeSlug(of: title, to: start)
+    let slug = UnsafeBufferPointer(start: start, count: slugLength)
     let slugHash = taken.hash(slug)
-    let declaredSlug = declared[slug, hash: slugHash] != nil
-    let known = taken.insertNew(slug, 2, hash: slugHash)
-    if known == nil && !declaredSlug { return slug }
-    var suffix = known ?? 2
-    var candidate: String
+    let slugIndex = taken.index(spelledBy: slug, hash: slugHash)
+    let declaredSlug = declared.index(spelledBy: slug, hash: slugHash) != nil
+    if slugIndex == nil && !declaredSlug {
+      let id = String(decoding: slug, as: UTF8.self)
+      _ = taken.insertNew(id, 2, hash: slugHash)
+      return id
+    }
+    var suffix = slugIndex.map { taken.values[$0] } ?? 2
+    start[slugLength] = UInt8(ascii: "_")
+    var candidate: UnsafeBufferPointer<UInt8>
     var candidateHash: UInt64
     repeat {
-      candidate = Self.suffixed(slug, suffix)
+      candidate = UnsafeBufferPointer(start: start, count: slugLength + 1 + writeDecimal(suffix, to: start + slugLength + 1))
       candidateHash = taken.hash(candidate)
       suffix += 1
-    } while declared[candidate, hash: candidateHash] != nil || taken[candidate, hash: candidateHash] != nil
-    taken.set(slug, suffix, hash: slugHash)
-    _ = taken.insertNew(candidate, 2, hash: candidateHash)
-    return candidate
+    } while declared.index(spelledBy: candidate, hash: candidateHash) != nil
+      || taken.index(spelledBy: candidate, hash: candidateHash) != nil
+    if let slugIndex {
+      taken.setValue(suffix, at: slugIndex)
+    } else {
+      _ = taken.insertNew(String(decoding: slug, as: UTF8.self), suffix, hash: slugHash)
+    }
+    let id = String(decoding: candidate, as: UTF8.self)
+    _ = taken.insertNew(id, 2, hash: candidateHash)
+    return id
   }
 
-  /// `slug_suffix`, written into the new string's storage at once: made as `slug + "_" +
-  /// String(suffix)`, it took two strings in between, each made, grown and released, and the
-  /// number written through its protocol, about 2,100 instructions where this takes a few hundred
-  /// (a runbook of repeated titles makes one for nearly every step).
-  static func suffixed(_ slug: String, _ suffix: Int) -> String {
-    slug.withUTF8InPlace { slugBytes in
-      let length = slugBytes.count + 1 + decimalLength(suffix)
-      return String(unsafeUninitializedCapacity: length) { buffer in
-        let start = buffer.baseAddress!
-        if let source = slugBytes.baseAddress { start.initialize(from: source, count: slugBytes.count) }
-        start[slugBytes.count] = UInt8(ascii: "_")
-        return slugBytes.count + 1 + writeDecimal(suffix, to: start + slugBytes.count + 1)
-      }
-    }
-  }
+  /// The longest slug: 40 bytes of the title and `item_` in front.
+  static let maximumSlugLength = 45
 
   /// The title's lowercase ASCII letters and digits, each other run between them as one `_`,
   /// cut once 40 bytes are reached; `item_` in front when that leaves nothing or starts with a
   /// digit. Read as bytes: every byte of a character outside ASCII is a separator, as the
   /// character is.
   static func slug(of title: String) -> String {
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maximumSlugLength) { buffer in
+      let length = writeSlug(of: title, to: buffer.baseAddress!)
+      return String(decoding: UnsafeBufferPointer(rebasing: buffer[..<length]), as: UTF8.self)
+    }
+  }
+
+  /// Writes the slug of `title` at `target`, which has room for `maximumSlugLength` bytes, and
+  /// returns its length.
+  private static func writeSlug(of title: String, to target: UnsafeMutablePointer<UInt8>) -> Int {
     let ascii = title.utf8.withContiguousStorageIfAvailable { bytes in
-      bytes.allSatisfy { $0 < 0x80 } ? slug(ofLowercased: bytes) : nil
+      bytes.allSatisfy { $0 < 0x80 } ? writeSlug(ofLowercased: bytes, to: target) : nil
     }
     if let ascii = ascii ?? nil { return ascii }
-    return lowercasedBytes(title).withUnsafeBufferPointer { slug(ofLowercased: $0) }
+    return lowercasedBytes(title).withUnsafeBufferPointer { writeSlug(ofLowercased: $0, to: target) }
   }
 
   /// What each byte is in a slug: itself for a lowercase letter or a digit, the lowercase
@@ -483,30 +498,50 @@ struct IDAllocator {
   }
 
   /// The slug of ASCII, or of bytes already lowercased (whose capitals, none, need no folding).
-  private static func slug(ofLowercased bytes: UnsafeBufferPointer<UInt8>) -> String {
+  private static func writeSlug(ofLowercased bytes: UnsafeBufferPointer<UInt8>, to target: UnsafeMutablePointer<UInt8>) -> Int {
+    let prefix: StaticString = "item_"
+    let prefixLength = prefix.utf8CodeUnitCount
+    // Written after room for the prefix, which most slugs do without.
+    let slug = target + prefixLength
+    var count = 0
     slugBytes.withUnsafeBufferPointer { table in
-      withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 41) { slug in
-        var count = 0
-        var pendingUnderscore = false
-        for byte in bytes {
-          let kept = table[Int(byte)]
-          guard kept != 0 else {
-            pendingUnderscore = true
-            continue
-          }
-          if pendingUnderscore && count > 0 {
-            slug[count] = UInt8(ascii: "_")
-            count += 1
-          }
-          pendingUnderscore = false
-          slug[count] = kept
-          count += 1
-          if count >= 40 { break }
+      var pendingUnderscore = false
+      for byte in bytes {
+        let kept = table[Int(byte)]
+        guard kept != 0 else {
+          pendingUnderscore = true
+          continue
         }
-        let text = String(decoding: UnsafeBufferPointer(rebasing: slug[0..<count]), as: UTF8.self)
-        return count == 0 || (slug[0] >= UInt8(ascii: "0") && slug[0] <= UInt8(ascii: "9")) ? "item_" + text : text
+        if pendingUnderscore && count > 0 {
+          slug[count] = UInt8(ascii: "_")
+          count += 1
+        }
+        pendingUnderscore = false
+        slug[count] = kept
+        count += 1
+        if count >= 40 { break }
       }
     }
+    if count == 0 || (slug[0] >= UInt8(ascii: "0") && slug[0] <= UInt8(ascii: "9")) {
+      target.update(from: prefix.utf8Start, count: prefixLength)
+      return prefixLength + count
+    }
+    // Moved down over the room for the prefix, from the front (the ranges overlap).
+    for index in 0..<count { target[index] = slug[index] }
+    return count
+  }
+}
+
+/// Bytes to put a short text together in, allocated once for the allocator that owns them.
+private final class ScratchBytes {
+  let start: UnsafeMutablePointer<UInt8>
+
+  init(capacity: Int) {
+    start = .allocate(capacity: capacity)
+  }
+
+  deinit {
+    start.deallocate()
   }
 }
 

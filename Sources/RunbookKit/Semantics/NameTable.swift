@@ -50,6 +50,34 @@ struct NameTable<Value> {
     return nil
   }
 
+  /// Where the name spelled by `bytes` is in `keys`, if it has been added (`hash` is
+  /// `hash(bytes)`): for a name being put together, looked up before a string is made of it.
+  func index(spelledBy bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int? {
+    find(bytes, hash: hash).index
+  }
+
+  /// Whether two runs of bytes are the same, compared eight bytes at a time.
+  private static func same(_ first: UnsafeBufferPointer<UInt8>, _ second: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard first.count == second.count else { return false }
+    guard let firstStart = first.baseAddress, let secondStart = second.baseAddress else { return true }
+    var offset = 0
+    while offset + 8 <= first.count {
+      let word = UnsafeRawPointer(firstStart + offset).loadUnaligned(as: UInt64.self)
+      if word != UnsafeRawPointer(secondStart + offset).loadUnaligned(as: UInt64.self) { return false }
+      offset += 8
+    }
+    while offset < first.count {
+      if first[offset] != second[offset] { return false }
+      offset += 1
+    }
+    return true
+  }
+
+  /// Sets the value of the name at `index` of `keys`.
+  mutating func setValue(_ value: Value, at index: Int) {
+    values[index] = value
+  }
+
   /// Sets the value of `name`, adding it when it is new.
   mutating func set(_ name: String, _ value: Value, hash: UInt64? = nil) {
     let place = placeFor(name, hash: hash)
@@ -77,13 +105,25 @@ struct NameTable<Value> {
   /// Where `name` is: its index in `keys` when it is there, and the slot that holds it or, when
   /// it is not there, the empty slot it would take.
   private func find(_ name: String, hash: UInt64) -> (slot: Int, index: Int?) {
+    find(hash: hash) { $0 == name }
+  }
+
+  /// The same for the name spelled by `bytes`.
+  private func find(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> (slot: Int, index: Int?) {
+    find(hash: hash) { key in key.withUTF8InPlace { Self.same($0, bytes) } }
+  }
+
+  /// The probe both look-ups make: the slots from the hash's own on, each name whose tag agrees
+  /// asked whether it `matches`.
+  @inline(__always)
+  private func find(hash: UInt64, where matches: (String) -> Bool) -> (slot: Int, index: Int?) {
     let tag = hash >> 32
     var slot = Int(truncatingIfNeeded: hash) & mask
     while slots[slot] != 0 {
       let entry = slots[slot]
       if entry >> 32 == tag {
         let index = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
-        if keys[index] == name { return (slot, index) }
+        if matches(keys[index]) { return (slot, index) }
       }
       slot = (slot + 1) & mask
     }
@@ -110,7 +150,8 @@ struct NameTable<Value> {
     return Array(name.utf8).withUnsafeBufferPointer { hash($0) }
   }
 
-  private func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+  /// The same hash of a name's bytes, read where they are.
+  func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
     let (first, second, third) = seeds
     var state = first
     var offset = 0
