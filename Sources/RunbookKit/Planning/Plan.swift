@@ -91,8 +91,10 @@ enum PlanShape {
     var frontier: [Int] = []
     var found: [Int] = []
     var handoffs: [Plan.Handoff] = []
+    let ownerKeys = ownerKeys(of: graph)
     for node in work {
-      guard let owners = graph.owners(of: node) else { continue }
+      let owners = ownerKeys[node]
+      guard owners != noOwners else { continue }
       // (Emptied only when something is left: most walks leave nothing, and emptying costs a
       // call even then.)
       if !frontier.isEmpty { frontier.removeAll(keepingCapacity: true) }
@@ -121,21 +123,49 @@ enum PlanShape {
       }
       if found.count > 1 { found.sort() }
       for previous in found where scheduled[previous] {
-        guard let before = graph.owners(of: previous), !sameRoles(before.roles, owners.roles) else { continue }
+        let before = ownerKeys[previous]
+        guard before != noOwners, before != owners else { continue }
         handoffs.append(Plan.Handoff(from: previous, to: node))
       }
     }
     return handoffs
   }
 
-  /// Whether two lists of roles name the same roles, in any order. Short lists, nearly all of
-  /// them, are compared role by role; long ones as sets, so that steps of thousands of owners
-  /// each cost no square of their number.
-  static func sameRoles(_ first: [Int], _ second: [Int]) -> Bool {
-    if first.count <= 8 && second.count <= 8 {
-      return first.allSatisfy { second.contains($0) } && second.allSatisfy { first.contains($0) }
+  /// The key of a node that has no owners.
+  static let noOwners = -1
+
+  /// Each node's owners as one number, the same for two nodes exactly when their owners are the
+  /// same roles in any order (`a and b` and `b or a` are one set): a single role is its own
+  /// index; each other set of roles gets a number past the roles, in the order first met. A
+  /// hand-off then costs a comparison of two numbers, where comparing the lists took a copy of
+  /// each (a count of references up and down) for every piece of work walked back to.
+  static func ownerKeys(of graph: RunbookGraph) -> [Int] {
+    var keys = [Int](repeating: noOwners, count: graph.nodes.count)
+    var keyOfSet: [[Int]: Int] = [:]
+    for node in graph.nodes.indices {
+      guard let roles = graph.owners(of: node)?.roles, let first = roles.first else { continue }
+      if roles.allSatisfy({ $0 == first }) {
+        keys[node] = first
+        continue
+      }
+      // Sorted and without repeats, so that the order written does not matter; long lists sort
+      // in n log n, never a square of their length.
+      var set = roles.sorted()
+      var kept = 1
+      for index in 1..<set.count where set[index] != set[kept - 1] {
+        set[kept] = set[index]
+        kept += 1
+      }
+      set.removeLast(set.count - kept)
+      if let known = keyOfSet[set] {
+        keys[node] = known
+      } else {
+        let key = graph.roles.count + keyOfSet.count
+        keyOfSet[set] = key
+        keys[node] = key
+      }
     }
-    return Set(first) == Set(second)
+    return keys
   }
 
   /// Attaches each diagnostic to the step, gate or sign-off whose declaration holds it, or else
