@@ -253,7 +253,7 @@ private struct PlanText: ~Copyable {
       out.line("  " + visible(graph.roles[role].name) + " (\(plural(nodes.count, "item")))")
       lastDay = Int.min
       for node in nodes {
-        out.append("    ")
+        out.append(static: "    ")
         startAndFinishColumns(node)
         label(node)
         out.newline()
@@ -262,15 +262,15 @@ private struct PlanText: ~Copyable {
     out.newline()
     out.line("Hand-offs (\(plan.handoffs.count))")
     for handoff in plan.handoffs {
-      out.append("  ")
+      out.append(static: "  ")
       out.append(piece: ownerNames[handoff.from])
-      out.append(" → ")
+      out.append(static: " → ")
       out.append(piece: ownerNames[handoff.to])
-      out.append(": after ")
+      out.append(static: ": after ")
       label(handoff.from)
-      out.append(", ")
+      out.append(static: ", ")
       out.append(piece: ownerNames[handoff.to])
-      out.append(" starts ")
+      out.append(static: " starts ")
       label(handoff.to)
       out.newline()
     }
@@ -436,7 +436,7 @@ private struct PlanText: ~Copyable {
     }
     if let go = gate.go {
       out.spaces(indent)
-      out.append("go    → continue with ")
+      out.append(static: "go    → continue with ")
       label(graph.entryNode(go))
       out.newline()
     }
@@ -481,13 +481,13 @@ private struct PlanText: ~Copyable {
     if run.repeatsEarlierRun, let first = firstGateOfRollback[run.rollback] {
       // Its steps are those listed for the first gate entering it, shifted to this start: a
       // rollback entered by many gates is listed once, not once for each.
-      out.append("    the same steps as listed after ")
+      out.append(static: "    the same steps as listed after ")
       label(graph.gates[first].node)
       out.line(", starting \(timeWithClock(run.start))")
       return
     }
     for (node, start, finish) in run.nodes where graph.isWork(node) {
-      out.append("    ")
+      out.append(static: "    ")
       timeColumn(start)
       timeColumn(finish)
       out.column(piece: numbers[node], numberWidth)
@@ -509,7 +509,7 @@ private struct PlanText: ~Copyable {
         width = 2
       }
       guard pieceWidth > 0 else { continue }
-      if width == 2 { out.append("  ") }
+      if width == 2 { out.append(static: "  ") }
       out.append(item)
       if !last { out.append(separator) }
       width += pieceWidth
