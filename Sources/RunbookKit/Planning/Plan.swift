@@ -92,36 +92,45 @@ enum PlanShape {
     var found: [Int] = []
     var handoffs: [Plan.Handoff] = []
     let ownerKeys = ownerKeys(of: graph)
+    // The steps of a parallel stage all wait for the stage's start alone, and what a walk finds
+    // depends only on where it starts: the walk back from a lone predecessor that is not work is
+    // made once for the run of nodes that share it.
+    var walkedFrom = -1
     for node in work {
       let owners = ownerKeys[node]
       guard owners != noOwners else { continue }
-      // (Emptied only when something is left: most walks leave nothing, and emptying costs a
-      // call even then.)
-      if !frontier.isEmpty { frontier.removeAll(keepingCapacity: true) }
-      if !found.isEmpty { found.removeAll(keepingCapacity: true) }
-      var seen = 0
-      func visit(_ candidate: Int) {
-        guard seenBy[candidate] != node else { return }
-        seenBy[candidate] = node
-        seen += 1
-        frontier.append(candidate)
-      }
-      for position in adjacency.predecessorPositions(node) {
-        if seen >= 64 { break }
-        visit(adjacency.predecessor(at: position))
-      }
-      while let previous = frontier.popLast(), found.count < 8 {
-        if graph.isWork(previous) {
-          found.append(previous)
-          continue
+      let predecessors = adjacency.predecessorPositions(node)
+      let lone = predecessors.count == 1 ? adjacency.predecessor(at: predecessors.lowerBound) : -1
+      if lone == -1 || lone != walkedFrom {
+        walkedFrom = lone != -1 && !graph.isWork(lone) ? lone : -1
+        // (Emptied only when something is left: most walks leave nothing, and emptying costs a
+        // call even then.)
+        if !frontier.isEmpty { frontier.removeAll(keepingCapacity: true) }
+        if !found.isEmpty { found.removeAll(keepingCapacity: true) }
+        var seen = 0
+        func visit(_ candidate: Int) {
+          guard seenBy[candidate] != node else { return }
+          seenBy[candidate] = node
+          seen += 1
+          frontier.append(candidate)
         }
-        if seen >= 64 { continue }
-        for position in adjacency.predecessorPositions(previous) {
+        for position in predecessors {
           if seen >= 64 { break }
           visit(adjacency.predecessor(at: position))
         }
+        while let previous = frontier.popLast(), found.count < 8 {
+          if graph.isWork(previous) {
+            found.append(previous)
+            continue
+          }
+          if seen >= 64 { continue }
+          for position in adjacency.predecessorPositions(previous) {
+            if seen >= 64 { break }
+            visit(adjacency.predecessor(at: position))
+          }
+        }
+        if found.count > 1 { found.sort() }
       }
-      if found.count > 1 { found.sort() }
       for previous in found where scheduled[previous] {
         let before = ownerKeys[previous]
         guard before != noOwners, before != owners else { continue }
