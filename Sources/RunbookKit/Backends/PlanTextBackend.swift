@@ -346,10 +346,11 @@ private struct PlanText: ~Copyable {
 
   mutating func stageHeading(_ stage: Int) {
     guard stage != RunbookGraph.rootStage else { return }
-    var chain: [String] = []
+    // The stage and the stages it is in, innermost first.
+    var chain: [Int] = []
     var current: Int? = stage
     while let index = current, index != RunbookGraph.rootStage {
-      chain.append(visible(graph.stages[index].title))
+      chain.append(index)
       current = graph.stages[index].parent
     }
     let info = graph.stages[stage]
@@ -367,8 +368,20 @@ private struct PlanText: ~Copyable {
       }
       facts.append(span)
     }
+    // Written piece by piece: joining the titles and facts into one string first cost more
+    // than all the rest of a heading.
     out.newline()
-    out.line("[" + chain.reversed().joined(separator: " › ") + "]" + (facts.isEmpty ? "" : "  " + facts.joined(separator: " · ")))
+    out.append(ascii: "[")
+    for (position, index) in chain.reversed().enumerated() {
+      if position > 0 { out.append(static: " › ") }
+      out.append(visible(graph.stages[index].title))
+    }
+    out.append(ascii: "]")
+    for (position, fact) in facts.enumerated() {
+      out.append(static: position == 0 ? "  " : " · ")
+      out.append(fact)
+    }
+    out.newline()
     for diagnostic in plan.flags[info.startNode] ?? [] { out.line("  " + flag(diagnostic)) }
   }
 
