@@ -285,13 +285,13 @@ private struct PlanText: ~Copyable {
       let stuck = schedule.unscheduled.filter { graph.isWork($0) }
       out.newline()
       out.line("Not scheduled (on or after a dependency cycle): \(plural(stuck.count, "item"))")
-      wrapList(stuck.map { labelText($0) }, separator: ", ")
+      wrapList(stuck.map { .text(labelText($0)) }, separator: ", ")
     }
     if !schedule.stepsWithoutDuration.isEmpty {
       out.newline()
       let count = schedule.stepsWithoutDuration.count
       out.line("Warning: \(plural(count, "step")) \(count == 1 ? "has" : "have") no duration (or `tbd`) and \(count == 1 ? "counts" : "count") as zero:")
-      wrapList(schedule.stepsWithoutDuration.map { String(graph.steps[$0].number) }, separator: ", ")
+      wrapList(schedule.stepsWithoutDuration.map { .piece(numbers[graph.steps[$0].node]) }, separator: ", ")
     }
   }
 
@@ -409,15 +409,16 @@ private struct PlanText: ~Copyable {
         while end < chains.count && chains[end].nodes.count == 1 && chains[end].start == chain.start
           && chains[end].opening == chain.opening { end += 1 }
       }
-      var items = chains[index..<end].flatMap { $0.nodes }.map { shortName($0) }
+      var items = chains[index..<end].flatMap { $0.nodes }.map { shortItem($0) }
       let each = end - index > 1 ? ", each" : ""
+      let first = text(of: items[0])
       switch chain.start {
-      case .start: if !each.isEmpty { items[0] = "from the start, each: " + items[0] }
-      case .window: items[0] = "waits for window " + timeWithClock(chain.opening ?? 0) + each + ": " + items[0]
-      case .after(let node): items[0] = "after " + shortName(node) + each + ": " + items[0]
+      case .start: if !each.isEmpty { items[0] = .text("from the start, each: " + first) }
+      case .window: items[0] = .text("waits for window " + timeWithClock(chain.opening ?? 0) + each + ": " + first)
+      case .after(let node): items[0] = .text("after " + shortName(node) + each + ": " + first)
       case .stageDuration(let stage):
         let length = graph.stages[stage].duration.map(readableDuration) ?? ""
-        items[0] = "when \"" + visible(graph.stages[stage].title, limit: 30) + "\" has taken its " + length + each + ": " + items[0]
+        items[0] = .text("when \"" + visible(graph.stages[stage].title, limit: 30) + "\" has taken its " + length + each + ": " + first)
       }
       wrapList(items, separator: each.isEmpty ? " → " : ", ")
       lines += 1
@@ -427,7 +428,17 @@ private struct PlanText: ~Copyable {
 
   /// A step's or gate's number, or a sign-off's clipped title.
   func shortName(_ node: Int) -> String {
-    guard out.isEmpty(piece: numbers[node]) else { return out.text(of: numbers[node]) }
+    text(of: shortItem(node))
+  }
+
+  /// The same as an item of a list: the saved number, where there is one.
+  func shortItem(_ node: Int) -> ListItem {
+    guard out.isEmpty(piece: numbers[node]) else { return .piece(numbers[node]) }
+    return .text(clippedTitle(node))
+  }
+
+  /// A sign-off's, stage's, step's or gate's title clipped to 30 scalars.
+  func clippedTitle(_ node: Int) -> String {
     switch graph.nodes[node] {
     case .signoff(let index): return visible("Sign-off: " + graph.signoffs[index].title, limit: 30)
     case .stageStart(let index), .stageEnd(let index): return visible(graph.stages[index].title, limit: 30)
@@ -510,20 +521,42 @@ private struct PlanText: ~Copyable {
     }
   }
 
+  /// An item of a list that wraps: a saved piece (a step's number, printed from where it is
+  /// saved: the list of steps without a duration can hold every step), or text.
+  enum ListItem {
+    case piece(Int)
+    case text(String)
+  }
+
+  func text(of item: ListItem) -> String {
+    switch item {
+    case .piece(let piece): out.text(of: piece)
+    case .text(let text): text
+    }
+  }
+
   /// Items separated by `separator`, in lines of about 100 columns indented by two.
-  mutating func wrapList(_ items: [String], separator: String) {
+  mutating func wrapList(_ items: [ListItem], separator: String) {
     let separatorWidth = scalarCount(separator)
     var width = 2
     for (offset, item) in items.enumerated() {
       let last = offset == items.count - 1
-      let pieceWidth = scalarCount(item) + (last ? 0 : separatorWidth)
+      let itemWidth: Int
+      switch item {
+      case .piece(let piece): itemWidth = out.width(of: piece)
+      case .text(let text): itemWidth = scalarCount(text)
+      }
+      let pieceWidth = itemWidth + (last ? 0 : separatorWidth)
       if width > 2 && width + pieceWidth > 100 {
         out.newline()
         width = 2
       }
       guard pieceWidth > 0 else { continue }
       if width == 2 { out.append(static: "  ") }
-      out.append(item)
+      switch item {
+      case .piece(let piece): out.append(piece: piece)
+      case .text(let text): out.append(text)
+      }
       if !last { out.append(separator) }
       width += pieceWidth
     }
