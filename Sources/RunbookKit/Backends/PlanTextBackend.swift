@@ -80,7 +80,8 @@ private struct PlanText: ~Copyable {
       case .step(let index):
         out.addToPiece(graph.steps[index].number)
         numbers[node] = out.savePiece()
-        titles[node] = out.save(visible(graph.steps[index].title, limit: 60))
+        out.addVisibleToPiece(graph.steps[index].title, limit: 60)
+        titles[node] = out.savePiece()
       case .gate(let index):
         out.addToPiece(graph.gates[index].number)
         numbers[node] = out.savePiece()
@@ -88,7 +89,8 @@ private struct PlanText: ~Copyable {
       case .signoff(let index):
         titles[node] = out.save(visible("Sign-off: " + graph.signoffs[index].title, limit: 60))
       case .stageStart(let index), .stageEnd(let index):
-        titles[node] = out.save(visible(graph.stages[index].title, limit: 60))
+        out.addVisibleToPiece(graph.stages[index].title, limit: 60)
+        titles[node] = out.savePiece()
       }
       guard let owners = graph.owners(of: node) else {
         ownerNames[node] = noOwner
@@ -313,14 +315,15 @@ private struct PlanText: ~Copyable {
     out.line(header)
     out.line(String(repeating: "-", count: header.count))
     var currentStage = -1
-    let noReturn = Set(schedule.pointsOfNoReturn)
+    var noReturn = [Bool](repeating: false, count: graph.nodes.count)
+    for node in schedule.pointsOfNoReturn { noReturn[node] = true }
     for node in plan.work {
       let stage = graph.stage(of: node)
       if stage != currentStage {
         currentStage = stage
         stageHeading(stage)
       }
-      if noReturn.contains(node) {
+      if noReturn[node] {
         out.line("  ---- point of no return: no rollback is planned from here on ----")
       }
       startAndFinishColumns(node)

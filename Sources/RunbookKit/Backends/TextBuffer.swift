@@ -68,6 +68,23 @@ struct TextBuffer: ~Copyable {
     pieceBytes.append(utf8: text)
   }
 
+  /// Adds `visible(text, limit: limit)` to the piece being saved: copied straight from the
+  /// text's bytes when they are all printable ASCII (nearly every title), where the first
+  /// `limit` bytes are the first `limit` scalars; through `visible` otherwise.
+  mutating func addVisibleToPiece(_ text: String, limit: Int) {
+    let copied = text.withUTF8InPlace { bytes -> Bool in
+      for byte in bytes where byte < 0x20 || byte >= 0x7F { return false }
+      if bytes.count <= limit {
+        pieceBytes.append(bytes: bytes)
+      } else {
+        pieceBytes.append(bytes: UnsafeBufferPointer(rebasing: bytes[..<max(0, limit)]))
+        pieceBytes.append(static: "…")
+      }
+      return true
+    }
+    if !copied { addToPiece(visible(text, limit: limit)) }
+  }
+
   /// Adds a number in decimal to the piece being saved.
   mutating func addToPiece(_ number: Int) {
     pieceBytes.append(decimal: number)
