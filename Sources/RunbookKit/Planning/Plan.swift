@@ -140,14 +140,36 @@ enum PlanShape {
     return handoffs
   }
 
+  /// The key of two or three roles, not all the same, without a table: each role's index plus
+  /// one in 20 bits, smallest first, above bit 62, which no other key reaches (a single role's
+  /// key is its index, a larger set's a count of sets past the roles). Nil when an index does not
+  /// fit in 20 bits.
+  static func packedKey(_ roles: [Int]) -> Int? {
+    var a = roles[0], b = roles[1], c = roles.count == 3 ? roles[2] : roles[1]
+    if a > b { swap(&a, &b) }
+    if b > c { swap(&b, &c) }
+    if a > b { swap(&a, &b) }
+    guard c < (1 << 20) - 1 else { return nil }
+    // A role named twice counts once: `a, b, b` is the set of `a` and `b`.
+    var key = 1 << 62 | (a + 1)
+    var shift = 20
+    if b != a {
+      key |= (b + 1) << shift
+      shift += 20
+    }
+    if c != b { key |= (c + 1) << shift }
+    return key
+  }
+
   /// The key of a node that has no owners.
   static let noOwners = -1
 
   /// Each node's owners as one number, the same for two nodes exactly when their owners are the
   /// same roles in any order (`a and b` and `b or a` are one set): a single role is its own
-  /// index; each other set of roles gets a number past the roles, in the order first met. A
-  /// hand-off then costs a comparison of two numbers, where comparing the lists took a copy of
-  /// each (a count of references up and down) for every piece of work walked back to.
+  /// index; two or three roles are packed into their number (`packedKey`); each other set of
+  /// roles gets a number past the roles, in the order first met. A hand-off then costs a
+  /// comparison of two numbers, where comparing the lists took a copy of each (a count of
+  /// references up and down) for every piece of work walked back to.
   static func ownerKeys(of graph: RunbookGraph) -> [Int] {
     var keys = [Int](repeating: noOwners, count: graph.nodes.count)
     var keyOfSet: [[Int]: Int] = [:]
@@ -155,6 +177,10 @@ enum PlanShape {
       guard let roles = graph.owners(of: node)?.roles, let first = roles.first else { continue }
       if roles.allSatisfy({ $0 == first }) {
         keys[node] = first
+        continue
+      }
+      if roles.count <= 3, let packed = packedKey(roles) {
+        keys[node] = packed
         continue
       }
       // Sorted and without repeats, so that the order written does not matter; long lists sort
