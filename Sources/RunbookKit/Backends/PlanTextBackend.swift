@@ -80,8 +80,7 @@ private struct PlanText: ~Copyable {
       case .step(let index):
         out.addToPiece(graph.steps[index].number)
         numbers[node] = out.savePiece()
-        out.addVisibleToPiece(graph.steps[index].title, limit: 60)
-        titles[node] = out.savePiece()
+        titles[node] = out.saveVisible(graph.steps[index].title, limit: 60)
       case .gate(let index):
         out.addToPiece(graph.gates[index].number)
         numbers[node] = out.savePiece()
@@ -89,8 +88,7 @@ private struct PlanText: ~Copyable {
       case .signoff(let index):
         titles[node] = out.save(visible("Sign-off: " + graph.signoffs[index].title, limit: 60))
       case .stageStart(let index), .stageEnd(let index):
-        out.addVisibleToPiece(graph.stages[index].title, limit: 60)
-        titles[node] = out.savePiece()
+        titles[node] = out.saveVisible(graph.stages[index].title, limit: 60)
       }
       guard let owners = graph.owners(of: node) else {
         ownerNames[node] = noOwner

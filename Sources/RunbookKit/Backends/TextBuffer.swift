@@ -68,21 +68,21 @@ struct TextBuffer: ~Copyable {
     pieceBytes.append(utf8: text)
   }
 
-  /// Adds `visible(text, limit: limit)` to the piece being saved: copied straight from the
-  /// text's bytes when they are all printable ASCII (nearly every title), where the first
-  /// `limit` bytes are the first `limit` scalars; through `visible` otherwise.
-  mutating func addVisibleToPiece(_ text: String, limit: Int) {
-    let copied = text.withUTF8InPlace { bytes -> Bool in
-      for byte in bytes where byte < 0x20 || byte >= 0x7F { return false }
-      if bytes.count <= limit {
-        pieceBytes.append(bytes: bytes)
-      } else {
-        pieceBytes.append(bytes: UnsafeBufferPointer(rebasing: bytes[..<max(0, limit)]))
-        pieceBytes.append(static: "…")
-      }
-      return true
+  /// Saves `visible(text, limit: limit)` as a piece and returns its number. When the first
+  /// `limit` bytes of the text are printable ASCII (nearly every title), they are what
+  /// `visible` shows, followed by "…" if the text goes on, whatever comes after them: they are
+  /// copied straight into the piece, and its width is their count. Otherwise through `visible`.
+  mutating func saveVisible(_ text: String, limit: Int) -> Int {
+    let width = text.withUTF8InPlace { bytes -> Int? in
+      let shown = min(bytes.count, max(0, limit))
+      for index in 0..<shown where bytes[index] < 0x20 || bytes[index] >= 0x7F { return nil }
+      pieceBytes.append(bytes: UnsafeBufferPointer(rebasing: bytes[..<shown]))
+      guard shown < bytes.count else { return shown }
+      pieceBytes.append(static: "…")
+      return shown + 1
     }
-    if !copied { addToPiece(visible(text, limit: limit)) }
+    guard let width else { return save(visible(text, limit: limit)) }
+    return savePiece(width: width)
   }
 
   /// Adds a number in decimal to the piece being saved.
@@ -98,7 +98,11 @@ struct TextBuffer: ~Copyable {
   /// Finishes the piece being saved and returns its number.
   mutating func savePiece() -> Int {
     let start = pieceEnds.last ?? 0
-    let width = pieceBytes.withBytes(in: start..<pieceBytes.count) { scalarCount($0) }
+    return savePiece(width: pieceBytes.withBytes(in: start..<pieceBytes.count) { scalarCount($0) })
+  }
+
+  /// Ends the piece being saved, `width` scalars wide, and returns its number.
+  private mutating func savePiece(width: Int) -> Int {
     pieceEnds.append(pieceBytes.count)
     pieceWidths.append(width)
     return pieceEnds.count - 1
