@@ -140,27 +140,6 @@ enum PlanShape {
     return handoffs
   }
 
-  /// The key of two or three roles, not all the same, without a table: each role's index plus
-  /// one in 20 bits, smallest first, above bit 62, which no other key reaches (a single role's
-  /// key is its index, a larger set's a count of sets past the roles). Nil when an index does not
-  /// fit in 20 bits.
-  static func packedKey(_ roles: [Int]) -> Int? {
-    var a = roles[0], b = roles[1], c = roles.count == 3 ? roles[2] : roles[1]
-    if a > b { swap(&a, &b) }
-    if b > c { swap(&b, &c) }
-    if a > b { swap(&a, &b) }
-    guard c < (1 << 20) - 1 else { return nil }
-    // A role named twice counts once: `a, b, b` is the set of `a` and `b`.
-    var key = 1 << 62 | (a + 1)
-    var shift = 20
-    if b != a {
-      key |= (b + 1) << shift
-      shift += 20
-    }
-    if c != b { key |= (c + 1) << shift }
-    return key
-  }
-
   /// The key of a node that has no owners.
   static let noOwners = -1
 
@@ -169,38 +148,45 @@ enum PlanShape {
   /// index; two or three roles are packed into their number (`packedKey`); each other set of
   /// roles gets a number past the roles, in the order first met. A hand-off then costs a
   /// comparison of two numbers, where comparing the lists took a copy of each (a count of
-  /// references up and down) for every piece of work walked back to.
+  /// references up and down) for every piece of work walked back to. (The graph names each
+  /// role of a list once, so a list's length is the size of its set.)
   static func ownerKeys(of graph: RunbookGraph) -> [Int] {
     var keys = [Int](repeating: noOwners, count: graph.nodes.count)
     var keyOfSet: [[Int]: Int] = [:]
     for node in graph.nodes.indices {
-      guard let roles = graph.owners(of: node)?.roles, let first = roles.first else { continue }
-      if roles.allSatisfy({ $0 == first }) {
-        keys[node] = first
-        continue
-      }
-      if roles.count <= 3, let packed = packedKey(roles) {
+      guard let roles = graph.owners(of: node)?.roles, !roles.isEmpty else { continue }
+      if roles.count == 1 {
+        keys[node] = roles[0]
+      } else if let packed = packedKey(roles) {
         keys[node] = packed
-        continue
-      }
-      // Sorted and without repeats, so that the order written does not matter; long lists sort
-      // in n log n, never a square of their length.
-      var set = roles.sorted()
-      var kept = 1
-      for index in 1..<set.count where set[index] != set[kept - 1] {
-        set[kept] = set[index]
-        kept += 1
-      }
-      set.removeLast(set.count - kept)
-      if let known = keyOfSet[set] {
-        keys[node] = known
       } else {
-        let key = graph.roles.count + keyOfSet.count
-        keyOfSet[set] = key
-        keys[node] = key
+        // Sorted, so that the order written does not matter (n log n for a list of thousands).
+        let set = roles.sorted()
+        if let known = keyOfSet[set] {
+          keys[node] = known
+        } else {
+          let key = graph.roles.count + keyOfSet.count
+          keyOfSet[set] = key
+          keys[node] = key
+        }
       }
     }
     return keys
+  }
+
+  /// The key of two or three roles without a table: each role's index plus one in 20 bits,
+  /// smallest first, above bit 62, which no other key reaches (a single role's key is its
+  /// index, a larger set's a count of sets past the roles). Nil for other sets, and when an
+  /// index does not fit in 20 bits.
+  static func packedKey(_ roles: [Int]) -> Int? {
+    guard roles.count == 2 || roles.count == 3 else { return nil }
+    var a = roles[0], b = roles[1], c = roles.count == 3 ? roles[2] : -1
+    if a > b { swap(&a, &b) }
+    if b > c { swap(&b, &c) }
+    if a > b { swap(&a, &b) }
+    // Two roles sort the -1 standing for the missing third first: it adds nothing to the key.
+    guard c < (1 << 20) - 1 else { return nil }
+    return 1 << 62 | (a + 1) | (b + 1) << 20 | (c + 1) << 40
   }
 
   /// Attaches each diagnostic to the step, gate or sign-off whose declaration holds it, or else

@@ -32,7 +32,8 @@ public struct ContactDetails: Sendable, Equatable {
 
 /// A set of roles and how they combine.
 public struct Owners: Sendable, Equatable {
-  /// Indices into `RunbookGraph.roles`, in the order written.
+  /// Indices into `RunbookGraph.roles`, in the order written, each once (a role named twice
+  /// counts once).
   public var roles: [Int]
   /// Whether all must initial or any one may.
   public var mode: OwnerMode
