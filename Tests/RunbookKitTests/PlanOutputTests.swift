@@ -45,6 +45,84 @@ final class PlanOutputTests: XCTestCase {
     XCTAssertTrue(into.allSatisfy { graph.owners(of: $0.from)?.roles == [0] })
   }
 
+  /// Work passes between roles only where the set of owners changes: the same roles in another
+  /// order, or joined by `or` instead of `and`, are no hand-off, for two, three and four roles.
+  func testAHandoffIsAChangeInTheSetOfOwners() throws {
+    let owners = [
+      "ops and dba", "dba or ops", "ops and dba and qa", "qa and ops and dba", "ops and dba and qa and net",
+      "net or qa or dba or ops", "ops", "ops", "dba and net", "net and dba",
+    ]
+    let steps = owners.enumerated().map { "    step s\($0.offset) \"S\($0.offset)\" owner \($0.element) duration 5m\n" }.joined()
+    let roles = ["ops", "dba", "qa", "net"].map { "  role \($0) \"\($0.uppercased())\"\n" }.joined()
+    let compilation = compile("runbook \"Owners\" {\n" + roles + "  stage s \"S\" {\n" + steps + "  }\n}\n")
+    XCTAssertFalse(compilation.hasErrors, "\(compilation.diagnostics.map(\.message))")
+    let graph = try XCTUnwrap(compilation.graph)
+    let plan = Plan(graph: graph, diagnostics: compilation.diagnostics)
+    let id = { (node: Int) in graph.steps.first { $0.node == node }?.id ?? "?" }
+    XCTAssertEqual(plan.handoffs.map { "\(id($0.from))->\(id($0.to))" }, ["s1->s2", "s3->s4", "s5->s6", "s7->s8"])
+  }
+
+  /// Every step of a parallel stage waits for the stage's start alone, and each is handed the
+  /// work of the stage before by its own owners: a step owned by the same role has no hand-off.
+  func testEachStepOfAParallelStageHasItsOwnHandoffs() throws {
+    let compilation = compile("""
+      runbook "Parallel" {
+        role a "A"
+        role b "B"
+        stage first "First" parallel owner a {
+          step a1 "A1" duration 5m
+          step a2 "A2" duration 5m
+          step a3 "A3" duration 5m
+        }
+        stage second "Second" parallel owner b {
+          step b1 "B1" duration 5m
+          step b2 "B2" duration 5m owner a
+          step b3 "B3" duration 5m
+        }
+      }
+      """)
+    XCTAssertFalse(compilation.hasErrors, "\(compilation.diagnostics.map(\.message))")
+    let graph = try XCTUnwrap(compilation.graph)
+    let plan = Plan(graph: graph, diagnostics: compilation.diagnostics)
+    let id = { (node: Int) in graph.steps.first { $0.node == node }?.id ?? "?" }
+    XCTAssertEqual(Set(plan.handoffs.map { "\(id($0.from))->\(id($0.to))" }), ["a1->b1", "a2->b1", "a3->b1", "a1->b3", "a2->b3", "a3->b3"])
+    XCTAssertEqual(plan.handoffs.count, 6)
+  }
+
+  /// Titles in the table are clipped as `visible(_:limit:)` clips them, whatever follows the
+  /// clipping width: a control character or a non-ASCII letter past it, or within it.
+  func testTitlesInThePlanAreClippedAsVisibleClipsThem() throws {
+    let titles = [
+      String(repeating: "a", count: 60), String(repeating: "b", count: 61), String(repeating: "c", count: 60) + "\u{7F}",
+      String(repeating: "d", count: 60) + "\u{202E}x", String(repeating: "e", count: 59) + "\u{7F}" + String(repeating: "f", count: 9),
+      "é" + String(repeating: "g", count: 70), String(repeating: "h", count: 60) + "é",
+    ]
+    let steps = titles.enumerated().map { "    step s\($0.offset) \"\($0.element)\" duration 5m\n" }.joined()
+    let compilation = compile("runbook \"Titles\" {\n  role ops \"Ops\"\n  stage s \"S\" owner ops {\n" + steps + "  }\n}\n")
+    let plan = Plan(graph: try XCTUnwrap(compilation.graph), diagnostics: compilation.diagnostics)
+    let rows = PlanTextBackend.render(plan, sourceName: "titles.runbook").split(separator: "\n").map(String.init)
+    for title in titles {
+      let shown = visible(title, limit: 60)
+      XCTAssertTrue(rows.contains { $0.contains(" " + shown + " ") && $0.hasSuffix("Ops") }, "\(shown) not in the table")
+    }
+  }
+
+  /// Work on a dependency cycle cannot be scheduled: it is listed by number and title.
+  func testWorkOnACycleIsListedAsNotScheduled() throws {
+    let compilation = compile("""
+      runbook "Cycle" {
+        role ops "Ops"
+        stage s "S" parallel owner ops {
+          step a "Take the backup" duration 5m after b
+          step b "Stop the services" duration 5m after a
+        }
+      }
+      """)
+    let plan = Plan(graph: try XCTUnwrap(compilation.graph), diagnostics: compilation.diagnostics)
+    let text = PlanTextBackend.render(plan, sourceName: "cycle.runbook")
+    XCTAssertTrue(text.contains("Not scheduled (on or after a dependency cycle): 2 items\n  1 \"Take the backup\", 2 \"Stop the services\"\n"), text)
+  }
+
   func testTheClinSparkPlanIsRightOnInspection() throws {
     let (plan, _) = try plan(repositoryRoot.appendingPathComponent("Examples/clinspark-upgrade.runbook"))
     let schedule = plan.schedule
